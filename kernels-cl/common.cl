@@ -1,0 +1,146 @@
+/* common.cl: prepended to every losscl program.
+ *
+ * Build options set by the host (OpenClContext.options):
+ *   WGS            work-group size, a power of two (tree reductions rely on it)
+ *   LAYOUT_CHUNKED 1 on CPU devices (each work-item streams one contiguous chunk),
+ *                  0 on GPUs (grid-stride: neighbouring work-items read neighbouring elements)
+ *   USE_FP64       1 when the device has cl_khr_fp64: accumulate in double
+ *   DTYPE_F32 / DTYPE_F64 / DTYPE_F16 / DTYPE_BF16   storage type of floating tensors
+ */
+#ifndef WGS
+#define WGS 64
+#endif
+#ifndef LAYOUT_CHUNKED
+#define LAYOUT_CHUNKED 0
+#endif
+
+#if USE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+#else
+typedef float acc_t;
+#endif
+
+/* real_t: how floating tensors are stored. LOAD widens an element to acc_t; STORE rounds once,
+ * to nearest even, into the storage type. */
+#if DTYPE_F64
+typedef double real_t;
+#define LOAD(p, i) ((acc_t)(p)[i])
+#define STORE(p, i, v) ((p)[i] = (double)(v))
+#elif DTYPE_F16
+typedef half real_t;
+#define LOAD(p, i) ((acc_t)vload_half((i), (p)))
+#define STORE(p, i, v) vstore_half_rte((v), (i), (p))
+#elif DTYPE_BF16
+typedef ushort real_t;
+inline acc_t bf16_load(ushort b) { return (acc_t)as_float(((uint)b) << 16); }
+inline ushort bf16_round(acc_t v) {
+    float f = (float)v;
+    if (isnan(f)) return (ushort)0x7fc0;
+    uint u = as_uint(f);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (ushort)(u >> 16);
+}
+#define LOAD(p, i) bf16_load((p)[i])
+#define STORE(p, i, v) ((p)[i] = bf16_round(v))
+#else
+typedef float real_t;
+#define LOAD(p, i) ((acc_t)(p)[i])
+#define STORE(p, i, v) ((p)[i] = (float)(v))
+#endif
+
+/* Running sums of one work-item. In double they are exact enough for any length we can hold;
+ * in float (no fp64 on the device) they are Kahan-compensated so long reductions stay accurate. */
+typedef struct { acc_t s; acc_t c; } sum_t;
+#define SUM_ZERO ((sum_t){0, 0})
+inline void sum_add(sum_t *a, acc_t v) {
+#if USE_FP64
+    a->s += v;
+#else
+    acc_t y = v - a->c;
+    acc_t t = a->s + y;
+    a->c = (t - a->s) - y;
+    a->s = t;
+#endif
+}
+inline acc_t sum_get(sum_t a) { return a.s; }
+
+/* Element loop of a streaming kernel over [0, n). CPU: one contiguous chunk per work-item, chunk
+ * rounded to 16 elements so chunks stay aligned for vector loads. GPU: grid-stride for coalescing.
+ * Both partitions depend only on n and the launch size, so results are deterministic. */
+#if LAYOUT_CHUNKED
+#define FOR_EACH_INDEX(i, n)                                                        \
+    const ulong _items = get_global_size(0);                                        \
+    const ulong _chunk = ((((ulong)(n)) + _items - 1) / _items + 15) & ~(ulong)15;  \
+    const ulong _begin = min((ulong)get_global_id(0) * _chunk, (ulong)(n));        \
+    const ulong _end = min(_begin + _chunk, (ulong)(n));                            \
+    for (ulong i = _begin; i < _end; ++i)
+#else
+#define FOR_EACH_INDEX(i, n) \
+    for (ulong i = get_global_id(0); i < (ulong)(n); i += get_global_size(0))
+#endif
+
+/* Sum of v over the work-group by a fixed tree (deterministic); every work-item gets the result.
+ * scratch: WGS acc_t of local memory. */
+inline acc_t wg_sum(acc_t v, __local acc_t *scratch) {
+    const uint lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = get_local_size(0) >> 1; s > 0; s >>= 1) {
+        if (lid < s) scratch[lid] += scratch[lid + s];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    acc_t r = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* Maximum of v over the work-group (NaN-propagating like torch.max); every work-item gets it. */
+inline acc_t wg_max(acc_t v, __local acc_t *scratch) {
+    const uint lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = get_local_size(0) >> 1; s > 0; s >>= 1) {
+        if (lid < s) {
+            acc_t a = scratch[lid], b = scratch[lid + s];
+            scratch[lid] = (isnan(a) || a >= b) ? a : b;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    acc_t r = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
+/* Writes this work-group's partial sums (ncomp of them) for reduce_partials. */
+inline void store_partial(__global acc_t *partials, uint ncomp, uint comp, acc_t work_group_total) {
+    if (get_local_id(0) == 0) partials[get_group_id(0) * ncomp + comp] = work_group_total;
+}
+
+/* Second stage of every reduction, run as one work-group: sums the partials of `groups` work-groups
+ * in a fixed order and tree, then writes out[0] = scale * s0 (mode 0) or s0 / s1 (mode 1). */
+__kernel void reduce_partials(__global const acc_t *partials, const int groups, const int ncomp,
+                              const int mode, const acc_t scale, __global real_t *out) {
+    __local acc_t scratch[WGS];
+    sum_t s0 = SUM_ZERO, s1 = SUM_ZERO;
+    for (int g = get_local_id(0); g < groups; g += get_local_size(0)) {
+        sum_add(&s0, partials[g * ncomp]);
+        if (ncomp > 1) sum_add(&s1, partials[g * ncomp + 1]);
+    }
+    acc_t t0 = wg_sum(sum_get(s0), scratch);
+    acc_t t1 = wg_sum(sum_get(s1), scratch);
+    if (get_local_id(0) == 0) STORE(out, 0, mode == 1 ? t0 / t1 : t0 * scale);
+}
+
+/* Broadcasting: flat index i of an output shape -> flat index into a tensor broadcast against it.
+ * map = {rank, dims[rank], strides[rank]} from Broadcast.kernelMap (stride 0 on broadcast dims). */
+inline ulong bcast_index(ulong i, __global const long *map) {
+    const int rank = (int)map[0];
+    ulong idx = 0;
+    for (int d = rank - 1; d >= 0; --d) {
+        const ulong dim = (ulong)map[1 + d];
+        idx += (i % dim) * (ulong)map[1 + rank + d];
+        i /= dim;
+    }
+    return idx;
+}

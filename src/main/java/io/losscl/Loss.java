@@ -1,0 +1,25 @@
+package io.losscl;
+
+import java.util.List;
+
+/**
+ * A loss function with its options fixed: the specification shared by every backend.
+ * Implementations are immutable and thread-safe; each names its inputs as PyTorch does and
+ * checks them, so that bad input is rejected before any backend runs.
+ */
+public interface Loss {
+    /** The {@code torch.nn.functional} name, e.g. {@code "cross_entropy"}. */
+    String name();
+
+    /** The inputs in PyTorch's positional order, e.g. {@code [input, target]}. */
+    List<String> inputNames();
+
+    /**
+     * Checks shapes, dtypes and, for host tensors, values (class indices, probability ranges).
+     * Device-resident values are checked on the device.
+     *
+     * @return the shape of the loss output
+     * @throws InvalidArgumentException naming the loss, the argument, the value and where it is
+     */
+    Shape validate(LossInputs inputs);
+}

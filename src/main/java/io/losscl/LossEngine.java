@@ -1,0 +1,127 @@
+package io.losscl;
+
+import io.losscl.opencl.OpenClBackend;
+import io.losscl.reference.ReferenceBackend;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes losses on one backend. Create one per application and close it when done: it owns the
+ * OpenCL context, queue, compiled programs and pooled buffers.
+ *
+ * <pre>{@code
+ * try (LossEngine engine = LossEngine.create()) {
+ *     CrossEntropyLoss ce = CrossEntropyLoss.builder().labelSmoothing(0.1).build();
+ *     LossResult r = engine.compute(ce, LossInputs.of("input", logits, "target", labels), "input");
+ *     double loss = r.scalar();
+ *     Tensor dLogits = r.grad("input");
+ * }
+ * }</pre>
+ *
+ * <p>Backend and device: {@link #create()} reads the system property {@code losscl.backend}
+ * (else the environment variable {@code LOSSCL_BACKEND}): {@code auto} (default), {@code opencl} or
+ * {@code java}; and {@code losscl.device} / {@code LOSSCL_DEVICE}: a device index as listed by
+ * {@code losscl devices} or a case-insensitive substring of the device name.
+ *
+ * <p>Thread safety: an engine may be shared between threads; calls are serialised on its device
+ * queue. For parallel work on a CPU-only machine, one engine per thread on the Java backend scales.
+ */
+public final class LossEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LossEngine.class);
+
+    private final Backend backend;
+
+    private LossEngine(Backend backend) { this.backend = backend; }
+
+    /** An engine on the backend and device named by system properties or environment (default {@code auto}). */
+    public static LossEngine create() {
+        String kindName = setting("losscl.backend", "LOSSCL_BACKEND", "auto");
+        BackendKind kind = BackendKind.parse(kindName);
+        if (kind == null) {
+            throw new IllegalArgumentException("losscl.backend/LOSSCL_BACKEND is '" + kindName + "', expected auto, opencl or java");
+        }
+        return create(kind);
+    }
+
+    /** An engine on {@code kind}, with the device named by {@code losscl.device}/{@code LOSSCL_DEVICE} if set. */
+    public static LossEngine create(BackendKind kind) {
+        return create(kind, setting("losscl.device", "LOSSCL_DEVICE", null));
+    }
+
+    /**
+     * An engine on {@code kind}.
+     *
+     * @param deviceSelector OpenCL device index or name substring; {@code null} picks the best device
+     * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
+     */
+    public static LossEngine create(BackendKind kind, String deviceSelector) {
+        switch (kind) {
+            case JAVA:
+                return new LossEngine(new ReferenceBackend());
+            case OPENCL:
+                return new LossEngine(OpenClBackend.open(deviceSelector));
+            case AUTO:
+                try {
+                    return new LossEngine(OpenClBackend.open(deviceSelector));
+                } catch (BackendUnavailableException e) {
+                    LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
+                    return new LossEngine(new ReferenceBackend());
+                }
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    /** The backend in use: {@code java} or {@code opencl:<device name>}. */
+    public String backendName() { return backend.name(); }
+
+    /** The backend itself, e.g. to make device-resident tensors with {@link OpenClBackend#upload}. */
+    public Backend backend() { return backend; }
+
+    /**
+     * Computes {@code loss} on {@code inputs} and, in the same call, the gradient of every input named
+     * in {@code gradFor} (each must be a floating-point input).
+     *
+     * @throws InvalidArgumentException for bad input, before any kernel runs; the engine stays usable
+     * @throws DeviceException when the device fails
+     */
+    public LossResult compute(Loss loss, LossInputs inputs, String... gradFor) {
+        Set<String> grads = new LinkedHashSet<>(Arrays.asList(gradFor));
+        for (String g : grads) {
+            Tensor t = inputs.get(g);
+            if (t == null) {
+                throw new InvalidArgumentException(loss.name() + ": gradient asked for '" + g + "', which is not an input (inputs: " + inputs.names() + ")");
+            }
+            if (!t.dtype().isFloating()) {
+                throw new InvalidArgumentException(loss.name() + ": gradient asked for '" + g + "', an " + t.dtype() + " tensor, which has no gradient");
+            }
+        }
+        for (String name : inputs.names()) {
+            if (!loss.inputNames().contains(name)) {
+                throw new InvalidArgumentException(loss.name() + ": unexpected input '" + name + "' (inputs: " + loss.inputNames() + ")");
+            }
+        }
+        loss.validate(inputs);
+        return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
+    }
+
+    private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
+        L typed = entry.type().cast(loss);
+        synchronized (backend) {
+            return backend.compute(entry, typed, inputs, grads);
+        }
+    }
+
+    /** Releases the backend's device resources. Device tensors made by this engine must be closed first. */
+    @Override
+    public void close() { backend.close(); }
+
+    private static String setting(String property, String env, String dflt) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) v = System.getenv(env);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+}

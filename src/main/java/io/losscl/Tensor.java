@@ -1,0 +1,19 @@
+package io.losscl;
+
+/**
+ * A dense, row-major tensor: either {@link HostTensor} (Java arrays) or a device-resident
+ * tensor owned by an OpenCL engine ({@code io.losscl.opencl.DeviceTensor}).
+ */
+public interface Tensor {
+    /** The element type. */
+    DType dtype();
+
+    /** The shape; {@code []} for a scalar. */
+    Shape shape();
+
+    /** Number of elements. */
+    default long numel() { return shape().numel(); }
+
+    /** This tensor's data in host memory: itself for a host tensor, a download for a device tensor. */
+    HostTensor toHost();
+}

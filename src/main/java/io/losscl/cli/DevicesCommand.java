@@ -1,0 +1,25 @@
+package io.losscl.cli;
+
+import io.losscl.opencl.DeviceCatalog;
+import io.losscl.opencl.DeviceInfo;
+import java.io.PrintStream;
+
+/** {@code losscl devices}: the OpenCL devices found and which one {@code AUTO} picks, or why none. */
+final class DevicesCommand {
+    private DevicesCommand() {}
+
+    static int run(PrintStream out) {
+        DeviceCatalog catalog = DeviceCatalog.scan();
+        if (catalog.devices().isEmpty()) {
+            out.println("No OpenCL device: " + catalog.problem());
+            out.println("AUTO uses the Java reference backend.");
+            return 0;
+        }
+        out.println("OpenCL devices:");
+        for (DeviceInfo d : catalog.devices()) out.println("  " + d + "  OpenCL: " + d.version());
+        DeviceInfo best = catalog.best();
+        out.println("AUTO picks #" + best.index() + " " + best.name()
+                + " (GPU first, then accelerator, then CPU; override with -Dlosscl.device=INDEX|NAME or LOSSCL_DEVICE)");
+        return 0;
+    }
+}

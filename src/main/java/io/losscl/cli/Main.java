@@ -1,0 +1,38 @@
+package io.losscl.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** The {@code losscl} command line: {@code eval}, {@code devices}, {@code demo}. */
+public final class Main {
+    private Main() {}
+
+    private static final String USAGE = String.join("\n",
+            "usage: losscl COMMAND [ARGS]",
+            "  eval [--backend auto|opencl|java] [FILE|-]   answer loss cases given as JSON (see the eval protocol)",
+            "  devices                                      list OpenCL devices and the one AUTO picks",
+            "  demo [--backend auto|opencl|java]            the classification-loss walkthrough, cross-checked",
+            "Backend and device: -Dlosscl.backend / LOSSCL_BACKEND, -Dlosscl.device / LOSSCL_DEVICE.");
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "eval": return EvalCommand.run(rest, System.in, out, err);
+            case "devices": return DevicesCommand.run(out);
+            case "help": case "--help": case "-h":
+                out.println(USAGE);
+                return 0;
+            default:
+                err.println("losscl: unknown command '" + args[0] + "'\n" + USAGE);
+                return 2;
+        }
+    }
+}

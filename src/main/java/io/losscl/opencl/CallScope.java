@@ -1,0 +1,100 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device memory of one loss call: inputs (device tensors used in place, host tensors copied into
+ * pooled buffers), temporaries, and result buffers. {@link #finish} returns results to the host when
+ * every input came from the host, else hands them out as {@link DeviceTensor}s; {@link #close} returns
+ * all other buffers to the pool, also when the call fails.
+ */
+public final class CallScope implements AutoCloseable {
+    private final OpenClContext cl;
+    private final LossInputs inputs;
+    private final Map<String, DeviceBuffer> inputBuffers = new LinkedHashMap<>();
+    private final List<DeviceBuffer> borrowed = new ArrayList<>();
+
+    public CallScope(OpenClContext cl, LossInputs inputs) {
+        this.cl = cl;
+        this.inputs = inputs;
+    }
+
+    /** The device buffer holding input {@code name} (uploaded on first use); {@code null} when absent. */
+    public DeviceBuffer input(String name) {
+        Tensor t = inputs.get(name);
+        if (t == null) return null;
+        return inputBuffers.computeIfAbsent(name, n -> upload(t));
+    }
+
+    /** A host tensor (e.g. a {@code weight} option) copied to a temporary device buffer; {@code null} stays null. */
+    public DeviceBuffer upload(Tensor t) {
+        if (t == null) return null;
+        if (t instanceof DeviceTensor) {
+            DeviceTensor d = (DeviceTensor) t;
+            if (d.owner() != cl) throw new IllegalArgumentException(d + " belongs to another engine");
+            return d.buffer();
+        }
+        HostTensor h = (HostTensor) t;
+        DeviceBuffer b = temp(h.numel() * h.dtype().bytes());
+        cl.write(b, h);
+        return b;
+    }
+
+    /** A temporary buffer of at least {@code bytes}, returned to the pool when the scope closes. */
+    public DeviceBuffer temp(long bytes) {
+        DeviceBuffer b = cl.borrow(bytes);
+        borrowed.add(b);
+        return b;
+    }
+
+    /** A buffer for a result of {@code dtype} and {@code shape} (the output or a gradient). */
+    public Result result(DType dtype, Shape shape) {
+        return new Result(temp(shape.numel() * dtype.bytes()), dtype, shape);
+    }
+
+    /** Builds the call's result: host tensors when every input was on the host, else device tensors. */
+    public LossResult finish(String backend, Result output, Map<String, Result> grads) {
+        boolean toHost = inputs.allOnHost();
+        Map<String, Tensor> g = new LinkedHashMap<>();
+        grads.forEach((k, v) -> g.put(k, deliver(v, toHost)));
+        return new LossResult(deliver(output, toHost), g, backend);
+    }
+
+    private Tensor deliver(Result r, boolean toHost) {
+        if (toHost) return cl.read(r.buffer, r.dtype, r.shape);
+        borrowed.remove(r.buffer); // ownership moves to the device tensor
+        return new DeviceTensor(cl, r.buffer, r.dtype, r.shape);
+    }
+
+    @Override
+    public void close() {
+        for (DeviceBuffer b : borrowed) b.close();
+        borrowed.clear();
+    }
+
+    /** A result buffer with its dtype and shape. */
+    public static final class Result {
+        private final DeviceBuffer buffer;
+        private final DType dtype;
+        private final Shape shape;
+
+        Result(DeviceBuffer buffer, DType dtype, Shape shape) {
+            this.buffer = buffer;
+            this.dtype = dtype;
+            this.shape = shape;
+        }
+
+        public DeviceBuffer buffer() { return buffer; }
+        public DType dtype() { return dtype; }
+        public Shape shape() { return shape; }
+    }
+}

@@ -1,0 +1,72 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.loss.ElementwiseLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Host dispatch of every elementwise loss: {@code <stem>.cl} (the formula) + {@code elementwise.cl}
+ * (the skeleton). One launch computes the per-element losses — stored, or summed per work-group —
+ * and the gradients asked for; a reduction adds the shared second stage. No host synchronisation
+ * between the two launches.
+ *
+ * @param <L> the loss
+ */
+public final class ElementwiseKernel<L extends ElementwiseLoss> implements KernelLoss<L> {
+    private final List<String> stems;
+
+    /** @param stem the loss's kernel file, e.g. {@code "mse_loss"} for {@code kernels-cl/mse_loss.cl} */
+    public ElementwiseKernel(String stem) { this.stems = List.of(stem, "elementwise"); }
+
+    @Override
+    public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        List<String> names = loss.inputNames();
+        Shape shape = inputs.get(names.get(0)).shape();
+        long n = shape.numel();
+        DType dtype = DType.resultOf(inputs);
+        boolean reduce = loss.reduction() != Reduction.NONE;
+        int gradMask = 0;
+        for (int k = 0; k < names.size(); k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
+        String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
+        double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
+        double gradScale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
+        long groups = cl.profile().groupsFor(n);
+
+        try (CallScope scope = new CallScope(cl, inputs)) {
+            CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            DeviceBuffer[] g = new DeviceBuffer[3];
+            for (int k = 0; k < names.size(); k++) {
+                if ((gradMask & (1 << k)) != 0) {
+                    CallScope.Result r = scope.result(dtype, shape);
+                    gradOut.put(names.get(k), r);
+                    g[k] = r.buffer();
+                }
+            }
+            cl.call(cl.kernel(stems, options, "elementwise_loss"), "elementwise_loss(" + loss.name() + ")")
+                    .mem(scope.input(names.get(0)))
+                    .mem(scope.input(names.get(1)))
+                    .mem(names.size() > 2 ? scope.input(names.get(2)) : null)
+                    .ulong(n)
+                    .real(p[0]).real(p[1]).real(p[2]).real(p[3])
+                    .real(gradScale)
+                    .mem(reduce ? null : out.buffer())
+                    .mem(partials)
+                    .mem(g[0]).mem(g[1]).mem(g[2])
+                    .launch(groups);
+            if (reduce) {
+                double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
+                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+            }
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.losscl.opencl;
+
+import static org.jocl.CL.*;
+
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.Shape;
+import io.losscl.UnsupportedFeatureException;
+import java.util.List;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_kernel;
+
+/**
+ * One device's context, in-order queue, compiled programs and buffer pool. Every method must be
+ * called holding this object's monitor (the backend does); kernels and the queue are not shared
+ * between threads otherwise.
+ */
+public final class OpenClContext implements AutoCloseable {
+    private final DeviceInfo device;
+    private final DeviceProfile profile;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ProgramCache programs;
+    private final BufferPool pool;
+    private boolean closed;
+
+    OpenClContext(DeviceInfo device) {
+        this.device = device;
+        this.profile = DeviceProfile.forDevice(device);
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, device.platform);
+        this.context = ClCalls.call("clCreateContext(" + device.name() + ")",
+                () -> clCreateContext(props, 1, new org.jocl.cl_device_id[] {device.device}, null, null, null));
+        @SuppressWarnings("deprecation")
+        cl_command_queue q = ClCalls.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, device.device, 0, null));
+        this.queue = q;
+        this.programs = new ProgramCache(context, device.device);
+        this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
+    }
+
+    public DeviceInfo device() { return device; }
+
+    public DeviceProfile profile() { return profile; }
+
+    /** Bytes of the accumulator type: 8 (double) where the device has fp64, else 4. */
+    public int accBytes() { return device.hasFp64() ? 8 : 4; }
+
+    /**
+     * Build options for tensors of {@code dtype}: the device profile, the accumulator
+     * ({@code USE_FP64}) and the storage type ({@code DTYPE_F64}, {@code DTYPE_F16}, {@code DTYPE_BF16}).
+     */
+    public String options(DType dtype) {
+        if (dtype == DType.FLOAT64 && !device.hasFp64()) {
+            throw new UnsupportedFeatureException("float64 tensors need cl_khr_fp64, which " + device.name() + " lacks");
+        }
+        String storage;
+        switch (dtype) {
+            case FLOAT64: storage = "-DDTYPE_F64=1"; break;
+            case FLOAT16: storage = "-DDTYPE_F16=1"; break;
+            case BFLOAT16: storage = "-DDTYPE_BF16=1"; break;
+            default: storage = "-DDTYPE_F32=1"; break;
+        }
+        return profile.buildOptions() + " -DUSE_FP64=" + (device.hasFp64() ? 1 : 0) + " " + storage;
+        // Deliberately no -cl-fast-relaxed-math: results must match the reference.
+    }
+
+    /** The kernel {@code name} from the program {@code common.cl + stems}, built once with {@code options}. */
+    public cl_kernel kernel(List<String> stems, String options, String name) {
+        return programs.kernel(stems, options, name);
+    }
+
+    /** Starts setting the arguments of {@code kernel}. */
+    public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
+
+    /** A pooled device buffer of at least {@code bytes} bytes. */
+    public DeviceBuffer borrow(long bytes) { return pool.borrow(Math.max(bytes, 1)); }
+
+    /** Copies a host tensor into {@code buffer} (blocking: Java arrays may move once the call returns). */
+    public void write(DeviceBuffer buffer, HostTensor t) {
+        long bytes = t.numel() * t.dtype().bytes();
+        if (bytes == 0) return;
+        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
+                () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
+    }
+
+    /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
+    public HostTensor read(DeviceBuffer buffer, DType dtype, Shape shape) {
+        HostTensor t = HostTensor.zeros(dtype, shape);
+        long bytes = t.numel() * dtype.bytes();
+        if (bytes > 0) {
+            ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
+                    () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
+        }
+        return t;
+    }
+
+    /** Enqueues a 1-D launch of {@code groups} work-groups of the profile's size. */
+    void launch(cl_kernel kernel, String name, long groups) {
+        long local = profile.workGroupSize();
+        long global = groups * local;
+        ClCalls.run("clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
+                () -> clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null));
+    }
+
+    /** Waits for every enqueued command. */
+    public void finish() { ClCalls.run("clFinish", () -> clFinish(queue)); }
+
+    /** {@code cl_mem} objects allocated and not yet released: the leak check's measure. */
+    public long liveBuffers() { return pool.liveBuffers(); }
+
+    private static Pointer pointerTo(Object array) {
+        if (array instanceof float[]) return Pointer.to((float[]) array);
+        if (array instanceof double[]) return Pointer.to((double[]) array);
+        if (array instanceof long[]) return Pointer.to((long[]) array);
+        if (array instanceof short[]) return Pointer.to((short[]) array);
+        throw new IllegalArgumentException("unsupported array " + array.getClass());
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            clFinish(queue);
+        } finally {
+            programs.close();
+            pool.close();
+            clReleaseCommandQueue(queue);
+            clReleaseContext(context);
+        }
+    }
+}

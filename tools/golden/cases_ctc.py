@@ -1,0 +1,2 @@
+"""ctc_loss cases."""
+BUILDERS = {}

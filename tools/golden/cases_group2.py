@@ -1,0 +1,2 @@
+"""Group 2 cases."""
+BUILDERS = {}
