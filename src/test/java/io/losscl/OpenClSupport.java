@@ -6,12 +6,13 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Whether the OpenCL tests can run here. With {@code -Dlosscl.test.requireOpenCL=true} (CI) a missing
+ * Whether the OpenCL tests can run here. With {@code LOSSCL_TEST_REQUIRE_OPENCL=1} or {@code -Dlosscl.test.requireOpenCL=true} (CI) a missing
  * device fails them; otherwise they are skipped, and the suite says so loudly once.
  */
 public final class OpenClSupport {
     private static final DeviceCatalog CATALOG = DeviceCatalog.scan();
-    private static final boolean REQUIRED = Boolean.getBoolean("losscl.test.requireOpenCL");
+    private static final boolean REQUIRED = Boolean.getBoolean("losscl.test.requireOpenCL")
+            || "1".equals(System.getenv("LOSSCL_TEST_REQUIRE_OPENCL"));
 
     static {
         DeviceInfo best = CATALOG.best();

@@ -27,6 +27,7 @@ public final class Main {
         switch (args[0]) {
             case "eval": return EvalCommand.run(rest, System.in, out, err);
             case "devices": return DevicesCommand.run(out);
+            case "demo": return DemoCommand.run(rest, out, err);
             case "help": case "--help": case "-h":
                 out.println(USAGE);
                 return 0;

@@ -1,0 +1,58 @@
+package io.losscl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.losscl.loss.MseLoss;
+import io.losscl.opencl.OpenClBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 100k loss calls keep the number of live cl_mem objects constant and process memory flat. Memory is
+ * measured outside the Java heap (resident set minus committed heap), since the heap may grow
+ * legitimately up to -Xmx with garbage while a leak of native or device memory would show there.
+ */
+class LeakTest {
+    private static final int CALLS = 100_000;
+
+    @Test
+    void hundredThousandCallsLeakNoDeviceMemory() throws IOException {
+        OpenClSupport.assume();
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+            OpenClBackend cl = (OpenClBackend) engine.backend();
+            float[] a = new float[257], b = new float[257];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i * 0.01f;
+                b[i] = 1 - i * 0.02f;
+            }
+            LossInputs in = LossInputs.of("input", HostTensor.of(a, a.length), "target", HostTensor.of(b, b.length));
+            MseLoss none = MseLoss.of(Reduction.NONE), mean = MseLoss.mean();
+            for (int i = 0; i < 5_000; i++) engine.compute(i % 2 == 0 ? none : mean, in, "input");
+            long buffersAfterWarmup = cl.context().liveBuffers();
+            long rssAfterWarmup = residentKiB();
+            for (int i = 0; i < CALLS; i++) engine.compute(i % 2 == 0 ? none : mean, in, "input");
+            long growthKiB = residentKiB() - rssAfterWarmup;
+            assertEquals(buffersAfterWarmup, cl.context().liveBuffers(), "live cl_mem objects grew over " + CALLS + " calls");
+            System.err.println("LeakTest: " + CALLS + " calls, live cl_mem " + buffersAfterWarmup + ", resident memory growth outside the heap " + growthKiB + " KiB");
+            assertTrue(growthKiB < 64 * 1024, "resident memory grew by " + growthKiB + " KiB over " + CALLS + " calls");
+        }
+    }
+
+    private static long residentKiB() throws IOException {
+        System.gc();
+        long heapKiB = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
+        return processResidentKiB() - heapKiB;
+    }
+
+    private static long processResidentKiB() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) return 0;
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return 0;
+    }
+}
