@@ -12,6 +12,7 @@ public final class Main {
             "  eval [--backend auto|opencl|java] [FILE|-]   answer loss cases given as JSON (see the eval protocol)",
             "  devices                                      list OpenCL devices and the one AUTO picks",
             "  demo [--backend auto|opencl|java]            the classification-loss walkthrough, cross-checked",
+            "  conformance [--backend B] FIXTURE.jsonl...   run golden fixtures through eval and check them",
             "Backend and device: -Dlosscl.backend / LOSSCL_BACKEND, -Dlosscl.device / LOSSCL_DEVICE.");
 
     public static void main(String[] args) {
@@ -28,6 +29,13 @@ public final class Main {
             case "eval": return EvalCommand.run(rest, System.in, out, err);
             case "devices": return DevicesCommand.run(out);
             case "demo": return DemoCommand.run(rest, out, err);
+            case "conformance":
+                try {
+                    return ConformanceCommand.run(rest, out, err);
+                } catch (java.io.IOException e) {
+                    err.println("losscl conformance: " + e.getMessage());
+                    return 2;
+                }
             case "help": case "--help": case "-h":
                 out.println(USAGE);
                 return 0;

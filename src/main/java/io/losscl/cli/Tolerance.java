@@ -1,4 +1,6 @@
-package io.losscl;
+package io.losscl.cli;
+
+import io.losscl.DType;
 
 /**
  * The accuracy rule, in exactly one place: a float32 result passes when
