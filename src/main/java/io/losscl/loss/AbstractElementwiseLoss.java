@@ -66,7 +66,7 @@ public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
         Shape out = null;
         String outNames = null;
         for (String name : names) {
-            Shape s = operandShape(name, inputs.get(name).shape());
+            Shape s = operandShape(name, inputs);
             if (out == null) {
                 out = s;
                 outNames = name;

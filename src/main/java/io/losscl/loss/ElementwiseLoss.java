@@ -23,11 +23,11 @@ public interface ElementwiseLoss extends Loss {
     double[] parameters();
 
     /**
-     * The shape input {@code name} of shape {@code shape} takes part in broadcasting with: its own shape,
-     * except where the loss reshapes an input first (gaussian_nll_loss gives a {@code var} without the
-     * input's last dimension a trailing 1). Always the same number of elements, in the same order.
+     * The shape input {@code name} takes part in broadcasting with: its own shape, except where the
+     * loss reshapes an input first (gaussian_nll_loss gives a {@code var} without the input's last
+     * dimension a trailing 1). Always the same number of elements, in the same order.
      */
-    default Shape operandShape(String name, Shape shape) { return shape; }
+    default Shape operandShape(String name, LossInputs inputs) { return inputs.get(name).shape(); }
 
     /**
      * The shape of the per-element losses: the broadcast of every input's {@link #operandShape}.
@@ -36,7 +36,7 @@ public interface ElementwiseLoss extends Loss {
     default Shape elementShape(LossInputs inputs) {
         Shape out = null;
         for (String name : inputNames()) {
-            Shape s = operandShape(name, inputs.get(name).shape());
+            Shape s = operandShape(name, inputs);
             out = out == null ? s : Broadcast.shapes(out, s);
         }
         return out;

@@ -52,7 +52,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
             Shape[] operandShape = new Shape[3];
             for (int k = 0; k < arity; k++) {
                 Tensor t = inputs.get(names.get(k));
-                operandShape[k] = loss.operandShape(names.get(k), t.shape());
+                operandShape[k] = loss.operandShape(names.get(k), inputs);
                 in[k] = Broadcasting.operand(cl, scope, scope.input(names.get(k)), operandShape[k], t.dtype(), shape, dtype);
             }
             CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);

@@ -34,7 +34,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
         Shape shape = loss.elementShape(inputs);
         for (int k = 0; k < arity; k++) {
             in[k] = (HostTensor) inputs.get(names.get(k));
-            strides[k] = Broadcast.strides(loss.operandShape(names.get(k), in[k].shape()), shape);
+            strides[k] = Broadcast.strides(loss.operandShape(names.get(k), inputs), shape);
         }
         // An int64 input is promoted to the result's floating dtype first, as PyTorch does.
         DType promoted = DType.resultOf(inputs);
