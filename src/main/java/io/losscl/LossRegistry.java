@@ -17,7 +17,14 @@ public final class LossRegistry {
 
     private static final List<LossEntry<?>> ENTRIES = List.of(
             new LossEntry<>("l1_loss", L1Loss.class, L1Loss::fromOptions, new L1LossReference(), new ElementwiseKernel<>("l1_loss")),
-            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss"))
+            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss")),
+            new LossEntry<>("poisson_nll_loss", PoissonNllLoss.class, PoissonNllLoss::fromOptions, new PoissonNllLossReference(), new ElementwiseKernel<>("poisson_nll_loss")),
+            new LossEntry<>("gaussian_nll_loss", GaussianNllLoss.class, GaussianNllLoss::fromOptions, new GaussianNllLossReference(), new ElementwiseKernel<>("gaussian_nll_loss")),
+            new LossEntry<>("margin_ranking_loss", MarginRankingLoss.class, MarginRankingLoss::fromOptions, new MarginRankingLossReference(), new ElementwiseKernel<>("margin_ranking_loss")),
+            new LossEntry<>("hinge_embedding_loss", HingeEmbeddingLoss.class, HingeEmbeddingLoss::fromOptions, new HingeEmbeddingLossReference(), new ElementwiseKernel<>("hinge_embedding_loss")),
+            new LossEntry<>("huber_loss", HuberLoss.class, HuberLoss::fromOptions, new HuberLossReference(), new ElementwiseKernel<>("huber_loss")),
+            new LossEntry<>("smooth_l1_loss", SmoothL1Loss.class, SmoothL1Loss::fromOptions, new SmoothL1LossReference(), new ElementwiseKernel<>("smooth_l1_loss")),
+            new LossEntry<>("soft_margin_loss", SoftMarginLoss.class, SoftMarginLoss::fromOptions, new SoftMarginLossReference(), new ElementwiseKernel<>("soft_margin_loss"))
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

@@ -47,6 +47,23 @@ public final class Checks {
         }
     }
 
+    /**
+     * Shapes {@code a} and {@code b} broadcast together (PyTorch's rules: aligned at the trailing
+     * dimension, each pair of sizes equal or one of them 1); else PyTorch's complaint, naming both.
+     */
+    public static void broadcastTogether(String loss, String aName, Shape a, String bName, Shape b) {
+        int r = Math.max(a.rank(), b.rank());
+        for (int i = 1; i <= r; i++) {
+            long x = i <= a.rank() ? a.dim(-i) : 1;
+            long y = i <= b.rank() ? b.dim(-i) : 1;
+            if (x != y && x != 1 && y != 1) {
+                throw invalid(loss, bName + " of shape " + b + " cannot be broadcast with " + aName + " of shape " + a
+                        + ": the size of " + bName + " (" + y + ") must match the size of " + aName + " (" + x
+                        + ") at non-singleton dimension " + (r - i));
+            }
+        }
+    }
+
     /** A floating option tensor broadcastable to {@code target} (trailing dimensions equal or 1). */
     public static void broadcastable(String loss, String name, Shape small, Shape target) {
         if (small.rank() > target.rank()) {

@@ -1,12 +1,19 @@
 package io.losscl.loss;
 
+import io.losscl.Broadcast;
 import io.losscl.Loss;
+import io.losscl.LossInputs;
 import io.losscl.Reduction;
+import io.losscl.Shape;
 
 /**
  * A loss that is a formula of corresponding elements of its inputs, then reduced: l1, mse, huber,
  * smooth_l1, ... Backends share one skeleton for all of them; each loss contributes its formula and
  * its derivative (a {@code .cl} file and a reference class of the same stem).
+ *
+ * <p>Inputs broadcast against each other with PyTorch's rules: the per-element losses have the
+ * {@link #elementShape broadcast shape} of all inputs, and the gradient of an input that was
+ * broadcast is summed back to that input's own shape (as autograd does).
  */
 public interface ElementwiseLoss extends Loss {
     /** How per-element losses are combined. */
@@ -14,4 +21,24 @@ public interface ElementwiseLoss extends Loss {
 
     /** The loss's scalar options in the order its formula reads them (e.g. {@code delta}); may be empty. */
     double[] parameters();
+
+    /**
+     * The shape input {@code name} takes part in broadcasting with: its own shape, except where the
+     * loss reshapes an input first (gaussian_nll_loss gives a {@code var} without the input's last
+     * dimension a trailing 1). Always the same number of elements, in the same order.
+     */
+    default Shape operandShape(String name, LossInputs inputs) { return inputs.get(name).shape(); }
+
+    /**
+     * The shape of the per-element losses: the broadcast of every input's {@link #operandShape}.
+     * Only for inputs that passed {@link #validate}.
+     */
+    default Shape elementShape(LossInputs inputs) {
+        Shape out = null;
+        for (String name : inputNames()) {
+            Shape s = operandShape(name, inputs);
+            out = out == null ? s : Broadcast.shapes(out, s);
+        }
+        return out;
+    }
 }

@@ -5,7 +5,8 @@ import io.losscl.Reduction;
 
 /**
  * Mean absolute error, {@code torch.nn.functional.l1_loss}: {@code l_i = |x_i - y_i|}, then reduced.
- * Inputs {@code input} and {@code target} of one shape; the gradient is {@code sign(x - y)}
+ * Inputs {@code input} and {@code target} broadcast together (an int64 target is promoted, mixed
+ * floating dtypes promote to the wider); the gradient is {@code sign(x - y)}
  * (0 where they are equal, as PyTorch). Default reduction {@code mean}.
  */
 public final class L1Loss extends PairwiseElementwiseLoss {

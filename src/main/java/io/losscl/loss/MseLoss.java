@@ -5,8 +5,8 @@ import io.losscl.Reduction;
 
 /**
  * Mean squared error, {@code torch.nn.functional.mse_loss}: {@code l_i = (x_i - y_i)^2}, then reduced.
- * Inputs {@code input} and {@code target} of one shape; both are differentiable
- * ({@code d/dx = 2 (x - y)}). Default reduction {@code mean}.
+ * Inputs {@code input} and {@code target} broadcast together (an int64 target is promoted); both are
+ * differentiable ({@code d/dx = 2 (x - y)}). Default reduction {@code mean}.
  */
 public final class MseLoss extends PairwiseElementwiseLoss {
     private MseLoss(Reduction reduction) { super(reduction); }
@@ -24,4 +24,7 @@ public final class MseLoss extends PairwiseElementwiseLoss {
     }
 
     @Override public String name() { return "mse_loss"; }
+
+    /** PyTorch's mse kernel rejects float32 with float64 ("Found dtype Double but expected Float"). */
+    @Override protected boolean promotesFloatDtypes() { return false; }
 }

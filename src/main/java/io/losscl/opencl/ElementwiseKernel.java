@@ -5,6 +5,7 @@ import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Reduction;
 import io.losscl.Shape;
+import io.losscl.Tensor;
 import io.losscl.loss.ElementwiseLoss;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,12 @@ import java.util.Set;
  * Host dispatch of every elementwise loss: {@code <stem>.cl} (the formula) + {@code elementwise.cl}
  * (the skeleton). One launch computes the per-element losses — stored, or summed per work-group —
  * and the gradients asked for; a reduction adds the shared second stage. No host synchronisation
- * between the two launches.
+ * between the launches.
+ *
+ * <p>Inputs of the per-element shape and the result dtype (the common case) are read in place.
+ * Others (broadcast, or int64 / narrower) are first expanded by {@link Broadcasting#operand}; the
+ * gradient of a broadcast input is then computed at full size and summed back to its shape by
+ * {@link Broadcasting#sumToShape}.
  *
  * @param <L> the loss
  */
@@ -28,33 +34,40 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
     @Override
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
         List<String> names = loss.inputNames();
-        Shape shape = inputs.get(names.get(0)).shape();
+        int arity = names.size();
+        if (arity > 3) throw new IllegalStateException(loss.name() + ": elementwise.cl takes at most 3 inputs");
+        Shape shape = loss.elementShape(inputs);
         long n = shape.numel();
         DType dtype = DType.resultOf(inputs);
         boolean reduce = loss.reduction() != Reduction.NONE;
         int gradMask = 0;
-        for (int k = 0; k < names.size(); k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
+        for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
         String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
         double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
         double gradScale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
         long groups = cl.profile().groupsFor(n);
 
         try (CallScope scope = new CallScope(cl, inputs)) {
+            DeviceBuffer[] in = new DeviceBuffer[3];
+            Shape[] operandShape = new Shape[3];
+            for (int k = 0; k < arity; k++) {
+                Tensor t = inputs.get(names.get(k));
+                operandShape[k] = loss.operandShape(names.get(k), inputs);
+                in[k] = Broadcasting.operand(cl, scope, scope.input(names.get(k)), operandShape[k], t.dtype(), shape, dtype);
+            }
             CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             DeviceBuffer[] g = new DeviceBuffer[3];
-            for (int k = 0; k < names.size(); k++) {
-                if ((gradMask & (1 << k)) != 0) {
-                    CallScope.Result r = scope.result(dtype, shape);
-                    gradOut.put(names.get(k), r);
-                    g[k] = r.buffer();
-                }
+            for (int k = 0; k < arity; k++) {
+                if ((gradMask & (1 << k)) == 0) continue;
+                CallScope.Result r = scope.result(dtype, inputs.get(names.get(k)).shape());
+                gradOut.put(names.get(k), r);
+                // a broadcast input's gradient is first computed per element of the full shape
+                g[k] = operandShape[k].numel() == n ? r.buffer() : scope.temp(n * dtype.bytes());
             }
             cl.call(cl.kernel(stems, options, "elementwise_loss"), "elementwise_loss(" + loss.name() + ")")
-                    .mem(scope.input(names.get(0)))
-                    .mem(scope.input(names.get(1)))
-                    .mem(names.size() > 2 ? scope.input(names.get(2)) : null)
+                    .mem(in[0]).mem(in[1]).mem(in[2])
                     .ulong(n)
                     .real(p[0]).real(p[1]).real(p[2]).real(p[3])
                     .real(gradScale)
@@ -62,6 +75,10 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
                     .mem(partials)
                     .mem(g[0]).mem(g[1]).mem(g[2])
                     .launch(groups);
+            for (int k = 0; k < arity; k++) {
+                CallScope.Result r = gradOut.get(names.get(k));
+                if (r != null && g[k] != r.buffer()) Broadcasting.sumToShape(cl, scope, g[k], shape, operandShape[k], dtype, r.buffer());
+            }
             if (reduce) {
                 double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
                 Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());

@@ -1,5 +1,7 @@
 package io.losscl.reference;
 
+import io.losscl.Broadcast;
+import io.losscl.DType;
 import io.losscl.HostTensor;
 import io.losscl.LossInputs;
 import io.losscl.Shape;
@@ -9,7 +11,9 @@ import java.util.Set;
 
 /**
  * The reference skeleton of an elementwise loss: {@code l_i = f(a_i, b_i, ...)} over corresponding
- * elements of the inputs, then reduced. A loss supplies {@link #value} and {@link #derivative}.
+ * elements of the inputs broadcast together (PyTorch's rules), then reduced. A loss supplies
+ * {@link #value} and {@link #derivative}. The gradient of a broadcast input accumulates the
+ * derivatives of every element that read it, as autograd's sum over the broadcast dimensions.
  *
  * @param <L> the loss
  */
@@ -24,23 +28,37 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
     @Override
     public ReferenceResult compute(L loss, LossInputs inputs, Set<String> grads) {
         List<String> names = loss.inputNames();
-        HostTensor[] in = new HostTensor[names.size()];
-        for (int k = 0; k < in.length; k++) in[k] = (HostTensor) inputs.get(names.get(k));
-        Shape shape = in[0].shape();
+        int arity = names.size();
+        HostTensor[] in = new HostTensor[arity];
+        long[][] strides = new long[arity][];
+        Shape shape = loss.elementShape(inputs);
+        for (int k = 0; k < arity; k++) {
+            in[k] = (HostTensor) inputs.get(names.get(k));
+            strides[k] = Broadcast.strides(loss.operandShape(names.get(k), inputs), shape);
+        }
+        // An int64 input is promoted to the result's floating dtype first, as PyTorch does.
+        DType promoted = DType.resultOf(inputs);
+        boolean[] rounds = new boolean[arity];
+        for (int k = 0; k < arity; k++) rounds[k] = !in[k].dtype().isFloating();
         int n = shape.numelInt();
-        double[] x = new double[in.length];
+        double[] x = new double[arity];
         double[] perElement = new double[n];
-        double[][] g = new double[in.length][];
-        for (int k = 0; k < in.length; k++) if (grads.contains(names.get(k))) g[k] = new double[n];
+        double[][] g = new double[arity][];
+        for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) g[k] = new double[in[k].shape().numelInt()];
         double scale = Reductions.gradScale(loss.reduction(), n);
+        int[] at = new int[arity];
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < in.length; k++) x[k] = in[k].getDouble(i);
+            for (int k = 0; k < arity; k++) {
+                at[k] = (int) Broadcast.index(i, shape, strides[k]);
+                x[k] = in[k].getDouble(at[k]);
+                if (rounds[k]) x[k] = promoted.round(x[k]);
+            }
             perElement[i] = value(loss, x);
-            for (int k = 0; k < in.length; k++) if (g[k] != null) g[k][i] = derivative(loss, x, k) * scale;
+            for (int k = 0; k < arity; k++) if (g[k] != null) g[k][at[k]] += derivative(loss, x, k) * scale;
         }
         double[] out = Reductions.reduce(perElement, loss.reduction());
         ReferenceResult r = new ReferenceResult(out.length == 1 && out != perElement ? Shape.scalar() : shape, out);
-        for (int k = 0; k < in.length; k++) if (g[k] != null) r.withGrad(names.get(k), shape, g[k]);
+        for (int k = 0; k < arity; k++) if (g[k] != null) r.withGrad(names.get(k), in[k].shape(), g[k]);
         return r;
     }
 }

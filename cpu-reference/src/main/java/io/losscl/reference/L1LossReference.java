@@ -2,7 +2,7 @@ package io.losscl.reference;
 
 import io.losscl.loss.L1Loss;
 
-/** l1_loss: {@code l = |x - y|}; {@code dl/dx = sign(x - y) = -dl/dy} (0 at x = y, NaN for NaN). */
+/** l1_loss: {@code l = |x - y|}; {@code dl/dx = sign(x - y) = -dl/dy} (0 at x = y and, as PyTorch's sgn, for NaN). */
 public final class L1LossReference extends ElementwiseReference<L1Loss> {
     @Override
     protected double value(L1Loss loss, double[] x) {
@@ -11,7 +11,8 @@ public final class L1LossReference extends ElementwiseReference<L1Loss> {
 
     @Override
     protected double derivative(L1Loss loss, double[] x, int k) {
-        double s = Math.signum(x[0] - x[1]);
+        double d = x[0] - x[1];
+        double s = d > 0 ? 1 : d < 0 ? -1 : 0;
         return k == 0 ? s : -s;
     }
 }

@@ -1,0 +1,93 @@
+package io.losscl.loss;
+
+import io.losscl.DType;
+import io.losscl.LossInputs;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import java.util.List;
+
+/**
+ * The specification skeleton of every {@link ElementwiseLoss}: reduction, dtype rules and PyTorch's
+ * broadcasting of the inputs. A loss names its inputs and says which may be int64 and whether mixed
+ * floating dtypes promote; it may add shape rules ({@link #checkShapes}) and value rules
+ * ({@link #checkValues}, host tensors only).
+ */
+public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
+    private final Reduction reduction;
+
+    protected AbstractElementwiseLoss(Reduction reduction) {
+        if (reduction == null) throw new NullPointerException(name() + ": reduction is null");
+        if (reduction == Reduction.BATCHMEAN) throw new IllegalArgumentException(name() + ": reduction batchmean is only valid for kl_div");
+        this.reduction = reduction;
+    }
+
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public double[] parameters() { return new double[0]; }
+
+    /**
+     * Whether input {@code name} may be an int64 tensor (PyTorch promotes it to the result's floating
+     * dtype; it gets no gradient). Default: every input but the first.
+     */
+    protected boolean acceptsInt64(String name) { return !name.equals(inputNames().get(0)); }
+
+    /**
+     * Whether floating inputs of different dtypes promote to the widest (as PyTorch's composite
+     * losses do) rather than being rejected (as PyTorch's fused kernels, e.g. mse_loss, do).
+     */
+    protected boolean promotesFloatDtypes() { return true; }
+
+    /** Extra shape rules checked before broadcasting (e.g. margin_ranking_loss's equal ranks). */
+    protected void checkShapes(LossInputs inputs) {}
+
+    /** Value rules on host tensors (e.g. gaussian_nll_loss's non-negative var); device tensors are not read. */
+    protected void checkValues(LossInputs inputs) {}
+
+    @Override
+    public Shape validate(LossInputs inputs) {
+        List<String> names = inputNames();
+        Tensor first = null;
+        String firstName = null;
+        for (String name : names) {
+            Tensor t = inputs.require(name(), name);
+            if (!t.dtype().isFloating()) {
+                if (t.dtype() != DType.INT64 || !acceptsInt64(name)) {
+                    throw Checks.invalid(name(), name + " must be a floating-point tensor, got " + t.dtype() + " of shape " + t.shape());
+                }
+            } else if (first == null) {
+                first = t;
+                firstName = name;
+            } else if (!promotesFloatDtypes()) {
+                Checks.sameDtype(name(), firstName, first, name, t);
+            }
+        }
+        checkShapes(inputs);
+        Shape out = null;
+        String outNames = null;
+        for (String name : names) {
+            Shape s = operandShape(name, inputs);
+            if (out == null) {
+                out = s;
+                outNames = name;
+                continue;
+            }
+            Checks.broadcastTogether(name(), outNames, out, name, s);
+            out = io.losscl.Broadcast.shapes(out, s);
+            outNames = outNames + " and " + name;
+        }
+        checkValues(inputs);
+        return reduction == Reduction.NONE ? out : Shape.scalar();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(name()).append("(reduction=").append(reduction);
+        String opts = describeOptions();
+        if (!opts.isEmpty()) sb.append(", ").append(opts);
+        return sb.append(')').toString();
+    }
+
+    /** The loss's own options for {@link #toString}, e.g. {@code "delta=0.5"}; empty by default. */
+    protected String describeOptions() { return ""; }
+}
