@@ -19,7 +19,8 @@ public final class LossRegistry {
             new LossEntry<>("l1_loss", L1Loss.class, L1Loss::fromOptions, new L1LossReference(), new ElementwiseKernel<>("l1_loss")),
             new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss")),
             new LossEntry<>("binary_cross_entropy", BinaryCrossEntropyLoss.class, BinaryCrossEntropyLoss::fromOptions, new BinaryCrossEntropyReference(), new BinaryCrossEntropyKernel<>()),
-            new LossEntry<>("binary_cross_entropy_with_logits", BinaryCrossEntropyWithLogitsLoss.class, BinaryCrossEntropyWithLogitsLoss::fromOptions, new BinaryCrossEntropyWithLogitsReference(), new BinaryCrossEntropyKernel<>())
+            new LossEntry<>("binary_cross_entropy_with_logits", BinaryCrossEntropyWithLogitsLoss.class, BinaryCrossEntropyWithLogitsLoss::fromOptions, new BinaryCrossEntropyWithLogitsReference(), new BinaryCrossEntropyKernel<>()),
+            new LossEntry<>("cosine_embedding_loss", CosineEmbeddingLoss.class, CosineEmbeddingLoss::fromOptions, new CosineEmbeddingLossReference(), new CosineEmbeddingKernel())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();
