@@ -87,9 +87,7 @@ def ctc_loss(c):
     r = c.new("%s-all-zero-length-targets-concat-mean" % p)
     lp = r.log_softmax(5, 2, 3)
     c.add(_case(lp, np.zeros((0,), np.int64), i64([5, 3]), i64([0, 0])), {"reduction": "mean"})
-    r = c.new("%s-zero-input-length-zero-target-none" % p)
-    lp = r.log_softmax(5, 2, 3)
-    c.add(_case(lp, i64([[1, 2], [2, 1]]), i64([0, 5]), i64([0, 2])), {"reduction": "none"})
+    # (input_length 0 is left out: torch 1.13 reads uninitialised memory for it)
     r = c.new("%s-input-length-shorter-than-T-sum" % p)  # frames beyond input_length get no gradient
     c.add(_case(*_batch(r, 12, 4, 5, 3, il=[12, 9, 5, 3], tl=[3, 2, 2, 1])), {"reduction": "sum"})
     r = c.new("%s-T1-none" % p)

@@ -31,10 +31,10 @@ def poisson_nll_loss(c):
                 cid = "%s-%s-%s-%s" % (p, "loginput" if log_input else "rate", "full" if full else "nofull", red)
                 r = c.new(cid)
                 x = r.n(3, 4) if log_input else r.u(3, 4, lo=0.1, hi=3)
-                t = np.floor(r.u(3, 4, lo=0, hi=6)).astype(np.float32)
+                t = f32(np.floor(r.u(3, 4, lo=0, hi=6))).astype(np.float32)
                 c.add({"input": x, "target": t}, {"log_input": log_input, "full": full, "reduction": red})
     r = c.new("%s-defaults" % p)
-    c.add({"input": r.n(2, 3), "target": np.floor(r.u(2, 3, lo=0, hi=4))}, {})
+    c.add({"input": r.n(2, 3), "target": f32(np.floor(r.u(2, 3, lo=0, hi=4)))}, {})
     # Stirling term only where target > 1; non-integer targets
     c.new("%s-full-target-0-1-2-none" % p)
     c.add({"input": f32([0.5, -0.5, 1, 2, 0, 1.5]), "target": f32([0, 1, 2, 1.0001, 0.5, 7.25])},
@@ -51,13 +51,13 @@ def poisson_nll_loss(c):
     c.new("%s-negative-target-full-none" % p)
     c.add({"input": f32([0.1, 0.2]), "target": f32([-1, -2.5])}, {"full": True, "reduction": "none"})
     r = c.new("%s-broadcast-target-row-mean" % p)
-    c.add({"input": r.n(3, 4), "target": np.floor(r.u(4, lo=0, hi=5))}, {"reduction": "mean"})
+    c.add({"input": r.n(3, 4), "target": f32(np.floor(r.u(4, lo=0, hi=5)))}, {"reduction": "mean"})
     c.new("%s-nonfinite-none" % p)
     c.add({"input": f32([NAN, INF, -INF, 1]), "target": f32([1, 1, 1, INF])}, {"reduction": "none"})
     # seed example (values from note 002 are random; the formula is what matters)
     for shape in SIZES:
         r = c.new("%s-size-%s" % (p, _name(shape)))
-        c.add({"input": r.n(*shape), "target": np.floor(r.u(*shape, lo=0, hi=5))}, {"reduction": "mean"},
+        c.add({"input": r.n(*shape), "target": f32(np.floor(r.u(*shape, lo=0, hi=5)))}, {"reduction": "mean"},
               grad=["input"] if shape and shape[0] >= 93 else None)
     cid = "%s-big-33x1001-full-mean-nograd" % p
     c.new(cid)

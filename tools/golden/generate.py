@@ -61,6 +61,8 @@ class LossCases:
         inputs = {k: (v.materialize() if isinstance(v, gl.Generated) and v.numel <= 20000 else v)
                   for k, v in inputs.items()}
         assert not any(isinstance(v, gl.Generated) for v in options.values()), cid
+        for k, v in list(inputs.items()) + [(k, v) for k, v in options.items() if isinstance(v, np.generic)]:
+            assert isinstance(v, (np.ndarray, gl.Generated)), "%s: input %s is a %s" % (cid, k, type(v))
         inputs = {k: inputs[k] for k in self.order if k in inputs} | \
                  {k: v for k, v in inputs.items() if k not in self.order}
         if grad is None:

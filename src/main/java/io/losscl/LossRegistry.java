@@ -24,7 +24,10 @@ public final class LossRegistry {
             new LossEntry<>("hinge_embedding_loss", HingeEmbeddingLoss.class, HingeEmbeddingLoss::fromOptions, new HingeEmbeddingLossReference(), new ElementwiseKernel<>("hinge_embedding_loss")),
             new LossEntry<>("huber_loss", HuberLoss.class, HuberLoss::fromOptions, new HuberLossReference(), new ElementwiseKernel<>("huber_loss")),
             new LossEntry<>("smooth_l1_loss", SmoothL1Loss.class, SmoothL1Loss::fromOptions, new SmoothL1LossReference(), new ElementwiseKernel<>("smooth_l1_loss")),
-            new LossEntry<>("soft_margin_loss", SoftMarginLoss.class, SoftMarginLoss::fromOptions, new SoftMarginLossReference(), new ElementwiseKernel<>("soft_margin_loss"))
+            new LossEntry<>("soft_margin_loss", SoftMarginLoss.class, SoftMarginLoss::fromOptions, new SoftMarginLossReference(), new ElementwiseKernel<>("soft_margin_loss")),
+            new LossEntry<>("binary_cross_entropy", BinaryCrossEntropyLoss.class, BinaryCrossEntropyLoss::fromOptions, new BinaryCrossEntropyReference(), new BinaryCrossEntropyKernel<>()),
+            new LossEntry<>("binary_cross_entropy_with_logits", BinaryCrossEntropyWithLogitsLoss.class, BinaryCrossEntropyWithLogitsLoss::fromOptions, new BinaryCrossEntropyWithLogitsReference(), new BinaryCrossEntropyKernel<>()),
+            new LossEntry<>("cosine_embedding_loss", CosineEmbeddingLoss.class, CosineEmbeddingLoss::fromOptions, new CosineEmbeddingLossReference(), new CosineEmbeddingKernel())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

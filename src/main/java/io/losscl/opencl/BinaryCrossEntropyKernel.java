@@ -1,0 +1,87 @@
+package io.losscl.opencl;
+
+import io.losscl.Broadcast;
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.loss.BinaryCrossEntropyFamily;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Host dispatch of {@code binary_cross_entropy} and {@code binary_cross_entropy_with_logits}
+ * ({@code kernels-cl/binary_cross_entropy.cl}, {@code -DLOGITS} picks the form). One launch computes
+ * the per-element losses (stored, or summed per work-group) and both gradients; a reduction adds the
+ * shared second stage. {@code weight} and {@code pos_weight} are read in place, broadcast by the
+ * cheapest index rule their shape allows (see the kernel's WEIGHT_MODE).
+ *
+ * @param <L> either loss of the family
+ */
+public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> implements KernelLoss<L> {
+    private static final List<String> STEMS = List.of("binary_cross_entropy");
+
+    /** How an option tensor is indexed by the kernel (the kernel's WEIGHT_MODE / PW_MODE). */
+    static int mode(HostTensor t, Shape out) {
+        if (t == null) return 0;
+        if (t.shape().equals(out)) return 1;
+        if (t.numel() == 1) return 2;
+        // Trailing: after dropping leading 1s, the option's dims equal x's last dims; then element i
+        // of x reads element i % numel of the option.
+        int lead = 0;
+        while (lead < t.shape().rank() && t.shape().dim(lead) == 1) lead++;
+        Shape core = t.shape().dropLeading(lead);
+        if (core.rank() <= out.rank() && core.equals(out.dropLeading(out.rank() - core.rank()))) return 3;
+        return 4;
+    }
+
+    @Override
+    public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        Shape shape = inputs.get("input").shape();
+        long n = shape.numel();
+        DType dtype = DType.resultOf(inputs);
+        boolean reduce = loss.reduction() != Reduction.NONE;
+        boolean gIn = grads.contains("input"), gTg = grads.contains("target");
+        HostTensor w = BinaryCrossEntropyFamily.as(loss.weight(), dtype);
+        HostTensor pw = loss.logits() ? BinaryCrossEntropyFamily.as(loss.posWeight(), dtype) : null;
+        int wMode = mode(w, shape), pMode = mode(pw, shape);
+        String options = cl.options(dtype) + " -DLOGITS=" + (loss.logits() ? 1 : 0)
+                + " -DWEIGHT_MODE=" + wMode + " -DPW_MODE=" + pMode
+                + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
+        double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
+        long groups = cl.profile().groupsFor(n);
+
+        try (CallScope scope = new CallScope(cl, inputs)) {
+            CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            if (gIn) gradOut.put("input", scope.result(dtype, shape));
+            if (gTg) gradOut.put("target", scope.result(dtype, shape));
+            cl.call(cl.kernel(STEMS, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
+                    .mem(scope.input("input"))
+                    .mem(scope.input("target"))
+                    .mem(scope.upload(w)).mem(wMode == 4 ? scope.upload(map(w, shape)) : null).ulong(w == null ? 1 : w.numel())
+                    .mem(scope.upload(pw)).mem(pMode == 4 ? scope.upload(map(pw, shape)) : null).ulong(pw == null ? 1 : pw.numel())
+                    .ulong(n)
+                    .real(scale)
+                    .mem(reduce ? null : out.buffer())
+                    .mem(partials)
+                    .mem(gIn ? gradOut.get("input").buffer() : null)
+                    .mem(gTg ? gradOut.get("target").buffer() : null)
+                    .launch(groups);
+            if (reduce) {
+                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+            }
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+        }
+    }
+
+    private static HostTensor map(HostTensor t, Shape out) {
+        long[] m = Broadcast.kernelMap(t.shape(), out);
+        return HostTensor.of(m, m.length);
+    }
+}
