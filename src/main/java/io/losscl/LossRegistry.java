@@ -17,7 +17,12 @@ public final class LossRegistry {
 
     private static final List<LossEntry<?>> ENTRIES = List.of(
             new LossEntry<>("l1_loss", L1Loss.class, L1Loss::fromOptions, new L1LossReference(), new ElementwiseKernel<>("l1_loss")),
-            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss"))
+            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss")),
+            new LossEntry<>("multi_margin_loss", MultiMarginLoss.class, MultiMarginLoss::fromOptions, new MultiMarginLossReference(), new MultiMarginKernel()),
+            new LossEntry<>("multilabel_margin_loss", MultilabelMarginLoss.class, MultilabelMarginLoss::fromOptions, new MultilabelMarginLossReference(), new MultilabelMarginKernel()),
+            new LossEntry<>("multilabel_soft_margin_loss", MultilabelSoftMarginLoss.class, MultilabelSoftMarginLoss::fromOptions, new MultilabelSoftMarginLossReference(), new MultilabelSoftMarginKernel()),
+            new LossEntry<>("triplet_margin_loss", TripletMarginLoss.class, TripletMarginLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
+            new LossEntry<>("triplet_margin_with_distance_loss", TripletMarginWithDistanceLoss.class, TripletMarginWithDistanceLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();
