@@ -27,7 +27,12 @@ public final class LossRegistry {
             new LossEntry<>("soft_margin_loss", SoftMarginLoss.class, SoftMarginLoss::fromOptions, new SoftMarginLossReference(), new ElementwiseKernel<>("soft_margin_loss")),
             new LossEntry<>("binary_cross_entropy", BinaryCrossEntropyLoss.class, BinaryCrossEntropyLoss::fromOptions, new BinaryCrossEntropyReference(), new BinaryCrossEntropyKernel<>()),
             new LossEntry<>("binary_cross_entropy_with_logits", BinaryCrossEntropyWithLogitsLoss.class, BinaryCrossEntropyWithLogitsLoss::fromOptions, new BinaryCrossEntropyWithLogitsReference(), new BinaryCrossEntropyKernel<>()),
-            new LossEntry<>("cosine_embedding_loss", CosineEmbeddingLoss.class, CosineEmbeddingLoss::fromOptions, new CosineEmbeddingLossReference(), new CosineEmbeddingKernel())
+            new LossEntry<>("cosine_embedding_loss", CosineEmbeddingLoss.class, CosineEmbeddingLoss::fromOptions, new CosineEmbeddingLossReference(), new CosineEmbeddingKernel()),
+            new LossEntry<>("multi_margin_loss", MultiMarginLoss.class, MultiMarginLoss::fromOptions, new MultiMarginLossReference(), new MultiMarginKernel()),
+            new LossEntry<>("multilabel_margin_loss", MultilabelMarginLoss.class, MultilabelMarginLoss::fromOptions, new MultilabelMarginLossReference(), new MultilabelMarginKernel()),
+            new LossEntry<>("multilabel_soft_margin_loss", MultilabelSoftMarginLoss.class, MultilabelSoftMarginLoss::fromOptions, new MultilabelSoftMarginLossReference(), new MultilabelSoftMarginKernel()),
+            new LossEntry<>("triplet_margin_loss", TripletMarginLoss.class, TripletMarginLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
+            new LossEntry<>("triplet_margin_with_distance_loss", TripletMarginWithDistanceLoss.class, TripletMarginWithDistanceLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

@@ -1,0 +1,124 @@
+package io.losscl.reference;
+
+import io.losscl.Broadcast;
+import io.losscl.HostTensor;
+import io.losscl.LossInputs;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.loss.TripletLoss;
+import java.util.Set;
+
+/**
+ * Both triplet losses: per row {@code l = max(0, margin + d(a, p) - d'(a, n))} with
+ * {@code d' = swap ? min(d(a, n), d(p, n)) : d(a, n)}. Gradients follow PyTorch's autograd:
+ * clamp_min passes the gradient where its argument is {@code >= 0}; min splits it in half on a tie.
+ *
+ * @param <L> the triplet loss
+ */
+public final class TripletLossReference<L extends TripletLoss> implements ReferenceLoss<L> {
+    /** Distance of two rows and its gradients with respect to each. */
+    static double distance(TripletLoss loss, double[] x1, double[] x2, double[] g1, double[] g2) {
+        int d = x1.length;
+        if (loss.distance() == TripletLoss.Distance.COSINE) {
+            double dot = 0, s1 = 0, s2 = 0;
+            for (int i = 0; i < d; i++) {
+                dot += x1[i] * x2[i];
+                s1 += x1[i] * x1[i];
+                s2 += x2[i] * x2[i];
+            }
+            double n1 = Math.sqrt(s1), n2 = Math.sqrt(s2);
+            double c1 = Math.max(n1, 1e-8), c2 = Math.max(n2, 1e-8);
+            double cos = dot / (c1 * c2);
+            // d cos / d x1 = x2 / (c1 c2) - cos x1 / (c1 n1) (the second term only where the norm is not clamped)
+            for (int i = 0; i < d; i++) {
+                g1[i] = -(x2[i] / (c1 * c2) - (n1 > 1e-8 ? cos * x1[i] / (c1 * n1) : 0));
+                g2[i] = -(x1[i] / (c1 * c2) - (n2 > 1e-8 ? cos * x2[i] / (c2 * n2) : 0));
+            }
+            return 1 - cos;
+        }
+        double p = loss.p(), eps = loss.eps();
+        double[] v = new double[d];
+        for (int i = 0; i < d; i++) v[i] = x1[i] - x2[i] + eps;
+        double dist;
+        if (Double.isInfinite(p) && p > 0) {
+            dist = d == 0 ? 0 : Double.NEGATIVE_INFINITY;
+            for (double e : v) dist = Double.isNaN(e) || Double.isNaN(dist) ? Double.NaN : Math.max(dist, Math.abs(e));
+            int count = 0;
+            for (double e : v) if (Math.abs(e) == dist || Double.isNaN(e)) count++;
+            for (int i = 0; i < d; i++) {
+                boolean m = Math.abs(v[i]) == dist || Double.isNaN(v[i]);
+                g1[i] = m ? Math.signum(v[i]) / count : 0;
+            }
+        } else if (p == 0) {
+            dist = 0;
+            for (double e : v) if (e != 0) dist++;
+            for (int i = 0; i < d; i++) g1[i] = 0;
+        } else {
+            double s = 0;
+            for (double e : v) s += p == 1 ? Math.abs(e) : p == 2 ? e * e : Math.pow(Math.abs(e), p);
+            dist = p == 1 ? s : p == 2 ? Math.sqrt(s) : Math.pow(s, 1 / p);
+            for (int i = 0; i < d; i++) {
+                if (p == 1) g1[i] = Math.signum(v[i]);
+                else if (dist == 0) g1[i] = 0;
+                else if (p == 2) g1[i] = v[i] / dist;
+                else g1[i] = v[i] * Math.pow(Math.abs(v[i]), p - 2) / Math.pow(dist, p - 1);
+            }
+        }
+        for (int i = 0; i < d; i++) g2[i] = -g1[i];
+        return dist;
+    }
+
+    @Override
+    public ReferenceResult compute(L loss, LossInputs inputs, Set<String> grads) {
+        String[] names = {"anchor", "positive", "negative"};
+        HostTensor[] t = new HostTensor[3];
+        for (int k = 0; k < 3; k++) t[k] = (HostTensor) inputs.get(names[k]);
+        Shape full = loss.fullShape(inputs);
+        int d = full.rank() == 0 ? 1 : (int) full.dim(-1);
+        int rows = d == 0 ? (int) full.dropTrailing(1).numel() : full.numelInt() / d;
+        long[][] strides = new long[3][];
+        double[][] g = new double[3][];
+        for (int k = 0; k < 3; k++) {
+            strides[k] = Broadcast.strides(t[k].shape(), full);
+            g[k] = new double[t[k].shape().numelInt()];
+        }
+        double scale = Reductions.gradScale(loss.reduction(), rows);
+        double[] perRow = new double[rows];
+        double[][] x = new double[3][d];
+        double[] gap1 = new double[d], gap2 = new double[d], gan1 = new double[d], gan2 = new double[d];
+        double[] gpn1 = new double[d], gpn2 = new double[d];
+        int[][] idx = new int[3][d];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < 3; k++) {
+                for (int i = 0; i < d; i++) {
+                    idx[k][i] = (int) Broadcast.index((long) r * d + i, full, strides[k]);
+                    x[k][i] = t[k].getDouble(idx[k][i]);
+                }
+            }
+            double dap = distance(loss, x[0], x[1], gap1, gap2);
+            double dan = distance(loss, x[0], x[2], gan1, gan2);
+            double wan = 1, wpn = 0, dneg = dan;
+            if (loss.swap()) {
+                double dpn = distance(loss, x[1], x[2], gpn1, gpn2);
+                dneg = Math.min(dan, dpn);
+                if (Double.isNaN(dan) || Double.isNaN(dpn)) dneg = Double.NaN;
+                wan = dan < dpn ? 1 : dan > dpn ? 0 : 0.5;
+                wpn = 1 - wan;
+            }
+            double z = loss.margin() + dap - dneg;
+            perRow[r] = Double.isNaN(z) ? Double.NaN : Math.max(z, 0);
+            double up = z >= 0 ? scale : 0;
+            if (up == 0) continue;
+            for (int i = 0; i < d; i++) {
+                g[0][idx[0][i]] += up * (gap1[i] - wan * gan1[i]);
+                g[1][idx[1][i]] += up * (gap2[i] - wpn * gpn1[i]);
+                g[2][idx[2][i]] += up * (-wan * gan2[i] - wpn * gpn2[i]);
+            }
+        }
+        double[] out = Reductions.reduce(perRow, loss.reduction());
+        Shape outShape = loss.reduction() == Reduction.NONE && full.rank() > 0 ? full.dropTrailing(1) : Shape.scalar();
+        ReferenceResult res = new ReferenceResult(outShape, out);
+        for (int k = 0; k < 3; k++) if (grads.contains(names[k])) res.withGrad(names[k], t[k].shape(), g[k]);
+        return res;
+    }
+}

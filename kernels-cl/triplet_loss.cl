@@ -1,0 +1,171 @@
+/* triplet_margin_loss and triplet_margin_with_distance_loss, one row per (work-group | work-item),
+ * see rows.cl.  l = max(0, margin + d(a, p) - d'),  d' = SWAP ? min(d(a, n), d(p, n)) : d(a, n).
+ *
+ * Build options:
+ *   COSINE 0: d(x1, x2) = ||x1 - x2 + eps||_p with PMODE 1 (p = 1), 2 (p = 2), 3 (any other finite p,
+ *             via pow), 4 (p = inf: the max norm), 0 (p = 0: the count of non-zeros, zero gradient).
+ *   COSINE 1: d = 1 - x1.x2 / (max(|x1|, 1e-8) max(|x2|, 1e-8)).
+ *   SWAP, GRAD_MASK (bits: anchor, positive, negative).
+ * Pass 1 reduces the row's sums (p-norm: sum |v|^p per pair, or the max; cosine: three dot products
+ * and three squared norms) in one tree; the loss follows; pass 2 re-reads the row (still in cache)
+ * and writes all three gradients. PyTorch's autograd rules: clamp_min passes the gradient where its
+ * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0. */
+#ifndef PMODE
+#define PMODE 2
+#endif
+#define NPAIRS (SWAP ? 3 : 2)
+#define COS_EPS 1e-8
+
+/* |v|^p summand of the p-norm */
+inline acc_t pn_term(acc_t v, acc_t p) {
+#if PMODE == 1
+    return fabs(v);
+#elif PMODE == 2
+    return v * v;
+#elif PMODE == 0
+    return v != 0 ? 1 : 0;
+#else
+    return pow(fabs(v), p);
+#endif
+}
+
+/* the norm from the summed terms (or the max for p = inf) */
+inline acc_t pn_norm(acc_t s, acc_t p) {
+#if PMODE == 1 || PMODE == 0 || PMODE == 4
+    return s;
+#elif PMODE == 2
+    return sqrt(s);
+#else
+    return pow(s, 1 / p);
+#endif
+}
+
+/* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements) */
+inline acc_t pn_grad(acc_t v, acc_t norm, acc_t p, acc_t nmax) {
+#if PMODE == 1
+    return v > 0 ? 1 : (v < 0 ? -1 : 0);
+#elif PMODE == 2
+    return norm == 0 ? 0 : v / norm;
+#elif PMODE == 0
+    return 0;
+#elif PMODE == 4
+    const acc_t sg = v > 0 ? 1 : (v < 0 ? -1 : 0);
+    return (fabs(v) == norm || isnan(v)) ? sg / nmax : 0;
+#else
+    return norm == 0 ? 0 : v * pow(fabs(v), p - 2) / pow(norm, p - 1);
+#endif
+}
+
+__kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, __global const real_t *Nn,
+                           const ulong rows, const ulong D, const acc_t margin, const acc_t p,
+                           const acc_t eps, const acc_t grad_scale, __global real_t *out,
+                           __global acc_t *partials, __global real_t *ga, __global real_t *gp,
+                           __global real_t *gn) {
+    __local acc_t scratch[ROW_SCRATCH];
+    sum_t total = SUM_ZERO;
+    ROW_BEGIN(r, rows)
+        const ulong base = r * D;
+#if COSINE
+        /* s: a.p, a.n, p.n, a.a, p.p, n.n */
+        acc_t s[6] = {0, 0, 0, 0, 0, 0};
+        ROW_FOR(i, D) {
+            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
+            s[0] += a * q; s[1] += a * n; s[2] += q * n;
+            s[3] += a * a; s[4] += q * q; s[5] += n * n;
+        }
+        row_sums(s, 6, scratch);
+        const acc_t na = sqrt(s[3]), nq = sqrt(s[4]), nn = sqrt(s[5]);
+        const acc_t ca = fmax(na, (acc_t)COS_EPS), cq = fmax(nq, (acc_t)COS_EPS), cn = fmax(nn, (acc_t)COS_EPS);
+        const acc_t cos_ap = s[0] / (ca * cq), cos_an = s[1] / (ca * cn), cos_pn = s[2] / (cq * cn);
+        const acc_t d_ap = 1 - cos_ap, d_an = 1 - cos_an, d_pn = 1 - cos_pn;
+#else
+        acc_t s[3] = {0, 0, 0};
+        ROW_FOR(i, D) {
+            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
+            const acc_t t0 = pn_term(a - q + eps, p), t1 = pn_term(a - n + eps, p);
+#if SWAP
+            const acc_t t2 = pn_term(q - n + eps, p);
+#else
+            const acc_t t2 = 0;
+#endif
+#if PMODE == 4
+            /* max norm: the running max (NaN-propagating), of |v| */
+            s[0] = (isnan(s[0]) || s[0] >= fabs(a - q + eps)) ? s[0] : fabs(a - q + eps);
+            s[1] = (isnan(s[1]) || s[1] >= fabs(a - n + eps)) ? s[1] : fabs(a - n + eps);
+            s[2] = (isnan(s[2]) || s[2] >= fabs(q - n + eps)) ? s[2] : fabs(q - n + eps);
+#else
+            s[0] += t0; s[1] += t1; s[2] += t2;
+#endif
+        }
+#if PMODE == 4
+        s[0] = row_max(s[0], scratch); s[1] = row_max(s[1], scratch); s[2] = row_max(s[2], scratch);
+#else
+        row_sums(s, NPAIRS, scratch);
+#endif
+        const acc_t d_ap = pn_norm(s[0], p), d_an = pn_norm(s[1], p), d_pn = pn_norm(s[2], p);
+#endif
+#if SWAP
+        const acc_t dneg = (isnan(d_an) || isnan(d_pn)) ? NAN : fmin(d_an, d_pn);
+        const acc_t w_an = d_an < d_pn ? 1 : (d_an > d_pn ? 0 : (acc_t)0.5);
+#else
+        const acc_t dneg = d_an;
+        const acc_t w_an = 1;
+#endif
+        const acc_t w_pn = 1 - w_an;
+        const acc_t z = margin + d_ap - dneg;
+        row_emit(r, isnan(z) ? z : fmax(z, (acc_t)0), out, &total);
+#if GRAD_MASK
+        const acc_t up = z >= 0 ? grad_scale : 0;
+#if !COSINE && PMODE == 4
+        /* p = inf spreads the gradient over the maximal elements: count them */
+        acc_t m[3] = {0, 0, 0};
+        ROW_FOR(i, D) {
+            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
+            const acc_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
+            m[0] += (fabs(v0) == d_ap || isnan(v0)) ? 1 : 0;
+            m[1] += (fabs(v1) == d_an || isnan(v1)) ? 1 : 0;
+            m[2] += (fabs(v2) == d_pn || isnan(v2)) ? 1 : 0;
+        }
+        row_sums(m, 3, scratch);
+#else
+        const acc_t m[3] = {1, 1, 1};
+#endif
+        ROW_FOR(i, D) {
+            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
+            acc_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
+#if COSINE
+            /* d(1 - cos(x1, x2))/d x1 = -(x2 / (c1 c2) - cos x1 / (c1 |x1|))  (no second term where |x1| is clamped) */
+            const acc_t ka = na > COS_EPS ? 1 / (ca * na) : 0, kq = nq > COS_EPS ? 1 / (cq * nq) : 0;
+            const acc_t kn = nn > COS_EPS ? 1 / (cn * nn) : 0;
+            gap_a = -(q / (ca * cq) - cos_ap * a * ka);
+            gap_q = -(a / (ca * cq) - cos_ap * q * kq);
+            gan_a = -(n / (ca * cn) - cos_an * a * ka);
+            gan_n = -(a / (ca * cn) - cos_an * n * kn);
+#if SWAP
+            gpn_q = -(n / (cq * cn) - cos_pn * q * kq);
+            gpn_n = -(q / (cq * cn) - cos_pn * n * kn);
+#endif
+#else
+            gap_a = pn_grad(a - q + eps, d_ap, p, m[0]);
+            gap_q = -gap_a;
+            gan_a = pn_grad(a - n + eps, d_an, p, m[1]);
+            gan_n = -gan_a;
+#if SWAP
+            gpn_q = pn_grad(q - n + eps, d_pn, p, m[2]);
+            gpn_n = -gpn_q;
+#endif
+#endif
+#if GRAD_MASK & 1
+            STORE(ga, base + i, up == 0 ? 0 : up * (gap_a - w_an * gan_a));
+#endif
+#if GRAD_MASK & 2
+            STORE(gp, base + i, up == 0 ? 0 : up * (gap_q - w_pn * gpn_q));
+#endif
+#if GRAD_MASK & 4
+            STORE(gn, base + i, up == 0 ? 0 : up * (-w_an * gan_n - w_pn * gpn_n));
+#endif
+        }
+#endif
+    ROW_END
+    row_finish(partials, total, scratch);
+}

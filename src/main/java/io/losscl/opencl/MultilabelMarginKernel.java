@@ -1,0 +1,46 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.loss.MultilabelMarginLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** multilabel_margin_loss on the device: {@code multilabel_margin_loss.cl} over {@code rows.cl}. */
+public final class MultilabelMarginKernel implements KernelLoss<MultilabelMarginLoss> {
+    private static final List<String> STEMS = RowKernels.stems("multilabel_margin_loss");
+
+    @Override
+    public LossResult compute(OpenClContext cl, MultilabelMarginLoss loss, LossInputs inputs, Set<String> grads) {
+        Shape shape = inputs.get("input").shape();
+        Shape outShape = loss.validate(inputs);
+        long rows = shape.rank() <= 1 ? 1 : shape.dim(0);
+        long c = shape.rank() == 0 ? 1 : shape.dim(-1);
+        DType dtype = inputs.get("input").dtype();
+        boolean reduce = loss.reduction() != Reduction.NONE;
+        boolean grad = grads.contains("input");
+        boolean perItem = RowKernels.perItem(cl, rows, c);
+        String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DGRAD=" + (grad ? 1 : 0);
+        long groups = RowKernels.groups(cl, rows, c, perItem);
+        try (CallScope scope = new CallScope(cl, inputs)) {
+            CallScope.Result out = scope.result(dtype, outShape);
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
+            DeviceBuffer work = scope.temp(rows * c * 4);
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            if (grad) gradOut.put("input", scope.result(dtype, shape));
+            cl.call(cl.kernel(STEMS, options, "multilabel_margin_loss"), "multilabel_margin_loss")
+                    .mem(scope.input("input")).mem(scope.input("target"))
+                    .ulong(rows).ulong(c).real(RowKernels.gradScale(loss.reduction(), rows))
+                    .mem(reduce ? null : out.buffer()).mem(partials).mem(work)
+                    .mem(grad ? gradOut.get("input").buffer() : null)
+                    .launch(groups);
+            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import io.losscl.UnsupportedFeatureException;
+import io.losscl.loss.MultilabelSoftMarginLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * multilabel_soft_margin_loss on the device ({@code multilabel_soft_margin_loss.cl} over {@code rows.cl}).
+ * Input and target of one shape with a per-class (or full) weight run directly; other broadcasts
+ * are expanded on the host first and the gradients of broadcast inputs summed back on the host.
+ */
+public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSoftMarginLoss> {
+    private static final List<String> STEMS = RowKernels.stems("multilabel_soft_margin_loss");
+
+    @Override
+    public LossResult compute(OpenClContext cl, MultilabelSoftMarginLoss loss, LossInputs inputs, Set<String> grads) {
+        Tensor input = inputs.get("input"), target = inputs.get("target");
+        Shape full = loss.fullShape(inputs);
+        if (full.rank() != input.shape().rank()) {
+            throw new UnsupportedFeatureException(loss.name() + ": on OpenCL the weight may not add dimensions in front of the input ("
+                    + "input " + input.shape() + ", broadcast shape " + full + ")");
+        }
+        Shape outShape = loss.validate(inputs);
+        long c = full.dim(-1);
+        long rows = full.numel() / Math.max(1, c);
+        if (c == 0) rows = full.dropTrailing(1).numel();
+        DType dtype = target.dtype().isFloating() ? DType.resultOf(inputs) : input.dtype();
+        HostTensor weight = loss.weight();
+        int weightMode = 0;
+        Tensor w = null;
+        if (weight != null) {
+            boolean perColumn = weight.shape().rank() >= 1 && weight.shape().dim(-1) == c && weight.numel() == c;
+            weightMode = perColumn ? 1 : 2;
+            w = perColumn ? RowKernels.materialize(weight, dtype, Shape.of(c)) : RowKernels.materialize(weight, dtype, full);
+        }
+        boolean direct = input.shape().equals(full) && target.shape().equals(full) && input.dtype() == dtype && target.dtype() == dtype;
+        Tensor x = direct ? input : RowKernels.materialize(input, dtype, full);
+        Tensor y = direct ? target : RowKernels.materialize(target, dtype, full);
+        boolean reduce = loss.reduction() != Reduction.NONE;
+        boolean gIn = grads.contains("input"), gTg = grads.contains("target") && target.dtype().isFloating();
+        int gradMask = (gIn ? 1 : 0) | (gTg ? 2 : 0);
+        boolean perItem = RowKernels.perItem(cl, rows, c);
+        String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DWEIGHT_MODE=" + weightMode + " -DGRAD_MASK=" + gradMask;
+        long groups = RowKernels.groups(cl, rows, c, perItem);
+        try (CallScope scope = new CallScope(cl, direct ? inputs : LossInputs.of("input", x, "target", y))) {
+            CallScope.Result out = scope.result(dtype, outShape);
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
+            CallScope.Result gx = gIn ? scope.result(dtype, full) : null, gy = gTg ? scope.result(dtype, full) : null;
+            cl.call(cl.kernel(STEMS, options, "multilabel_soft_margin_loss"), "multilabel_soft_margin_loss")
+                    .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(w))
+                    .ulong(rows).ulong(c).real(1.0 / input.shape().dim(-1))
+                    .real(RowKernels.gradScale(loss.reduction(), rows) / input.shape().dim(-1))
+                    .mem(reduce ? null : out.buffer()).mem(partials)
+                    .mem(gx == null ? null : gx.buffer()).mem(gy == null ? null : gy.buffer())
+                    .launch(groups);
+            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            if (direct) {
+                if (gx != null) gradOut.put("input", gx);
+                if (gy != null) gradOut.put("target", gy);
+                return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            }
+            LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
+            Map<String, Tensor> g = new LinkedHashMap<>();
+            if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), dtype, full), input.shape(), dtype));
+            if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), dtype, full), target.shape(), dtype));
+            return new LossResult(r.output(), g, r.backend());
+        }
+    }
+}

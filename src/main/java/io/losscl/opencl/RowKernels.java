@@ -1,0 +1,85 @@
+package io.losscl.opencl;
+
+import io.losscl.Broadcast;
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import java.util.List;
+
+/**
+ * Host side of the row-wise kernels ({@code rows.cl}): the choice between one work-item per row and
+ * one work-group per row, the launch size, the second-stage reduction, and the host-side
+ * broadcasting used when inputs are not all of the full shape (the rare case).
+ *
+ * <p>Row mode: on a CPU device one work-item per row streams whole rows contiguously with no
+ * barriers, which wins whenever there are enough rows to occupy every work-item; a work-group per
+ * row wins for few wide rows (it splits the row). On a GPU rows narrower than a warp use one
+ * work-item per row, wider rows a work-group. {@code -Dlosscl.rowMode=item|group} overrides.
+ */
+final class RowKernels {
+    private RowKernels() {}
+
+    /** Whether one work-item handles a whole row. */
+    static boolean perItem(OpenClContext cl, long rows, long width) {
+        String forced = System.getProperty("losscl.rowMode");
+        if ("item".equals(forced)) return true;
+        if ("group".equals(forced)) return false;
+        int wgs = cl.profile().workGroupSize();
+        if (cl.device().type() == DeviceInfo.Type.CPU) {
+            return width <= 64 || rows >= (long) cl.device().computeUnits() * wgs;
+        }
+        return width <= 32;
+    }
+
+    /** The kernel's program: common.cl + rows.cl + the loss's file. */
+    static List<String> stems(String stem) { return List.of("rows", stem); }
+
+    /** Build options: dtype, row mode and whether rows are reduced. */
+    static String options(OpenClContext cl, DType dtype, boolean perItem, boolean reduce) {
+        return cl.options(dtype) + " -DROW_PER_ITEM=" + (perItem ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
+    }
+
+    /** Work-groups to launch for {@code rows} rows of {@code width}. */
+    static long groups(OpenClContext cl, long rows, long width, boolean perItem) {
+        int wgs = cl.profile().workGroupSize();
+        boolean cpu = cl.device().type() == DeviceInfo.Type.CPU;
+        long cap = cpu ? (long) cl.device().computeUnits() * 4 : 65535;
+        long wanted = perItem ? (rows + wgs - 1) / wgs : rows;
+        if (perItem && cpu) wanted = Math.min(wanted, cl.profile().groupsFor(rows * Math.max(1, width)));
+        return Math.max(1, Math.min(wanted, cap));
+    }
+
+    /** d(reduced)/d(row loss): 1/rows for mean (NaN for no rows, as PyTorch's mean), else 1. */
+    static double gradScale(Reduction r, long rows) { return r == Reduction.MEAN ? 1.0 / rows : 1.0; }
+
+    /** The second stage for mean / sum; nothing for none. */
+    static void finish(OpenClContext cl, List<String> stems, String options, Reduction r, DeviceBuffer partials,
+                       long groups, long rows, DeviceBuffer out) {
+        if (r == Reduction.NONE) return;
+        double scale = r == Reduction.MEAN ? (rows == 0 ? Double.NaN : 1.0 / rows) : 1.0;
+        Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out);
+    }
+
+    /** {@code t} as a host tensor of {@code dtype} and the full shape {@code full} (broadcast, converted). */
+    static HostTensor materialize(Tensor t, DType dtype, Shape full) {
+        HostTensor h = t.toHost();
+        if (h.shape().equals(full) && h.dtype() == dtype) return h;
+        long[] strides = Broadcast.strides(h.shape(), full);
+        int n = full.numelInt();
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = h.getDouble((int) Broadcast.index(i, full, strides));
+        return HostTensor.fromDoubles(dtype, full, v);
+    }
+
+    /** A gradient of the full shape summed back to the shape of a broadcast input. */
+    static HostTensor sumTo(HostTensor grad, Shape small, DType dtype) {
+        Shape full = grad.shape();
+        if (full.equals(small)) return grad;
+        long[] strides = Broadcast.strides(small, full);
+        double[] v = new double[small.numelInt()];
+        for (int i = 0; i < full.numelInt(); i++) v[(int) Broadcast.index(i, full, strides)] += grad.getDouble(i);
+        return HostTensor.fromDoubles(dtype, small, v);
+    }
+}
