@@ -17,7 +17,8 @@ public final class LossRegistry {
 
     private static final List<LossEntry<?>> ENTRIES = List.of(
             new LossEntry<>("l1_loss", L1Loss.class, L1Loss::fromOptions, new L1LossReference(), new ElementwiseKernel<>("l1_loss")),
-            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss"))
+            new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss")),
+            new LossEntry<>("ctc_loss", CtcLoss.class, CtcLoss::fromOptions, new CtcLossReference(), new CtcLossKernel())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();
