@@ -1,126 +1,175 @@
-"""ctc_loss cases: padded and concatenated targets, every reduction, zero_infinity, blank not 0,
-repeated labels, zero-length targets, impossible alignments, unbatched, long sequences
-(T = 1000, S = 200) and PyTorch's argument errors.
-
-Cases avoid what PyTorch 1.13 leaves undefined (it reads out of bounds or uninitialised memory):
-target labels outside [0, C), negative lengths, input_lengths of 0."""
+"""ctc_loss cases.  log_probs are log_softmax of random float32 (stored as
+float32 data); the float64 expectation upcasts those same values."""
 import numpy as np
 
-from goldenlib import i64
+from goldenlib import f32, f64, i64
+from cases_group1 import G, REDS
 
-REDS = ["none", "mean", "sum"]
-
-
-def _targets(r, C, blank, lengths, S, repeats=0.0):
-    """Padded (N, S) labels in [0, C) other than blank; with probability `repeats` a label repeats
-    the previous one. Padding is filled with labels too (PyTorch ignores it)."""
-    labels = [c for c in range(C) if c != blank]
-    t = np.asarray(labels, dtype=np.int64)[r.i(0, len(labels), len(lengths), max(S, 1))][:, :S]
-    if repeats > 0 and S > 1:
-        rep = r.u(len(lengths), S) < repeats
-        for n in range(len(lengths)):
-            for s in range(1, S):
-                if rep[n, s]:
-                    t[n, s] = t[n, s - 1]
-    return np.ascontiguousarray(t, dtype=np.int64)
+GRAD = ["log_probs"]
 
 
-def _concat(t, lengths):
-    return i64(np.concatenate([t[n, :lengths[n]] for n in range(len(lengths))]) if len(lengths) else np.zeros(0))
+def _labels(r, C, blank, n):
+    """n labels in [0, C) avoiding blank."""
+    v = r.i(0, C - 1, n)
+    return np.where(v >= blank, v + 1, v).astype(np.int64)
+
+
+def _batch(r, T, N, C, S, blank=0, il=None, tl=None):
+    lp = r.log_softmax(T, N, C, scale=2)
+    tl = i64(tl if tl is not None else r.i(1, S + 1, N))
+    il = i64(il if il is not None else np.full(N, T))
+    tg = np.zeros((N, S), np.int64)
+    for n in range(N):
+        tg[n, :] = _labels(r, C, blank, S)
+        tg[n, tl[n]:] = blank if blank != 0 else 0  # padding (ignored by torch)
+    return lp, tg, il, tl
+
+
+def _case(lp, tg, il, tl):
+    return {"log_probs": lp, "targets": tg, "input_lengths": il, "target_lengths": tl}
+
+
+def _concat(tg, tl):
+    return np.concatenate([tg[n, :tl[n]] for n in range(len(tl))]).astype(np.int64)
 
 
 def ctc_loss(c):
-    # T, N, C, S, input lengths, target lengths, blank, repeat probability
-    shapes = {
-        "small": (6, 3, 5, 3, [6, 5, 6], [3, 2, 1], 0, 0.0),
-        "varlen": (12, 4, 7, 5, [12, 9, 4, 7], [5, 3, 1, 0], 0, 0.0),
-        "blank-last": (10, 3, 6, 4, [10, 8, 10], [4, 3, 2], 5, 0.0),
-        "blank-mid": (10, 3, 6, 4, [10, 7, 9], [4, 4, 2], 2, 0.0),
-        "repeats": (15, 3, 4, 6, [15, 12, 15], [6, 5, 4], 0, 0.7),
-        "zero-targets": (8, 3, 5, 3, [8, 5, 1], [0, 0, 0], 0, 0.0),
-        "wide": (20, 2, 70, 8, [20, 17], [8, 6], 3, 0.2),
-        "big-wg": (90, 2, 9, 70, [90, 88], [70, 40], 0, 0.1),
-    }
-    for name, (T, N, C, S, il, tl, blank, rep) in shapes.items():
-        for layout in ["padded", "concat"]:
-            for red in REDS:
-                r = c.new("%s-%s-%s" % (name, layout, red))
-                tg = _targets(r, C, blank, tl, S, rep)
-                targets = tg if layout == "padded" else _concat(tg, tl)
-                c.add({"log_probs": r.log_softmax(T, N, C, scale=2), "targets": targets,
-                       "input_lengths": i64(il), "target_lengths": i64(tl)},
-                      {"blank": blank, "reduction": red}, want="ok")
-    # impossible alignments: target longer than the input allows (a repeat needs a blank between)
-    for zi in [False, True]:
-        for red in REDS:
-            r = c.new("impossible-zi%d-%s" % (zi, red))
-            tg = i64([[1, 1, 2, 2], [1, 2, 3, 1], [3, 3, 3, 0]])
-            c.add({"log_probs": r.log_softmax(5, 3, 4), "targets": tg,
-                   "input_lengths": i64([5, 3, 5]), "target_lengths": i64([4, 4, 3])},
-                  {"reduction": red, "zero_infinity": zi}, want="ok")
-            r = c.new("impossible-repeats-zi%d-%s" % (zi, red))
-            tg = i64([[2, 2, 2], [2, 2, 2]])
-            c.add({"log_probs": r.log_softmax(4, 2, 3), "targets": tg,
-                   "input_lengths": i64([4, 5 - 1]), "target_lengths": i64([3, 2])},
-                  {"reduction": red, "zero_infinity": zi}, want="ok")
-    # a target label equal to blank (PyTorch accepts it)
-    r = c.new("target-is-blank")
-    c.add({"log_probs": r.log_softmax(7, 2, 4), "targets": i64([[1, 0, 2], [0, 0, 3]]),
-           "input_lengths": i64([7, 6]), "target_lengths": i64([3, 3])}, {"reduction": "none"}, want="ok")
-    # unbatched
+    p = "ctc"
     for red in REDS:
-        r = c.new("unbatched-1d-%s" % red)
-        c.add({"log_probs": r.log_softmax(9, 5), "targets": i64([1, 2, 2, 4]),
-               "input_lengths": i64(9), "target_lengths": i64(4)}, {"reduction": red}, want="ok")
-    r = c.new("unbatched-2d-targets")
-    c.add({"log_probs": r.log_softmax(9, 5), "targets": i64([[3, 2, 1, 1, 4]]),
-           "input_lengths": i64([8]), "target_lengths": i64([3])}, {"reduction": "none", "blank": 4}, want="ok")
-    # float64 log_probs; unnormalised log_probs (PyTorch does not require a log_softmax)
-    r = c.new("float64")
-    c.add({"log_probs": r.log_softmax(8, 3, 5).astype(np.float64), "targets": i64([[1, 2], [3, 3], [4, 1]]),
-           "input_lengths": i64([8, 8, 6]), "target_lengths": i64([2, 2, 1])}, {"reduction": "mean"}, want="ok")
-    r = c.new("unnormalised")
-    c.add({"log_probs": r.n(8, 2, 5), "targets": i64([[1, 2, 3], [3, 3, 1]]),
-           "input_lengths": i64([8, 7]), "target_lengths": i64([3, 2])}, {"reduction": "sum"}, want="ok")
-    # long sequences: T = 1000, S = 200
-    for name, blank, rep in [("long", 0, 0.1), ("long-blank3-repeats", 3, 0.5)]:
-        for red in ["none", "mean"]:
-            r = c.new("%s-%s" % (name, red))
-            T, N, C, S = 1000, 2, 8, 200
-            il, tl = [1000, 870], [200, 150]
-            tg = _targets(r, C, blank, tl, S, rep)
-            c.add({"log_probs": r.log_softmax(T, N, C, scale=1.5), "targets": tg,
-                   "input_lengths": i64(il), "target_lengths": i64(tl)},
-                  {"blank": blank, "reduction": red, "zero_infinity": True}, want="ok")
-    r = c.new("long-concat-sum")
-    T, N, C, S = 1000, 1, 12, 200
-    tg = _targets(r, C, 0, [200], S, 0.2)
-    c.add({"log_probs": r.log_softmax(T, N, C), "targets": _concat(tg, [200]),
-           "input_lengths": i64([1000]), "target_lengths": i64([200])}, {"reduction": "sum"}, want="ok")
-
+        r = c.new("%s-padded-%s" % (p, red))
+        c.add(_case(*_batch(r, 12, 3, 5, 4)), {"reduction": red})
+        r = c.new("%s-concat-%s" % (p, red))
+        lp, tg, il, tl = _batch(r, 12, 3, 5, 4, il=[12, 10, 7])
+        c.add(_case(lp, _concat(tg, tl), il, tl), {"reduction": red})
+        r = c.new("%s-unbatched-%s" % (p, red))
+        lp = r.log_softmax(10, 6, scale=2)
+        c.add(_case(lp, _labels(r, 6, 0, 4), i64(10), i64(4)), {"reduction": red})
+    r = c.new("%s-defaults" % p)
+    c.add(_case(*_batch(r, 8, 2, 4, 3)), {})
+    r = c.new("%s-unbatched-lengths-1d-mean" % p)
+    lp = r.log_softmax(9, 5, scale=2)
+    c.add(_case(lp, _labels(r, 5, 0, 3), i64([8]), i64([3])), {"reduction": "mean"})
+    r = c.new("%s-err-unbatched-target-longer-than-length" % p)  # a 1-D target is the concatenated form
+    lp = r.log_softmax(9, 5, scale=2)
+    c.add(_case(lp, i64([2, 3, 1, 0, 0]), i64(9), i64(3)), {"reduction": "none"}, want="error")
+    # blank other than 0
+    for blank in (4, 2):
+        for red in ("none", "mean"):
+            r = c.new("%s-blank%d-%s" % (p, blank, red))
+            c.add(_case(*_batch(r, 10, 3, 5, 4, blank=blank)), {"blank": blank, "reduction": red})
+    r = c.new("%s-blank-last-concat-sum" % p)
+    lp, tg, il, tl = _batch(r, 10, 2, 7, 5, blank=6)
+    c.add(_case(lp, _concat(tg, tl), il, tl), {"blank": 6, "reduction": "sum"})
+    # repeated labels need a blank in between; impossible alignments are inf
+    r = c.new("%s-repeats-none" % p)
+    lp = r.log_softmax(8, 3, 4, scale=2)
+    c.add(_case(lp, i64([[1, 1, 2, 2], [3, 3, 3, 0], [1, 2, 1, 2]]), i64([8, 8, 8]), i64([4, 3, 4])),
+          {"reduction": "none"})
+    r = c.new("%s-tight-alignment-none" % p)  # T == L + number of repeats: exactly one path... or few
+    lp = r.log_softmax(6, 2, 4, scale=2)
+    c.add(_case(lp, i64([[1, 1, 2, 2], [1, 2, 3, 1]]), i64([6, 4]), i64([4, 4])), {"reduction": "none"})
+    for zi in (False, True):
+        for red in REDS:
+            r = c.new("%s-impossible-zero-infinity-%s-%s" % (p, "T" if zi else "F", red))
+            lp = r.log_softmax(5, 3, 4, scale=2)
+            c.add(_case(lp, i64([[1, 1, 1], [1, 2, 3], [2, 2, 0]]), i64([4, 5, 2]), i64([3, 3, 2])),
+                  {"zero_infinity": zi, "reduction": red})
+    r = c.new("%s-possible-zero-infinity-mean" % p)  # zero_infinity changes nothing here
+    c.add(_case(*_batch(r, 10, 2, 5, 3)), {"zero_infinity": True})
+    # zero-length targets: the all-blank path; mean divides by max(target_length, 1)
+    for red in REDS:
+        r = c.new("%s-zero-length-target-%s" % (p, red))
+        lp, tg, il, tl = _batch(r, 7, 3, 4, 3, tl=[0, 2, 0], il=[7, 6, 3])
+        c.add(_case(lp, tg, il, tl), {"reduction": red})
+    r = c.new("%s-zero-length-target-concat-none" % p)
+    lp, tg, il, tl = _batch(r, 7, 3, 4, 3, tl=[0, 2, 0])
+    c.add(_case(lp, _concat(tg, tl), il, tl), {"reduction": "none"})
+    r = c.new("%s-all-zero-length-targets-concat-mean" % p)
+    lp = r.log_softmax(5, 2, 3)
+    c.add(_case(lp, np.zeros((0,), np.int64), i64([5, 3]), i64([0, 0])), {"reduction": "mean"})
+    # (input_length 0 is left out: torch 1.13 reads uninitialised memory for it)
+    r = c.new("%s-input-length-shorter-than-T-sum" % p)  # frames beyond input_length get no gradient
+    c.add(_case(*_batch(r, 12, 4, 5, 3, il=[12, 9, 5, 3], tl=[3, 2, 2, 1])), {"reduction": "sum"})
+    r = c.new("%s-T1-none" % p)
+    lp = r.log_softmax(1, 3, 4)
+    c.add(_case(lp, i64([[1], [2], [0]]), i64([1, 1, 1]), i64([1, 1, 0])), {"reduction": "none"})
+    r = c.new("%s-C2-none" % p)
+    lp = r.log_softmax(6, 2, 2)
+    c.add(_case(lp, i64([[1, 1], [1, 0]]), i64([6, 6]), i64([2, 1])), {"reduction": "none"})
+    r = c.new("%s-large-C-mean" % p)
+    c.add(_case(*_batch(r, 15, 3, 100, 6)), {"reduction": "mean"})
+    r = c.new("%s-varied-lengths-N7-none" % p)
+    c.add(_case(*_batch(r, 20, 7, 6, 9, il=[20, 19, 15, 11, 8, 20, 13], tl=[9, 1, 5, 0, 4, 7, 6])),
+          {"reduction": "none"})
+    r = c.new("%s-peaked-log-probs-none" % p)  # near-deterministic frames (values around -30)
+    lp = r.log_softmax(8, 2, 5, scale=15)
+    c.add(_case(lp, i64([[1, 2, 3], [4, 4, 0]]), i64([8, 8]), i64([3, 2])), {"reduction": "none"})
+    r = c.new("%s-unnormalized-log-probs-none" % p)  # torch's gradient formula assumes log_softmax input
+    c.add(_case(r.n(6, 2, 4), i64([[1, 2], [3, 0]]), i64([6, 6]), i64([2, 1])), {"reduction": "none"})
+    r = c.new("%s-neginf-log-probs-none" % p)
+    lp = r.log_softmax(6, 2, 4)
+    lp[:, :, 3] = -np.inf
+    c.add(_case(lp, i64([[1, 2], [3, 0]]), i64([6, 6]), i64([2, 1])), {"reduction": "none"})
+    r = c.new("%s-target-contains-blank-none" % p)  # accepted by torch
+    lp = r.log_softmax(8, 1, 4)
+    c.add(_case(lp, i64([[1, 0, 2]]), i64([8]), i64([3])), {"reduction": "none"})
+    # long sequences
+    cid = "%s-long-T1000-N2-C20-S200-mean" % p
+    r = c.new(cid)
+    lp = r.log_softmax(1000, 2, 20, scale=1.5)
+    tg = np.stack([_labels(r, 20, 0, 200), _labels(r, 20, 0, 200)])
+    c.add(_case(lp, tg, i64([1000, 950]), i64([200, 173])), {"reduction": "mean"})
+    cid = "%s-long-T1000-N16-C50-generated-none-nograd" % p  # log_probs not normalised
+    r = c.new(cid)
+    tl = r.i(50, 301, 16)
+    tg = np.stack([_labels(r, 50, 0, 300) for _ in range(16)])
+    c.add(_case(G(c, cid, "log_probs", (1000, 16, 50), -6, -2), tg, r.i(700, 1001, 16), tl),
+          {"reduction": "none"}, grad=[])
+    cid = "%s-long-T2000-N4-C30-zero-infinity-mean-nograd" % p
+    r = c.new(cid)
+    tg = np.stack([_labels(r, 30, 0, 600) for _ in range(4)])
+    c.add(_case(G(c, cid, "log_probs", (2000, 4, 30), -5, -1), tg, i64([2000, 1999, 1500, 1000]),
+                i64([600, 17, 400, 600])), {"reduction": "mean", "zero_infinity": True}, grad=[])
+    # float64
+    r = c.new("%s-f64-none" % p)
+    lp, tg, il, tl = _batch(r, 9, 2, 5, 3)
+    c.add(_case(lp.astype(np.float64), tg, il, tl), {"reduction": "none"})
+    r = c.new("%s-f64-blank-last-mean" % p)
+    lp, tg, il, tl = _batch(r, 9, 2, 5, 3, blank=4)
+    c.add(_case(lp.astype(np.float64), tg, il, tl), {"blank": 4, "reduction": "mean"})
+    # empty batch
+    for red in REDS:
+        c.new("%s-empty-batch-%s" % (p, red))
+        c.add(_case(np.zeros((5, 0, 3), np.float32), np.zeros((0, 2), np.int64), np.zeros((0,), np.int64),
+                    np.zeros((0,), np.int64)), {"reduction": red})
     # errors
-    def base(r):
-        return {"log_probs": r.log_softmax(6, 2, 5), "targets": i64([[1, 2, 3], [4, 4, 1]]),
-                "input_lengths": i64([6, 5]), "target_lengths": i64([3, 2])}
-    for cid, change, opts in [
-        ("err-blank-eq-C", {}, {"blank": 5}),
-        ("err-blank-negative", {}, {"blank": -1}),
-        ("err-input-length-gt-T", {"input_lengths": i64([7, 5])}, {}),
-        ("err-target-length-gt-S", {"target_lengths": i64([4, 2])}, {}),
-        ("err-concat-too-short", {"targets": i64([1, 2, 3, 4])}, {}),
-        ("err-concat-too-long", {"targets": i64([1, 2, 3, 4, 4, 1])}, {}),
-        ("err-padded-rows", {"targets": i64([[1, 2, 3]])}, {}),
-        ("err-input-lengths-size", {"input_lengths": i64([6, 5, 4])}, {}),
-        ("err-target-lengths-size", {"target_lengths": i64([3])}, {}),
-        ("err-targets-3d", {"targets": i64([[[1, 2, 3]], [[4, 4, 1]]])}, {}),
-        ("err-log-probs-4d", {"log_probs": np.zeros((6, 2, 5, 1), dtype=np.float32)}, {}),
-        ("err-log-probs-1d", {"log_probs": np.zeros((6,), dtype=np.float32)}, {}),
-        ("err-lengths-float", {"input_lengths": np.asarray([6.0, 5.0], dtype=np.float32)}, {}),
-    ]:
-        r = c.new(cid)
-        inputs = base(r)
-        inputs.update(change)
-        c.add(inputs, opts, want="error")
+    r = c.new("%s-err-input-length-above-T" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp, tg, i64([7, 5]), tl), {}, want="error")
+    r = c.new("%s-err-target-length-above-S" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp, tg, il, i64([4, 2])), {}, want="error")
+    r = c.new("%s-err-blank-equals-C" % p)
+    c.add(_case(*_batch(r, 6, 2, 4, 3)), {"blank": 4}, want="error")
+    r = c.new("%s-err-blank-negative" % p)
+    c.add(_case(*_batch(r, 6, 2, 4, 3)), {"blank": -1}, want="error")
+    r = c.new("%s-err-input-lengths-size" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp, tg, i64([6]), tl), {}, want="error")
+    r = c.new("%s-err-target-lengths-size" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp, tg, il, i64([3, 2, 1])), {}, want="error")
+    r = c.new("%s-err-targets-batch" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp, tg[:1], il, tl), {}, want="error")
+    r = c.new("%s-err-concat-too-short" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3, tl=[3, 2])
+    c.add(_case(lp, _concat(tg, tl)[:4], il, tl), {}, want="error")
+    r = c.new("%s-err-4d-log-probs" % p)
+    lp, tg, il, tl = _batch(r, 6, 2, 4, 3)
+    c.add(_case(lp[None], tg, il, tl), {}, want="error")
+    r = c.new("%s-err-reduction-avg" % p)
+    c.add(_case(*_batch(r, 6, 2, 4, 3)), {"reduction": "avg"}, want="error")
 
 
 BUILDERS = {"ctc_loss": ctc_loss}
