@@ -32,7 +32,8 @@ public final class LossRegistry {
             new LossEntry<>("multilabel_margin_loss", MultilabelMarginLoss.class, MultilabelMarginLoss::fromOptions, new MultilabelMarginLossReference(), new MultilabelMarginKernel()),
             new LossEntry<>("multilabel_soft_margin_loss", MultilabelSoftMarginLoss.class, MultilabelSoftMarginLoss::fromOptions, new MultilabelSoftMarginLossReference(), new MultilabelSoftMarginKernel()),
             new LossEntry<>("triplet_margin_loss", TripletMarginLoss.class, TripletMarginLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
-            new LossEntry<>("triplet_margin_with_distance_loss", TripletMarginWithDistanceLoss.class, TripletMarginWithDistanceLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>())
+            new LossEntry<>("triplet_margin_with_distance_loss", TripletMarginWithDistanceLoss.class, TripletMarginWithDistanceLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
+            new LossEntry<>("ctc_loss", CtcLoss.class, CtcLoss::fromOptions, new CtcLossReference(), new CtcLossKernel())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

@@ -1,0 +1,97 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import io.losscl.loss.CtcLoss;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Host dispatch of ctc_loss ({@code kernels-cl/ctc_loss.cl}): one launch, one work-group per sequence,
+ * runs the alpha recursion over all time steps and, when the gradient is wanted, the beta recursion and
+ * the gradient of {@code log_probs}; a reduction adds the shared second stage ({@link Reducer}). The
+ * small integer inputs (lengths, targets) are checked and laid out on the host; {@code log_probs} may
+ * be device-resident and is used in place.
+ */
+public final class CtcLossKernel implements KernelLoss<CtcLoss> {
+    private static final List<String> STEMS = List.of("ctc_loss");
+
+    @Override
+    public LossResult compute(OpenClContext cl, CtcLoss loss, LossInputs inputs, Set<String> grads) {
+        CtcLoss.Batch b = loss.batch(inputs);
+        Tensor lp = inputs.get("log_probs");
+        DType dtype = lp.dtype();
+        boolean wantGrad = grads.contains("log_probs");
+        Reduction red = loss.reduction();
+        boolean reduce = red != Reduction.NONE;
+        int n = b.n;
+        int m = b.targets.length;
+
+        // Per sequence: input length, target length, label start, alpha offset, beta offset (in acc_t).
+        long[] meta = new long[Math.max(5 * n, 1)];
+        long off = 0;
+        for (int i = 0; i < n; i++) {
+            long il = b.inputLengths[i], len = 2 * b.targetLengths[i] + 1;
+            meta[5 * i] = il;
+            meta[5 * i + 1] = b.targetLengths[i];
+            meta[5 * i + 2] = b.starts[i];
+            meta[5 * i + 3] = off;
+            off += (wantGrad ? Math.max(il, 1) : 2) * len;
+            meta[5 * i + 4] = off;
+            if (wantGrad) off += 2 * len;
+        }
+        long[] tinfo = new long[Math.max(3 * m, 1)];
+        for (int i = 0; i < n; i++) {
+            int start = (int) b.starts[i], tl = (int) b.targetLengths[i];
+            Map<Long, Integer> lastSeen = new HashMap<>();
+            for (int k = 0; k < tl; k++) {
+                long label = b.targets[start + k];
+                tinfo[start + k] = label;
+                tinfo[m + start + k] = -1;
+                Integer prev = lastSeen.put(label, k);
+                if (prev == null) tinfo[2 * m + start + k] = 1;
+                else tinfo[m + start + prev] = k; // chain: previous occurrence -> this one
+            }
+        }
+
+        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
+        Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
+        try (CallScope scope = new CallScope(cl, inputs)) {
+            CallScope.Result out = scope.result(dtype, outShape);
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, n, 1)) : null;
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            CallScope.Result g = wantGrad ? scope.result(dtype, lp.shape()) : null;
+            if (g != null) gradOut.put("log_probs", g);
+            if (n > 0) {
+                DeviceBuffer work = scope.temp(Math.max(off, 1) * cl.accBytes());
+                cl.call(cl.kernel(STEMS, options, "ctc_loss"), "ctc_loss")
+                        .mem(scope.input("log_probs"))
+                        .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
+                        .mem(scope.upload(HostTensor.of(meta, meta.length)))
+                        .mem(scope.upload(HostTensor.of(tinfo, tinfo.length)))
+                        .ulong(m)
+                        .mem(work)
+                        .int32(mode).int32(loss.zeroInfinity() ? 1 : 0)
+                        .mem(reduce ? null : out.buffer())
+                        .mem(partials)
+                        .mem(g == null ? null : g.buffer())
+                        .launch(n);
+            }
+            if (reduce) {
+                // mean: sum_n loss_n / max(tl_n, 1), times 1/N (NaN for an empty batch, as PyTorch)
+                double scale = red == Reduction.MEAN ? 1.0 / n : 1.0;
+                Reducer.finish(cl, STEMS, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+            }
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+        }
+    }
+}
