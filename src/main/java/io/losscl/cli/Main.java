@@ -12,6 +12,7 @@ public final class Main {
             "  eval [--backend auto|opencl|java] [FILE|-]   answer loss cases given as JSON (see the eval protocol)",
             "  devices                                      list OpenCL devices and the one AUTO picks",
             "  demo [--backend auto|opencl|java]            the classification-loss walkthrough, cross-checked",
+            "  bench [--filter RE] [--repeats N] [--warmup N] [--json FILE] [--peers]   time the suite (see bench/README.md)",
             "Backend and device: -Dlosscl.backend / LOSSCL_BACKEND, -Dlosscl.device / LOSSCL_DEVICE.");
 
     public static void main(String[] args) {
@@ -27,6 +28,7 @@ public final class Main {
         switch (args[0]) {
             case "eval": return EvalCommand.run(rest, System.in, out, err);
             case "devices": return DevicesCommand.run(out);
+            case "bench": return io.losscl.bench.BenchCommand.run(rest, out, err);
             case "help": case "--help": case "-h":
                 out.println(USAGE);
                 return 0;
