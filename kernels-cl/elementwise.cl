@@ -22,7 +22,60 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
     __local acc_t scratch[WGS];
     const acc_t P[4] = {p0, p1, p2, p3};
     sum_t total = SUM_ZERO;
+#if LAYOUT_CHUNKED
+    /* CPU: this work-item's contiguous chunk (a multiple of 16 long, so every block starts aligned),
+     * moved in whole 16-element blocks through private arrays (VLOAD16/VSTORE16), then a scalar tail.
+     * Each of the 16 lanes keeps its own running sum and the lanes are added in a fixed order after
+     * the loop: the per-lane chains are independent (the compiler can keep them in vector registers)
+     * and the result depends only on n and the launch size. */
+    const ulong items = get_global_size(0);
+    const ulong chunk = ((n + items - 1) / items + 15) & ~(ulong)15;
+    const ulong begin = min((ulong)get_global_id(0) * chunk, n);
+    const ulong end = min(begin + chunk, n);
+    ulong i = begin;
+#if REDUCE
+    acc16_t lane = 0;
+#endif
+    for (; i + 16 <= end; i += 16) {
+        const acc16_t v0 = VLOAD16(in0, i);
+        const acc16_t v1 = VLOAD16(in1, i);
+#if ARITY > 2
+        const acc16_t v2 = VLOAD16(in2, i);
+#else
+        const acc16_t v2 = 0;
+#endif
+        acc16_t l, d0, d1, d2;
+        /* The loss's scalar formula per lane; the loop has a constant trip count, so it is unrolled
+         * and the lanes are vectorised back together. */
+        __attribute__((opencl_unroll_hint(16))) for (int j = 0; j < 16; ++j) {
+            const acc_t x[3] = {v0[j], v1[j], v2[j]};
+            l[j] = elem_loss(x, P);
+            d0[j] = (GRAD_MASK & 1) ? elem_grad(x, P, 0) * grad_scale : 0;
+            d1[j] = (GRAD_MASK & 2) ? elem_grad(x, P, 1) * grad_scale : 0;
+            d2[j] = (GRAD_MASK & 4) ? elem_grad(x, P, 2) * grad_scale : 0;
+        }
+#if REDUCE
+        lane += l;
+#else
+        VSTORE16(out, i, l);
+#endif
+#if GRAD_MASK & 1
+        VSTORE16(g0, i, d0);
+#endif
+#if GRAD_MASK & 2
+        VSTORE16(g1, i, d1);
+#endif
+#if GRAD_MASK & 4
+        VSTORE16(g2, i, d2);
+#endif
+    }
+#if REDUCE
+    for (int j = 0; j < 16; ++j) sum_add(&total, lane[j]);
+#endif
+    for (; i < end; ++i) {
+#else
     FOR_EACH_INDEX(i, n) {
+#endif
         acc_t x[3];
         x[0] = LOAD(in0, i);
         x[1] = LOAD(in1, i);

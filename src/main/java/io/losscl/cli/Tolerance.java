@@ -43,4 +43,19 @@ public final class Tolerance {
         return ours <= Math.max(theirs, slack) ? null
                 : "less accurate than PyTorch float32: error " + ours + " vs PyTorch's " + theirs;
     }
+
+    /**
+     * Half-precision results (float16, bfloat16 inputs: read as half, computed wide, rounded once to the
+     * dtype) against the reference, which computes in double from the same half values and rounds once:
+     * the two may differ by the last rounding only, so one ulp of the dtype — relative 2^-10 (float16) or
+     * 2^-7 (bfloat16) of the answer — plus the dtype's smallest subnormal.
+     */
+    public static String checkHalf(double got, double want, DType dtype) {
+        if (Double.isNaN(want) || Double.isNaN(got)) return Double.isNaN(want) && Double.isNaN(got) ? null : "NaN mismatch";
+        if (Double.isInfinite(want) || Double.isInfinite(got)) return got == want ? null : "infinity mismatch";
+        double rel = dtype == DType.FLOAT16 ? 0x1p-10 : dtype == DType.BFLOAT16 ? 0x1p-7 : REL;
+        double abs = dtype == DType.FLOAT16 ? 0x1p-24 : dtype == DType.BFLOAT16 ? 0x1p-133 : ABS;
+        double err = Math.abs(got - want);
+        return err <= abs + rel * Math.abs(want) ? null : "error " + err + " exceeds one " + dtype + " ulp (" + (abs + rel * Math.abs(want)) + ")";
+    }
 }

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""PyTorch CPU peer of `losscl bench --peers`.
+
+Reads the bench's case description (JSON file given as argv[1]: threads, warmup, repeats, and cases with
+loss, options, inputs {name, dtype, shape, gen, lo, hi} and grads), times each case forward
+(under no_grad) and forward+backward (gradients of the case's `grads` inputs), and prints JSON:
+{"peer": "pytorch", "version", "threads", "glibc_tunables", "results": [{"id", "pass", "ms": [...]}],
+ "skipped": [{"id", "reason"}]}.  Run with /usr/bin/python3 (Debian's python3-torch).
+The bench runs it twice: with and without
+GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 (glibc keeping freed
+memory, so large tensors do not page-fault afresh on every call); the output says which.
+"""
+import json
+import os
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    print("pytorch_peer: python3-torch is not installed (apt-get install python3-torch)", file=sys.stderr)
+    sys.exit(3)
+
+
+def make(spec, gen_seed):
+    g = torch.Generator().manual_seed(gen_seed)
+    shape = spec["shape"]
+    kind = spec["gen"]
+    if kind == "int":
+        return torch.randint(spec["lo"], spec["hi"], shape, generator=g, dtype=torch.int64)
+    if kind == "full":
+        return torch.full(shape, spec["lo"], dtype=torch.int64)
+    dtype = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
+             "bfloat16": torch.bfloat16}[spec["dtype"]]
+    if kind == "randn":
+        t = torch.randn(shape, generator=g)
+    elif kind == "rand":
+        t = torch.rand(shape, generator=g)
+    elif kind == "sign":
+        t = torch.randint(0, 2, shape, generator=g).float() * 2 - 1
+    elif kind == "log_softmax":
+        t = torch.log_softmax(torch.randn(shape, generator=g), dim=-1)
+    elif kind == "softmax":
+        t = torch.softmax(torch.randn(shape, generator=g), dim=-1)
+    else:
+        raise ValueError("unknown generator " + kind)
+    return t.to(dtype).contiguous()
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        spec = json.load(f)
+    threads = int(spec.get("threads", 2))
+    torch.set_num_threads(threads)
+    warmup, repeats = int(spec["warmup"]), int(spec["repeats"])
+    out = {"peer": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(),
+           "glibc_tunables": os.environ.get("GLIBC_TUNABLES", ""), "results": [], "skipped": []}
+    for c in spec["cases"]:
+        fn = getattr(F, c["loss"], None)
+        if fn is None:
+            out["skipped"].append({"id": c["id"], "reason": "torch.nn.functional has no " + c["loss"]})
+            continue
+        print("pytorch_peer: %s (GLIBC_TUNABLES %s)" % (c["id"], "set" if out["glibc_tunables"] else "unset"),
+              file=sys.stderr, flush=True)
+        try:
+            inputs = {i["name"]: make(i, 42 + k) for k, i in enumerate(c["inputs"])}
+        except RuntimeError as e:  # out of memory for the largest case
+            out["skipped"].append({"id": c["id"], "reason": str(e)[:200]})
+            continue
+        opts = c.get("options", {})
+
+        def fwd():
+            with torch.no_grad():
+                fn(**inputs, **opts).item()
+
+        def fwdbwd():
+            for n in c["grads"]:
+                inputs[n].grad = None
+                inputs[n].requires_grad_(True)
+            fn(**inputs, **opts).backward()
+
+        for name, body in (("fwd", fwd), ("fwd+bwd", fwdbwd)):
+            try:
+                for _ in range(warmup):
+                    body()
+                ms = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    body()
+                    ms.append((time.perf_counter() - t0) * 1e3)
+                out["results"].append({"id": c["id"], "pass": name, "ms": ms})
+            except RuntimeError as e:
+                out["skipped"].append({"id": c["id"] + " " + name, "reason": str(e)[:200]})
+        for n in c["grads"]:
+            inputs[n].requires_grad_(False)
+            inputs[n].grad = None
+        del inputs
+    json.dump(out, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+package io.losscl.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.losscl.BackendKind;
+import io.losscl.HostTensor;
+import io.losscl.Loss;
+import io.losscl.LossEngine;
+import io.losscl.LossEntry;
+import io.losscl.LossInputs;
+import io.losscl.LossRegistry;
+import io.losscl.LossResult;
+import io.losscl.LossclException;
+import io.losscl.Options;
+import io.losscl.Tensor;
+import io.losscl.opencl.DeviceBuffer;
+import io.losscl.opencl.DeviceTensor;
+import io.losscl.opencl.OpenClBackend;
+import io.losscl.opencl.OpenClContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code losscl bench}: times the fixed suite ({@link BenchSuite}) on the OpenCL device in two modes —
+ * device-resident (inputs already on the device, only the scalar comes back) and host round trip
+ * (float[] in, loss and gradient float[] out) — next to the copy-only time of that round trip, the
+ * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
+ */
+public final class BenchCommand {
+    static final String USAGE = "bench [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers]";
+    private static final String[] PASSES = {"fwd", "fwd+bwd"};
+    private static final int THREADS = 2;
+
+    private BenchCommand() {}
+
+    /** One measured row. */
+    private static final class Row {
+        final BenchCase c;
+        final String pass;
+        Stats device;
+        Stats host;
+        Stats copy;
+        long bytes;
+        long copyBytes;
+        String skipped;
+
+        Row(BenchCase c, String pass) {
+            this.c = c;
+            this.pass = pass;
+        }
+
+        String key() { return c.id + "|" + pass; }
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        String filter = null, json = null;
+        int repeats = 10, warmup = 3;
+        boolean peers = false;
+        try {
+            for (int k = 0; k < args.length; k++) {
+                switch (args[k]) {
+                    case "--filter": filter = args[++k]; break;
+                    case "--repeats": repeats = Integer.parseInt(args[++k]); break;
+                    case "--warmup": warmup = Integer.parseInt(args[++k]); break;
+                    case "--json": json = args[++k]; break;
+                    case "--peers": peers = true; break;
+                    default: err.println("losscl bench: unknown argument '" + args[k] + "'\nusage: losscl " + USAGE); return 2;
+                }
+            }
+        } catch (RuntimeException e) {
+            err.println("losscl bench: bad arguments (" + e.getMessage() + ")\nusage: losscl " + USAGE);
+            return 2;
+        }
+        if (repeats < 1 || warmup < 0) { err.println("losscl bench: --repeats must be >= 1, --warmup >= 0"); return 2; }
+        Pattern pat = filter == null ? null : Pattern.compile(filter, Pattern.CASE_INSENSITIVE);
+        List<BenchCase> cases = new ArrayList<>();
+        for (BenchCase c : BenchSuite.cases()) if (pat == null || pat.matcher(c.id).find()) cases.add(c);
+        if (cases.isEmpty()) { err.println("losscl bench: no case matches --filter " + filter); return 2; }
+
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+            OpenClBackend backend = (OpenClBackend) engine.backend();
+            OpenClContext cl = backend.context();
+            err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), work-group "
+                    + cl.profile().workGroupSize() + ", layout " + cl.profile().layout());
+            err.print("bench: measuring host read bandwidth (" + THREADS + " threads) and device copy bandwidth ...\r");
+            Stats hostRead = Bandwidth.hostRead(THREADS, Math.max(5, repeats));
+            Stats devCopy;
+            synchronized (cl) { devCopy = Bandwidth.deviceCopy(cl, Math.max(5, repeats)); }
+            err.printf(Locale.ROOT, "bench: host read %.1f GB/s (%d threads), device copy kernel %.1f GB/s%n", hostRead.median, THREADS, devCopy.median);
+
+            List<Row> rows = new ArrayList<>();
+            int done = 0;
+            for (BenchCase c : cases) {
+                done++;
+                LossEntry<?> entry = LossRegistry.byName(c.loss);
+                if (entry == null) {
+                    err.println("bench: " + c.id + ": not built yet (" + c.loss + " is not registered)");
+                    for (String p : PASSES) { Row r = new Row(c, p); r.skipped = "not built yet"; rows.add(r); }
+                    continue;
+                }
+                String tooBig = memoryProblem(c, cl);
+                if (tooBig != null) {
+                    err.println("bench: " + c.id + ": skipped, " + tooBig);
+                    for (String p : PASSES) { Row r = new Row(c, p); r.skipped = tooBig; rows.add(r); }
+                    continue;
+                }
+                progress(err, done, cases.size(), c.id, "making inputs");
+                Map<String, HostTensor> host = new LinkedHashMap<>();
+                for (BenchCase.Input in : c.inputs) host.put(in.name, Inputs.make(in, 42));
+                Loss loss = entry.parse(Options.of(c.loss, c.options));
+                for (String pass : PASSES) {
+                    Row row = new Row(c, pass);
+                    rows.add(row);
+                    boolean bwd = pass.equals("fwd+bwd");
+                    String[] grads = bwd ? c.grads.toArray(new String[0]) : new String[0];
+                    try {
+                        progress(err, done, cases.size(), c.id, pass + " device-resident");
+                        row.device = timeDevice(engine, backend, loss, host, grads, warmup, repeats);
+                        progress(err, done, cases.size(), c.id, pass + " host round trip");
+                        LossInputs hostInputs = LossInputs.of(host);
+                        row.host = Stats.time(warmup, repeats, () -> engine.compute(loss, hostInputs, grads).scalar());
+                        progress(err, done, cases.size(), c.id, pass + " copies only");
+                        row.copy = timeCopies(cl, host, grads, warmup, repeats);
+                        row.bytes = c.bytesMoved(bwd, 4);
+                        row.copyBytes = c.copyBytes(bwd);
+                    } catch (LossclException | IllegalStateException e) {
+                        row.skipped = "failed: " + e.getMessage();
+                        err.println("\nbench: " + c.id + " " + pass + ": " + row.skipped);
+                    }
+                }
+                host.clear();
+            }
+            err.print(String.format("%-100s\r", ""));
+
+            List<Peers.Run> peerRuns = new ArrayList<>();
+            if (peers) {
+                Path spec = Files.createTempFile("losscl-bench", ".json");
+                try {
+                    Files.writeString(spec, specJson(cases, warmup, repeats).toString());
+                    peerRuns = Peers.runAll(spec, home(), THREADS, err);
+                } finally {
+                    Files.deleteIfExists(spec);
+                }
+            }
+
+            String machine = machine(cl);
+            out.println(table(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup));
+            if (json != null) {
+                ObjectNode j = toJson(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(json).toFile(), j);
+                err.println("bench: wrote " + json);
+            }
+            return 0;
+        } catch (LossclException e) {
+            err.println("losscl bench: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("losscl bench: " + e);
+            return 1;
+        }
+    }
+
+    private static void progress(PrintStream err, int k, int n, String id, String what) {
+        err.print(String.format(Locale.ROOT, "bench: [%d/%d] %-40s %-28s\r", k, n, id, what));
+        err.flush();
+    }
+
+    /** Device-resident: inputs uploaded once; each call returns the scalar to the host, gradients stay on the device. */
+    private static Stats timeDevice(LossEngine engine, OpenClBackend backend, Loss loss, Map<String, HostTensor> host,
+                                    String[] grads, int warmup, int repeats) {
+        Map<String, DeviceTensor> dev = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, HostTensor> e : host.entrySet()) dev.put(e.getKey(), backend.upload(e.getValue()));
+            LossInputs inputs = LossInputs.of(dev);
+            return Stats.time(warmup, repeats, () -> {
+                LossResult r = engine.compute(loss, inputs, grads);
+                r.scalar();
+                close(r.output());
+                for (Tensor g : r.grads().values()) close(g);
+            });
+        } finally {
+            for (DeviceTensor d : dev.values()) d.close();
+        }
+    }
+
+    private static void close(Tensor t) {
+        if (t instanceof DeviceTensor) ((DeviceTensor) t).close();
+    }
+
+    /** The copy-only baseline of a host round trip: every input to the device, every gradient back. */
+    private static Stats timeCopies(OpenClContext cl, Map<String, HostTensor> host, String[] grads, int warmup, int repeats) {
+        return Stats.time(warmup, repeats, () -> {
+            synchronized (cl) {
+                List<DeviceBuffer> bufs = new ArrayList<>();
+                try {
+                    for (HostTensor t : host.values()) {
+                        DeviceBuffer b = cl.borrow(t.numel() * t.dtype().bytes());
+                        bufs.add(b);
+                        cl.write(b, t);
+                    }
+                    for (String g : grads) {
+                        HostTensor t = host.get(g);
+                        DeviceBuffer b = cl.borrow(t.numel() * t.dtype().bytes());
+                        bufs.add(b);
+                        cl.read(b, t.dtype(), t.shape());
+                    }
+                } finally {
+                    for (DeviceBuffer b : bufs) b.close();
+                }
+            }
+        });
+    }
+
+    /** Why a case cannot run here (memory), or null. Inputs + gradients live on the host and the device at once. */
+    private static String memoryProblem(BenchCase c, OpenClContext cl) {
+        long need = 3 * c.copyBytes(true);
+        long heap = Runtime.getRuntime().maxMemory();
+        long free = Long.MAX_VALUE;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean) {
+            free = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getFreeMemorySize();
+        }
+        if (need > heap / 2 || need > free || need > cl.device().globalMemBytes()) {
+            return String.format(Locale.ROOT, "needs ~%.1f GiB (Java heap max %.1f GiB, free memory %.1f GiB); raise -Xmx via LOSSCL_JAVA_OPTS",
+                    need / 1073741824.0, heap / 1073741824.0, free / 1073741824.0);
+        }
+        return null;
+    }
+
+    private static Path home() {
+        try {
+            Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // target/losscl.jar or target/classes -> the project root
+            Path root = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (root != null && Files.isDirectory(root.resolve("bench"))) return root;
+        } catch (Exception ignored) {
+            // fall through to the working directory
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    private static String machine(OpenClContext cl) {
+        String cpu = "unknown CPU";
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) { cpu = l.substring(l.indexOf(':') + 1).trim(); break; }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + String.format(Locale.ROOT, "%.0f GiB",
+                cl.device().globalMemBytes() / 1073741824.0) + " device memory; OpenCL " + cl.device().name() + " (" + cl.device().platformName() + ")";
+    }
+
+    static ObjectNode specJson(List<BenchCase> cases, int warmup, int repeats) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("threads", THREADS).put("warmup", warmup).put("repeats", repeats);
+        ArrayNode arr = root.putArray("cases");
+        for (BenchCase c : cases) {
+            ObjectNode o = arr.addObject();
+            o.put("id", c.id).put("loss", c.loss);
+            ObjectNode opts = o.putObject("options");
+            c.options.forEach((k, v) -> opts.putPOJO(k, v));
+            ArrayNode ins = o.putArray("inputs");
+            for (BenchCase.Input in : c.inputs) {
+                ObjectNode i = ins.addObject();
+                i.put("name", in.name).put("dtype", in.dtype.protocolName()).put("gen", in.gen.name().toLowerCase(Locale.ROOT))
+                        .put("lo", in.lo).put("hi", in.hi);
+                ArrayNode sh = i.putArray("shape");
+                for (long d : in.shape) sh.add(d);
+            }
+            ArrayNode g = o.putArray("grads");
+            c.grads.forEach(g::add);
+            o.put("copy_bytes_fwd", c.copyBytes(false)).put("copy_bytes_fwdbwd", c.copyBytes(true));
+        }
+        return root;
+    }
+
+    private static String ms(Stats s) { return s == null ? "-" : String.format(Locale.ROOT, "%.3g", s.median); }
+
+    private static String range(Stats s) { return s == null ? "-" : String.format(Locale.ROOT, "%.3g–%.3g", s.min, s.max); }
+
+    private static String table(List<Row> rows, List<Peers.Run> peers, Stats hostRead, Stats devCopy, String machine, int repeats, int warmup) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Machine: %s%nHost read bandwidth (STREAM-style, %d threads): %.1f GB/s (%.1f–%.1f); "
+                        + "device copy kernel: %.1f GB/s (%.1f–%.1f)%nTimes in ms: median of %d after %d warm-up (min–max); "
+                        + "GB/s = bytes that must be read and written / median; ×peer = peer time / losscl device-resident time%n",
+                machine, THREADS, hostRead.median, hostRead.min, hostRead.max, devCopy.median, devCopy.min, devCopy.max, repeats, warmup));
+        for (Peers.Run p : peers) b.append("Peer ").append(p.label).append(": ").append(p.note).append('\n');
+        b.append('\n');
+        StringBuilder h = new StringBuilder("| case | pass | device ms | min–max | GB/s | % copy bw | % host read | host round trip ms | copy-only ms | rt/copy |");
+        StringBuilder sep = new StringBuilder("|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        for (Peers.Run p : peers) { h.append(' ').append(p.label).append(" ms | ×").append(shortLabel(p.label)).append(" |"); sep.append("---:|---:|"); }
+        b.append(h).append('\n').append(sep).append('\n');
+        for (Row r : rows) {
+            b.append("| ").append(r.c.id).append(" | ").append(r.pass).append(" | ");
+            if (r.skipped != null || r.device == null) {
+                b.append(r.skipped == null ? "-" : r.skipped).append(" | | | | | | | |");
+            } else {
+                double gbs = r.bytes / (r.device.median * 1e6);
+                b.append(ms(r.device)).append(" | ").append(range(r.device)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f | %.0f%% | %.0f%% | ", gbs, 100 * gbs / devCopy.median, 100 * gbs / hostRead.median))
+                        .append(ms(r.host)).append(" | ").append(ms(r.copy)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.2f |", r.host.median / r.copy.median));
+            }
+            for (Peers.Run p : peers) {
+                Stats s = p.times.get(r.key());
+                b.append(' ').append(ms(s)).append(" | ");
+                b.append(s != null && r.device != null ? String.format(Locale.ROOT, "%.2f", s.median / r.device.median) : "-").append(" |");
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String shortLabel(String label) {
+        return label.startsWith("PyTorch (tuned") ? "PyTorch-tuned" : label.split(" ")[0];
+    }
+
+    private static ObjectNode toJson(List<Row> rows, List<Peers.Run> peers, Stats hostRead, Stats devCopy, String machine, int repeats, int warmup) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("machine", machine).put("threads", THREADS).put("repeats", repeats).put("warmup", warmup);
+        root.set("host_read_gbps", stats(hostRead));
+        root.set("device_copy_gbps", stats(devCopy));
+        ArrayNode pn = root.putArray("peers");
+        for (Peers.Run p : peers) pn.addObject().put("label", p.label).put("note", p.note);
+        ArrayNode arr = root.putArray("results");
+        for (Row r : rows) {
+            ObjectNode o = arr.addObject();
+            o.put("id", r.c.id).put("loss", r.c.loss).put("pass", r.pass);
+            if (r.skipped != null) o.put("skipped", r.skipped);
+            if (r.device != null) {
+                o.put("bytes", r.bytes).put("copy_bytes", r.copyBytes);
+                o.set("device_ms", stats(r.device));
+                o.put("device_gbps", r.bytes / (r.device.median * 1e6));
+                o.set("host_round_trip_ms", stats(r.host));
+                o.set("copy_only_ms", stats(r.copy));
+            }
+            ObjectNode po = o.putObject("peers_ms");
+            for (Peers.Run p : peers) { Stats s = p.times.get(r.key()); if (s != null) po.set(p.label, stats(s)); }
+        }
+        return root;
+    }
+
+    private static ObjectNode stats(Stats s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (s == null) return o;
+        o.put("median", s.median).put("min", s.min).put("max", s.max);
+        ArrayNode a = o.putArray("samples");
+        for (double v : s.samples) a.add(v);
+        return o;
+    }
+}

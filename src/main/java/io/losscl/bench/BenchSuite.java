@@ -1,0 +1,50 @@
+package io.losscl.bench;
+
+import static io.losscl.bench.BenchCase.Gen.*;
+
+import io.losscl.DType;
+import io.losscl.bench.BenchCase.Gen;
+import io.losscl.bench.BenchCase.Input;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The fixed suite of {@code losscl bench}. Cases name losses; unregistered losses are skipped at run time. */
+final class BenchSuite {
+    private BenchSuite() {}
+
+    static final long M16 = 16L << 20;
+
+    static List<BenchCase> cases() {
+        List<BenchCase> c = new ArrayList<>();
+        for (long[] nc : new long[][] {{4096, 1000}, {256, 32000}, {32, 128000}, {8192, 32768}}) {
+            c.add(new BenchCase("cross_entropy " + nc[0] + "x" + nc[1], "cross_entropy", Map.of(),
+                    List.of(f("input", RANDN, nc), i("target", INT, 0, nc[1], nc[0])), List.of("input")));
+        }
+        for (String loss : new String[] {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits"}) {
+            Gen target = loss.equals("binary_cross_entropy_with_logits") ? RAND : RANDN;
+            c.add(new BenchCase(loss + " 16M", loss, Map.of(),
+                    List.of(f("input", RANDN, M16), f("target", target, M16)), List.of("input")));
+        }
+        c.add(new BenchCase("kl_div 4096x1000 batchmean", "kl_div", Map.of("reduction", "batchmean"),
+                List.of(f("input", LOG_SOFTMAX, 4096, 1000), f("target", SOFTMAX, 4096, 1000)), List.of("input")));
+        c.add(new BenchCase("cosine_embedding_loss 4096x512", "cosine_embedding_loss", Map.of(),
+                List.of(f("input1", RANDN, 4096, 512), f("input2", RANDN, 4096, 512), f("target", SIGN, 4096)),
+                List.of("input1", "input2")));
+        c.add(new BenchCase("triplet_margin_loss 4096x512", "triplet_margin_loss", Map.of(),
+                List.of(f("anchor", RANDN, 4096, 512), f("positive", RANDN, 4096, 512), f("negative", RANDN, 4096, 512)),
+                List.of("anchor", "positive", "negative")));
+        for (long[] tncs : new long[][] {{50, 16, 20, 30}, {1000, 8, 64, 200}}) {
+            long t = tncs[0], n = tncs[1], cl = tncs[2], s = tncs[3];
+            c.add(new BenchCase("ctc_loss T=" + t + " N=" + n + " C=" + cl + " S=" + s, "ctc_loss", Map.of(),
+                    List.of(f("log_probs", LOG_SOFTMAX, t, n, cl), i("targets", INT, 1, cl, n, s),
+                            i("input_lengths", FULL, t, t, n), i("target_lengths", FULL, s, s, n)),
+                    List.of("log_probs")));
+        }
+        return c;
+    }
+
+    private static Input f(String name, Gen gen, long... shape) { return new Input(name, DType.FLOAT32, shape, gen, 0, 0); }
+
+    private static Input i(String name, Gen gen, long lo, long hi, long... shape) { return new Input(name, DType.INT64, shape, gen, lo, hi); }
+}
