@@ -2,6 +2,7 @@ package io.losscl.loss;
 
 import io.losscl.Options;
 import io.losscl.Reduction;
+import java.util.Set;
 
 /**
  * Soft margin loss, {@code torch.nn.functional.soft_margin_loss}: two-class logistic loss
@@ -9,7 +10,7 @@ import io.losscl.Reduction;
  * as given, as PyTorch), then reduced.
  *
  * <p>Gradient {@code d/dx = -y e / (1 + e)} with {@code e = exp(-y x)}, PyTorch's formula (NaN where
- * {@code e} overflows, as PyTorch). PyTorch does not differentiate the target. Inputs broadcast
+ * {@code e} overflows, as PyTorch). Asking for the target's gradient is an error, as in PyTorch. Inputs broadcast
  * together; an int64 target is promoted. Option: {@code reduction} (default {@code mean}).
  */
 public final class SoftMarginLoss extends PairwiseElementwiseLoss {
@@ -28,4 +29,10 @@ public final class SoftMarginLoss extends PairwiseElementwiseLoss {
     }
 
     @Override public String name() { return "soft_margin_loss"; }
+
+    /** As PyTorch: "soft_margin_loss is not differentiable with respect to argument 'target'". */
+    @Override
+    public void checkGradients(Set<String> grads) {
+        if (grads.contains("target")) throw Checks.invalid(name(), "not differentiable with respect to argument 'target' (as in PyTorch)");
+    }
 }

@@ -33,6 +33,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
 
     @Override
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        loss.checkGradients(grads);
         List<String> names = loss.inputNames();
         int arity = names.size();
         if (arity > 3) throw new IllegalStateException(loss.name() + ": elementwise.cl takes at most 3 inputs");

@@ -27,6 +27,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
 
     @Override
     public ReferenceResult compute(L loss, LossInputs inputs, Set<String> grads) {
+        loss.checkGradients(grads);
         List<String> names = loss.inputNames();
         int arity = names.size();
         HostTensor[] in = new HostTensor[arity];
