@@ -1,5 +1,6 @@
 package io.losscl;
 
+import io.losscl.cli.Tolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -175,7 +176,7 @@ class CtcLossTest {
         int bad = 0;
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < want.numel(); i++) {
-            String why = io.losscl.Tolerance.check(got.getDouble(i), want.getDouble(i), want.dtype());
+            String why = Tolerance.check(got.getDouble(i), want.getDouble(i), want.dtype());
             if (why != null && bad++ < 5) sb.append(String.format("%n  [%d] got %s want %s: %s", i, got.getDouble(i), want.getDouble(i), why));
         }
         if (bad > 0) fail(what + ": " + bad + " of " + want.numel() + " wrong" + sb);
