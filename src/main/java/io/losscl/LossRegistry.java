@@ -18,10 +18,10 @@ public final class LossRegistry {
     private static final List<LossEntry<?>> ENTRIES = List.of(
             new LossEntry<>("l1_loss", L1Loss.class, L1Loss::fromOptions, new L1LossReference(), new ElementwiseKernel<>("l1_loss")),
             new LossEntry<>("mse_loss", MseLoss.class, MseLoss::fromOptions, new MseLossReference(), new ElementwiseKernel<>("mse_loss")),
-            new LossEntry<>("cross_entropy", CrossEntropyLoss.class, CrossEntropyLoss::fromOptions, new CrossEntropyReference(), new ClassRowsKernel<>()),
-            new LossEntry<>("nll_loss", NllLoss.class, NllLoss::fromOptions, new NllLossReference(), new ClassRowsKernel<>()),
+            new LossEntry<>("cross_entropy", CrossEntropyLoss.class, CrossEntropyLoss::fromOptions, new CrossEntropyReference(), ClassRowsKernel.crossEntropy()),
+            new LossEntry<>("nll_loss", NllLoss.class, NllLoss::fromOptions, new NllLossReference(), ClassRowsKernel.nll()),
             new LossEntry<>("kl_div", KlDivLoss.class, KlDivLoss::fromOptions, new KlDivLossReference(), new KlDivKernel()),
-            new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), new ClassRowsKernel<>())
+            new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), ClassRowsKernel.entropy())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();
