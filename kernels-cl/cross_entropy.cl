@@ -205,8 +205,16 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
          * (only -inf moves), H = -sum lc p. Gradient: gl_j = p_j (s - lc_j) - p_j [l_j > -inf] with
          * s = sum lc p, then through l = x - lse(x): dH/dx_j = gl_j - p_j sum gl. */
         lse_t st = LSE_EMPTY;
-        FOR_EACH_CLASS(c, C) lse_add(&st, LOAD(x, base + c));
-        const acc_t lse = lse_value(TEAM_LSE(st));
+        FOR_EACH_CLASS(c, C) {
+            const acc_t v = LOAD(x, base + c);
+            /* Device-resident logits are checked here (host ones before the launch): NaN and +inf are
+             * not logits PyTorch accepts; the host re-checks the downloaded tensor for the message. */
+            if (err && (isnan(v) || v == INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            lse_add(&st, v);
+        }
+        const lse_t row = TEAM_LSE(st);
+        const acc_t lse = lse_value(row);
+        if (err && TEAM_LEADER && row.m == -INFINITY) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1)); /* all -inf */
         acc_t s = 0;
         FOR_EACH_CLASS(c, C) {
             const acc_t l = LOAD(x, base + c) - lse;
@@ -232,8 +240,15 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
          * With a_c = dH/dq_c = -L_c - [eps <= q_c <= 1 - eps] q_c / clamp(q_c):
          * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant). */
         acc_t S = 0;
-        FOR_EACH_CLASS(c, C) S += LOAD(x, base + c);
+        FOR_EACH_CLASS(c, C) {
+            const acc_t v = LOAD(x, base + c);
+            /* Device-resident probs are checked here: negative, NaN or infinite values (and, below, a row
+             * that sums to 0) are rejected as PyTorch rejects them; the host re-checks for the message. */
+            if (err && !(v >= 0 && v < INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            S += v;
+        }
         S = TEAM_SUM(S);
+        if (err && TEAM_LEADER && !(S > 0 && S < INFINITY)) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1));
         acc_t e = 0;
         nsum_t gs = {0, 0};
         FOR_EACH_CLASS(c, C) {

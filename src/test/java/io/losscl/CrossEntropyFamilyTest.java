@@ -12,6 +12,7 @@ import io.losscl.loss.NllLoss;
 import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -264,6 +265,34 @@ class CrossEntropyFamilyTest {
                 ((DeviceTensor) r.output()).close();
                 ((DeviceTensor) r.grad("input")).close();
             }
+        }
+    }
+
+    @Test
+    void deviceEntropyInputsAreCheckedByTheKernel() {
+        OpenClSupport.assume();
+        OpenClBackend backend = (OpenClBackend) opencl.backend();
+        float[] p = new float[4 * 500];
+        Arrays.fill(p, 0.5f);
+        p[3 * 500 + 7] = -1;
+        float[] l = new float[6 * 3];
+        l[4] = Float.POSITIVE_INFINITY;
+        float[] z = {0.2f, 0.3f, 0f, 0f};
+        try (DeviceTensor dp = backend.upload(HostTensor.of(p, 4, 500)); DeviceTensor dl = backend.upload(HostTensor.of(l, 6, 3));
+             DeviceTensor dz = backend.upload(HostTensor.of(z, 2, 2))) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> opencl.compute(Entropy.ofProbs().reduction(Reduction.SUM), LossInputs.of("probs", dp), "probs"));
+            assertTrue(e.getMessage().startsWith("entropy: probs value -1.0 at index [3, 7]"), e.getMessage());
+            e = assertThrows(InvalidArgumentException.class, () -> opencl.compute(Entropy.ofLogits(), LossInputs.of("logits", dl)));
+            assertTrue(e.getMessage().startsWith("entropy: logits value Infinity at index [1, 1]"), e.getMessage());
+            e = assertThrows(InvalidArgumentException.class, () -> opencl.compute(Entropy.ofProbs(), LossInputs.of("probs", dz)));
+            assertTrue(e.getMessage().startsWith("entropy: probs row at index [1, 0] sums to 0.0"), e.getMessage());
+        }
+        // still usable, and valid device input passes the check
+        try (DeviceTensor ok = backend.upload(HostTensor.of(new float[] {0.2f, 0.8f}, 2));
+             DeviceTensor h = (DeviceTensor) opencl.compute(Entropy.ofProbs(), LossInputs.of("probs", ok)).output()) {
+            assertEquals(java.compute(Entropy.ofProbs(), LossInputs.of("probs", HostTensor.of(new float[] {0.2f, 0.8f}, 2))).scalar(),
+                    h.toHost().item(), 1e-6);
         }
     }
 }

@@ -100,7 +100,8 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
         Tensor target = inputs.get("target");
-        boolean checkOnDevice = indexTargets && target != null && !(target instanceof HostTensor);
+        // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
+        boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
 
         try (CallScope scope = new CallScope(cl, inputs)) {
             Shape outShape = reduce ? Shape.scalar() : entropy ? xShape.dropTrailing(1)
@@ -114,7 +115,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             DeviceBuffer err = null;
             if (checkOnDevice) {
-                // One int, INT_MAX = no bad target yet; written as the low half of a little-endian int64.
+                // One int, INT_MAX = nothing bad found yet; written as the low half of a little-endian int64.
                 err = scope.temp(8);
                 cl.write(err, HostTensor.of(new long[] {Integer.MAX_VALUE}, 1));
             }
@@ -142,6 +143,11 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
             if (err != null) {
                 int bad = (int) cl.read(err, DType.INT64, Shape.of(1)).getLong(0);
                 if (bad != Integer.MAX_VALUE) {
+                    if (entropy) {
+                        // The host check on the downloaded values names the offending value and where it is.
+                        loss.validate(LossInputs.of(xName, x.toHost()));
+                        throw new IllegalStateException(loss.name() + ": the device flagged element " + bad + " but the host finds it valid");
+                    }
                     long value = target.toHost().getLong(bad);
                     throw ClassTargets.targetOutOfRange(loss.name(), target.shape(), bad, value, c);
                 }
