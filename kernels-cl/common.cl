@@ -112,6 +112,47 @@ inline acc_t wg_max(acc_t v, __local acc_t *scratch) {
     return r;
 }
 
+/* Online log-sum-exp: the running maximum m of the values seen and s = sum exp(x - m), so a row is read
+ * once for both (the "online softmax" of Milakov & Gimelshein). A -inf value adds nothing; NaN poisons the
+ * state. lse_value follows PyTorch's log_softmax (x - max - log sum exp(x - max)): a row holding +inf, or
+ * only -inf, has a NaN log-sum-exp. */
+typedef struct { acc_t m; acc_t s; } lse_t;
+#define LSE_EMPTY ((lse_t){-INFINITY, 0})
+inline void lse_add(lse_t *a, acc_t x) {
+    if (isnan(x)) { a->m = x; a->s = x; return; }
+    if (x == -INFINITY) return;
+    if (x > a->m) { a->s = a->s * exp(a->m - x) + 1; a->m = x; }   /* rescale the old sum to the new max */
+    else a->s += exp(x - a->m);                                     /* NaN once m is NaN or both are +inf */
+}
+inline lse_t lse_merge(lse_t a, lse_t b) {
+    if (isnan(a.m) || isnan(b.m)) return (lse_t){NAN, NAN};
+    if (b.m == -INFINITY) return a;   /* b saw nothing (or only -inf) */
+    if (a.m == -INFINITY) return b;
+    const acc_t m = fmax(a.m, b.m);   /* two +inf maxima give exp(inf - inf) = NaN, as PyTorch */
+    return (lse_t){m, a.s * exp(a.m - m) + b.s * exp(b.m - m)};
+}
+inline acc_t lse_value(lse_t a) { return isinf(a.m) ? (acc_t)NAN : a.m + log(a.s); }
+
+/* Merges the (max, sum) states of the work-group by a fixed tree (deterministic); every work-item gets
+ * the result. sm, ss: WGS acc_t of local memory each. */
+inline lse_t wg_lse(lse_t v, __local acc_t *sm, __local acc_t *ss) {
+    const uint lid = get_local_id(0);
+    sm[lid] = v.m;
+    ss[lid] = v.s;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = get_local_size(0) >> 1; s > 0; s >>= 1) {
+        if (lid < s) {
+            lse_t r = lse_merge((lse_t){sm[lid], ss[lid]}, (lse_t){sm[lid + s], ss[lid + s]});
+            sm[lid] = r.m;
+            ss[lid] = r.s;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    lse_t r = (lse_t){sm[0], ss[0]};
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return r;
+}
+
 /* Writes this work-group's partial sums (ncomp of them) for reduce_partials. */
 inline void store_partial(__global acc_t *partials, uint ncomp, uint comp, acc_t work_group_total) {
     if (get_local_id(0) == 0) partials[get_group_id(0) * ncomp + comp] = work_group_total;

@@ -33,7 +33,11 @@ public final class LossRegistry {
             new LossEntry<>("multilabel_soft_margin_loss", MultilabelSoftMarginLoss.class, MultilabelSoftMarginLoss::fromOptions, new MultilabelSoftMarginLossReference(), new MultilabelSoftMarginKernel()),
             new LossEntry<>("triplet_margin_loss", TripletMarginLoss.class, TripletMarginLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
             new LossEntry<>("triplet_margin_with_distance_loss", TripletMarginWithDistanceLoss.class, TripletMarginWithDistanceLoss::fromOptions, new TripletLossReference<>(), new TripletKernel<>()),
-            new LossEntry<>("ctc_loss", CtcLoss.class, CtcLoss::fromOptions, new CtcLossReference(), new CtcLossKernel())
+            new LossEntry<>("ctc_loss", CtcLoss.class, CtcLoss::fromOptions, new CtcLossReference(), new CtcLossKernel()),
+            new LossEntry<>("cross_entropy", CrossEntropyLoss.class, CrossEntropyLoss::fromOptions, new CrossEntropyReference(), ClassRowsKernel.crossEntropy()),
+            new LossEntry<>("nll_loss", NllLoss.class, NllLoss::fromOptions, new NllLossReference(), ClassRowsKernel.nll()),
+            new LossEntry<>("kl_div", KlDivLoss.class, KlDivLoss::fromOptions, new KlDivLossReference(), new KlDivKernel()),
+            new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), ClassRowsKernel.entropy())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

@@ -49,4 +49,10 @@ public interface ElementwiseLoss extends Loss {
         }
         return out;
     }
+
+    /**
+     * The factor that turns the sum of the {@code n} per-element losses into the reduced output (and the
+     * gradient's upstream scale): {@code 1/n} for mean, 1 for sum and none. kl_div's batchmean overrides it.
+     */
+    default double reductionScale(io.losscl.Shape input, long n) { return reduction() == Reduction.MEAN ? 1.0 / n : 1.0; }
 }

@@ -45,7 +45,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
         for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
         String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
         double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
-        double gradScale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
+        double gradScale = loss.reductionScale(shape, n);
         long groups = cl.profile().groupsFor(n);
 
         try (CallScope scope = new CallScope(cl, inputs)) {
@@ -81,8 +81,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
                 if (r != null && g[k] != r.buffer()) Broadcasting.sumToShape(cl, scope, g[k], shape, operandShape[k], dtype, r.buffer());
             }
             if (reduce) {
-                double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
-                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, gradScale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -1,0 +1,285 @@
+/* cross_entropy.cl: the losses whose unit of work is a "row", the C class values of one position:
+ * cross_entropy (class-index and class-probability targets), nll_loss and entropy (probs or logits).
+ *
+ * Layout: element c of row r = n * D + d sits at (n * C + c) * D + d, i.e. at base(r) + c * D. For
+ * (N, C, d1..dK) inputs D = d1 * ... * dK (the classes of one position are strided), for (C), (N, C) and
+ * last-dimension layouts D = 1. Row r's target index and output element are r itself.
+ *
+ * Build options (besides common.cl's):
+ *   MODE           0 cross_entropy with class indices, 1 cross_entropy with class probabilities,
+ *                  2 nll_loss, 3 entropy of logits, 4 entropy of probs
+ *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows, C in the
+ *                  hundreds and more); 0: one work-item per row (narrow rows: small C, many positions).
+ *                  Both are deterministic: fixed partition, fixed merge tree.
+ *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
+ *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
+ *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)
+ *
+ * Scaling: a weighted mean (class-index targets) divides every row's loss and gradient by the total
+ * weight W = denom[0], computed on the device before this launch (class_weight_total), so no host round
+ * trip. Each part is divided separately, so that W = 0 gives PyTorch's 0/0 = NaN. Other means divide by
+ * the row count in reduce_partials (the host knows it) and pass it as gscale for the gradients.
+ */
+#ifndef MODE
+#define MODE 0
+#endif
+#ifndef ROW_PER_GROUP
+#define ROW_PER_GROUP 0
+#endif
+#ifndef REDUCE
+#define REDUCE 0
+#endif
+#ifndef GRAD_X
+#define GRAD_X 0
+#endif
+#ifndef GRAD_T
+#define GRAD_T 0
+#endif
+
+#if USE_FP64
+#define ACC_MAX DBL_MAX
+#define ACC_EPS DBL_EPSILON
+#else
+#define ACC_MAX FLT_MAX
+#define ACC_EPS FLT_EPSILON
+#endif
+
+/* The "team" that owns a row: the whole work-group, or one work-item. TEAM_* reduce a value over the
+ * team (a fixed tree for a work-group); every member gets the result. */
+#if ROW_PER_GROUP
+#define TEAM_SUM(v) wg_sum((v), scratch)
+#define TEAM_LSE(v) wg_lse((v), scratch, scratch2)
+#define TEAM_LEADER (get_local_id(0) == 0)
+/* The classes of one work-item: a contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
+inline ulong class_begin(ulong C) {
+#if LAYOUT_CHUNKED
+    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
+    return min((ulong)get_local_id(0) * chunk, C);
+#else
+    return get_local_id(0);
+#endif
+}
+inline ulong class_end(ulong C) {
+#if LAYOUT_CHUNKED
+    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
+    return min((ulong)(get_local_id(0) + 1) * chunk, C);
+#else
+    return C;
+#endif
+}
+#if LAYOUT_CHUNKED
+#define CLASS_STEP 1
+#else
+#define CLASS_STEP get_local_size(0)
+#endif
+#define FOR_EACH_CLASS(c, C) for (ulong c = class_begin(C), _ce = class_end(C); c < _ce; c += CLASS_STEP)
+#define FOR_EACH_ROW(r, rows) for (ulong r = get_group_id(0); r < (ulong)(rows); r += get_num_groups(0))
+#else
+#define TEAM_SUM(v) (v)
+#define TEAM_LSE(v) (v)
+#define TEAM_LEADER 1
+#define FOR_EACH_CLASS(c, C) for (ulong c = 0; c < (C); ++c)
+#define FOR_EACH_ROW(r, rows) FOR_EACH_INDEX(r, rows)
+#endif
+
+/* Neumaier-compensated sum: exact where the exact sum is representable and the terms are few (a uniform
+ * row's gradient cancels to exactly 0, as PyTorch's pairwise sums do). */
+typedef struct { acc_t s; acc_t c; } nsum_t;
+inline void nsum_add(nsum_t *a, acc_t v) {
+    const acc_t t = a->s + v;
+    a->c += fabs(a->s) >= fabs(v) ? (a->s - t) + v : (v - t) + a->s;
+    a->s = t;
+}
+
+/* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
+ * One work-group; targets out of range count nothing (class_rows reports them). */
+__kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
+                                 const ulong C, const long ignore_index, __global acc_t *denom) {
+    __local acc_t scratch[WGS];
+    sum_t total = SUM_ZERO;
+    FOR_EACH_INDEX(r, rows) {
+        const long t = target[r];
+        if (t != ignore_index && t >= 0 && t < (long)C) sum_add(&total, weight ? LOAD(weight, t) : (acc_t)1);
+    }
+    const acc_t w = wg_sum(sum_get(total), scratch);
+    if (get_local_id(0) == 0) denom[0] = w;
+}
+
+__kernel void class_rows(__global const real_t *x, __global const long *target, __global const real_t *tprob,
+                         __global const real_t *weight, const ulong rows, const ulong C, const ulong D,
+                         const long ignore_index, const acc_t eps, const acc_t w_all,
+                         __global const acc_t *denom, const acc_t gscale,
+                         __global real_t *out, __global acc_t *partials,
+                         __global real_t *gx, __global real_t *gt, __global int *err) {
+    __local acc_t scratch[WGS];
+#if ROW_PER_GROUP
+    __local acc_t scratch2[WGS];
+#endif
+    /* 1 / W for a weighted mean (inf when W = 0), else 1. */
+    const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
+    sum_t total = SUM_ZERO;
+    FOR_EACH_ROW(r, rows) {
+        const ulong n = r / D, d = r - n * D;
+        const ulong base = n * C * D + d;
+        acc_t loss;
+#if MODE == 0 || MODE == 2
+        /* ---- class-index targets: cross_entropy (log_softmax + NLL) and nll_loss ---- */
+        const long t = target[r];
+        const int ignored = t == ignore_index;
+        const int bad = !ignored && (t < 0 || t >= (long)C);
+        if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+#if MODE == 0
+        lse_t st = LSE_EMPTY;
+        FOR_EACH_CLASS(c, C) lse_add(&st, LOAD(x, base + c * D));
+        const acc_t lse = lse_value(TEAM_LSE(st));
+#endif
+        if (ignored || bad) {
+            loss = 0 * inv; /* PyTorch's 0/0 = NaN for a mean when every target is ignored */
+#if GRAD_X
+            /* log_softmax's backward of a zero upstream gradient is 0 * p: NaN in a NaN row. */
+#if MODE == 0
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, 0 * exp(LOAD(x, base + c * D) - lse));
+#else
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (acc_t)0);
+#endif
+#endif
+        } else {
+            const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
+            const acc_t xt = LOAD(x, base + (ulong)t * D);
+#if MODE == 0
+            /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
+             * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
+             * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
+            acc_t smooth = 0;
+            FOR_EACH_CLASS(c, C) {
+                const acc_t logp = LOAD(x, base + c * D) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                if (eps > 0) smooth += wc * -logp;
+#if GRAD_X
+                const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
+                acc_t g = (1 - eps) * wt * pm * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c * D, g * gscale);
+#endif
+            }
+            loss = (1 - eps) * wt * (lse - xt) * inv;
+            if (eps > 0) loss += eps / C * TEAM_SUM(smooth) * inv;
+#else
+            /* nll_loss: l = -w_t x_t; dl/dx_j = -w_t [j == t]. */
+            loss = -wt * xt * inv;
+#if GRAD_X
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (long)c == t ? -wt * inv * gscale : (acc_t)0);
+#endif
+#endif
+        }
+#elif MODE == 1
+        /* ---- cross_entropy with class probabilities: q = t (1 - eps) + eps / C, l = -sum_c w_c q_c logp_c;
+         * dl/dx_j = p_j sum_c w_c q_c - w_j q_j, dl/dt_j = -(1 - eps) w_j logp_j. Pass 1 gathers the
+         * log-sum-exp and sum_c w_c q_c, pass 2 the loss and both gradients. */
+        lse_t st = LSE_EMPTY;
+        acc_t wq = 0;
+        FOR_EACH_CLASS(c, C) {
+            lse_add(&st, LOAD(x, base + c * D));
+            wq += (weight ? LOAD(weight, c) : (acc_t)1) * (LOAD(tprob, base + c * D) * (1 - eps) + eps / C);
+        }
+        const acc_t lse = lse_value(TEAM_LSE(st));
+#if GRAD_X
+        wq = TEAM_SUM(wq);
+#endif
+        acc_t l = 0;
+        FOR_EACH_CLASS(c, C) {
+            const acc_t logp = LOAD(x, base + c * D) - lse;
+            const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+            const acc_t q = LOAD(tprob, base + c * D) * (1 - eps) + eps / C;
+            l -= wc * q * logp;
+#if GRAD_X
+            STORE(gx, base + c * D, (exp(logp) * wq - wc * q) * gscale);
+#endif
+#if GRAD_T
+            STORE(gt, base + c * D, -(1 - eps) * wc * logp * gscale);
+#endif
+        }
+        loss = TEAM_SUM(l);
+#elif MODE == 3
+        /* ---- entropy of logits, as PyTorch's graph: l = x - lse, p = exp(l), lc = clamp(l, min=-MAX)
+         * (only -inf moves), H = -sum lc p. Gradient: gl_j = p_j (s - lc_j) - p_j [l_j > -inf] with
+         * s = sum lc p, then through l = x - lse(x): dH/dx_j = gl_j - p_j sum gl. */
+        lse_t st = LSE_EMPTY;
+        FOR_EACH_CLASS(c, C) {
+            const acc_t v = LOAD(x, base + c);
+            /* Device-resident logits are checked here (host ones before the launch): NaN and +inf are
+             * not logits PyTorch accepts; the host re-checks the downloaded tensor for the message. */
+            if (err && (isnan(v) || v == INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            lse_add(&st, v);
+        }
+        const lse_t row = TEAM_LSE(st);
+        const acc_t lse = lse_value(row);
+        if (err && TEAM_LEADER && row.m == -INFINITY) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1)); /* all -inf */
+        acc_t s = 0;
+        FOR_EACH_CLASS(c, C) {
+            const acc_t l = LOAD(x, base + c) - lse;
+            s += fmax(l, -ACC_MAX) * exp(l);
+        }
+        s = TEAM_SUM(s);
+        loss = -s;
+#if GRAD_X
+        acc_t gsum = 0;
+        FOR_EACH_CLASS(c, C) {
+            const acc_t l = LOAD(x, base + c) - lse, p = exp(l);
+            gsum += p * (-fmax(l, -ACC_MAX) + s) + (l == -INFINITY ? (acc_t)0 : -p);
+        }
+        gsum = TEAM_SUM(gsum);
+        FOR_EACH_CLASS(c, C) {
+            const acc_t l = LOAD(x, base + c) - lse, p = exp(l);
+            const acc_t gl = p * (-fmax(l, -ACC_MAX) + s) + (l == -INFINITY ? (acc_t)0 : -p);
+            STORE(gx, base + c, (gl + -gsum * p) * gscale);
+        }
+#endif
+#else
+        /* ---- entropy of probs, as PyTorch's graph: q = p / S, L = log(clamp(q, eps, 1 - eps)), H = -sum L q.
+         * With a_c = dH/dq_c = -L_c - [eps <= q_c <= 1 - eps] q_c / clamp(q_c):
+         * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant). */
+        acc_t S = 0;
+        FOR_EACH_CLASS(c, C) {
+            const acc_t v = LOAD(x, base + c);
+            /* Device-resident probs are checked here: negative, NaN or infinite values (and, below, a row
+             * that sums to 0) are rejected as PyTorch rejects them; the host re-checks for the message. */
+            if (err && !(v >= 0 && v < INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            S += v;
+        }
+        S = TEAM_SUM(S);
+        if (err && TEAM_LEADER && !(S > 0 && S < INFINITY)) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1));
+        acc_t e = 0;
+        nsum_t gs = {0, 0};
+        FOR_EACH_CLASS(c, C) {
+            const acc_t p = LOAD(x, base + c), q = p / S;
+            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS), L = log(qc);
+            e += L * q;
+            const acc_t a = -L + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            nsum_add(&gs, -a * ((p / S) / S));
+        }
+        loss = -TEAM_SUM(e);
+#if GRAD_X
+#if ROW_PER_GROUP
+        const acc_t g0 = TEAM_SUM(gs.s) + TEAM_SUM(gs.c);
+#else
+        const acc_t g0 = gs.s + gs.c;
+#endif
+        FOR_EACH_CLASS(c, C) {
+            const acc_t p = LOAD(x, base + c), q = p / S;
+            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS);
+            const acc_t a = -log(qc) + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            STORE(gx, base + c, C == 1 ? (acc_t)0 : (a / S + g0) * gscale);
+        }
+#endif
+#endif
+#if REDUCE
+        if (TEAM_LEADER) sum_add(&total, loss);
+#else
+        if (TEAM_LEADER) STORE(out, r, loss);
+#endif
+    }
+#if REDUCE
+    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+#endif
+}

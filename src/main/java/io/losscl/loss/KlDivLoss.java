@@ -1,0 +1,78 @@
+package io.losscl.loss;
+
+import io.losscl.Broadcast;
+import io.losscl.LossInputs;
+import io.losscl.Options;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import java.util.List;
+
+/**
+ * Kullback-Leibler divergence, {@code torch.nn.functional.kl_div}, with {@code input} holding
+ * log-probabilities: pointwise {@code l = t * (log t - x)} (0 where {@code t == 0}, PyTorch's xlogy
+ * convention; NaN for {@code t < 0}), or {@code l = exp(t) * (t - x)} when {@code logTarget}.
+ * Input and target broadcast against each other. Reductions: {@code none}, {@code mean} (default, over all
+ * elements), {@code sum}, {@code batchmean} (the sum divided by the input's first dimension, 1 for a 0-dim
+ * input; the mathematically correct KL). Gradients: {@code d/dx = -t} (or {@code -exp(t)}),
+ * {@code d/dt = log t + 1 - x} (or {@code exp(t) (t - x + 1)}).
+ */
+public final class KlDivLoss implements ElementwiseLoss {
+    public static final String NAME = "kl_div";
+    private final Reduction reduction;
+    private final boolean logTarget;
+
+    private KlDivLoss(Reduction reduction, boolean logTarget) {
+        if (reduction == null) throw Checks.invalid(NAME, "reduction must be given");
+        this.reduction = reduction;
+        this.logTarget = logTarget;
+    }
+
+    /** kl_div with the given reduction and target convention. */
+    public static KlDivLoss of(Reduction reduction, boolean logTarget) { return new KlDivLoss(reduction, logTarget); }
+
+    /** kl_div with {@code batchmean} reduction and probability targets: the true KL divergence per sample. */
+    public static KlDivLoss batchmean() { return of(Reduction.BATCHMEAN, false); }
+
+    /** From PyTorch-style options: {@code reduction} (incl. {@code batchmean}), {@code log_target}. */
+    public static KlDivLoss fromOptions(Options o) {
+        o.allowOnly("reduction", "log_target");
+        return of(o.reduction(Reduction.MEAN, true), o.bool("log_target", false));
+    }
+
+    @Override public Reduction reduction() { return reduction; }
+
+    public boolean logTarget() { return logTarget; }
+
+    @Override public double[] parameters() { return new double[] {logTarget ? 1 : 0}; }
+
+    /** batchmean: 1 / input.size(0) (1 for a 0-dim input); mean: 1 / numel; otherwise 1. */
+    @Override
+    public double reductionScale(Shape input, long numel) {
+        switch (reduction) {
+            case MEAN: return 1.0 / numel;
+            case BATCHMEAN: return 1.0 / (input.rank() == 0 ? 1 : input.dim(0));
+            default: return 1.0;
+        }
+    }
+
+    @Override public String name() { return NAME; }
+
+    @Override public List<String> inputNames() { return List.of("input", "target"); }
+
+    @Override
+    public Shape validate(LossInputs inputs) {
+        Tensor input = inputs.require(NAME, "input"), target = inputs.require(NAME, "target");
+        if (!input.dtype().isFloating() || !target.dtype().isFloating()) {
+            throw Checks.invalid(NAME, "integral inputs are not supported (input " + input.dtype() + ", target " + target.dtype() + ")");
+        }
+        Shape out = Broadcast.shapes(input.shape(), target.shape());
+        if (out == null) {
+            throw Checks.invalid(NAME, "target of shape " + target.shape() + " cannot be broadcast with input of shape " + input.shape());
+        }
+        return reduction == Reduction.NONE ? out : Shape.scalar();
+    }
+
+    @Override
+    public String toString() { return NAME + "(reduction=" + reduction + ", log_target=" + logTarget + ")"; }
+}

@@ -1,0 +1,167 @@
+package io.losscl.opencl;
+
+import io.losscl.DType;
+import io.losscl.HostTensor;
+import io.losscl.Loss;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.Reduction;
+import io.losscl.Shape;
+import io.losscl.Tensor;
+import io.losscl.loss.ClassRows;
+import io.losscl.loss.ClassTargets;
+import io.losscl.loss.CrossEntropyLoss;
+import io.losscl.loss.Entropy;
+import io.losscl.loss.NllLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Host dispatch of the row losses in {@code cross_entropy.cl}: cross_entropy, nll_loss and entropy. One
+ * launch of {@code class_rows} computes every row's loss (stored, or summed per work-group) and the
+ * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
+ * a reduction ends with the shared {@code reduce_partials}. Rows of at least {@link #WIDE_ROW} classes get a
+ * work-group each, narrower rows a work-item each.
+ *
+ * @param <L> the loss
+ */
+public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
+    /** Classes from which a row is worth a whole work-group (below, one work-item streams the row). */
+    static final long WIDE_ROW = Long.getLong("losscl.wideRow", 256);
+    private static final List<String> STEMS = List.of("cross_entropy");
+
+    private enum Mode { CE_INDEX, CE_PROB, NLL, ENTROPY_LOGITS, ENTROPY_PROBS }
+
+    private ClassRowsKernel() {}
+
+    /** cross_entropy with class indices or class probabilities. */
+    public static ClassRowsKernel<CrossEntropyLoss> crossEntropy() { return new ClassRowsKernel<>(); }
+
+    /** nll_loss. */
+    public static ClassRowsKernel<NllLoss> nll() { return new ClassRowsKernel<>(); }
+
+    /** entropy of probs or logits. */
+    public static ClassRowsKernel<Entropy> entropy() { return new ClassRowsKernel<>(); }
+
+    @Override
+    public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        // What each loss asks of class_rows.
+        Mode mode;
+        String xName = "input";
+        HostTensor weight = null;
+        long ignoreIndex = -100;
+        double eps = 0;
+        Reduction reduction;
+        if (loss instanceof CrossEntropyLoss) {
+            CrossEntropyLoss ce = (CrossEntropyLoss) loss;
+            mode = CrossEntropyLoss.probabilityTargets(inputs.get("input"), inputs.get("target")) ? Mode.CE_PROB : Mode.CE_INDEX;
+            weight = ce.weight();
+            ignoreIndex = ce.ignoreIndex();
+            eps = ce.labelSmoothing() > 0 ? ce.labelSmoothing() : 0; // PyTorch smooths only for a positive value
+            reduction = ce.reduction();
+        } else if (loss instanceof NllLoss) {
+            NllLoss nll = (NllLoss) loss;
+            mode = Mode.NLL;
+            weight = nll.weight();
+            ignoreIndex = nll.ignoreIndex();
+            reduction = nll.reduction();
+        } else {
+            Entropy ent = (Entropy) loss;
+            boolean logits = ent.parameterizationOf(inputs) == Entropy.Parameterization.LOGITS;
+            mode = logits ? Mode.ENTROPY_LOGITS : Mode.ENTROPY_PROBS;
+            xName = logits ? "logits" : "probs";
+            reduction = ent.reduction();
+        }
+        boolean entropy = mode == Mode.ENTROPY_LOGITS || mode == Mode.ENTROPY_PROBS;
+        boolean indexTargets = mode == Mode.CE_INDEX || mode == Mode.NLL;
+        Tensor x = inputs.get(xName);
+        Shape xShape = x.shape();
+        ClassRows rows = entropy ? ClassRows.lastDim(xShape) : ClassRows.classDim1(xShape);
+        long n = rows.rows(), c = rows.classes();
+        DType dtype = DType.resultOf(inputs);
+        boolean reduce = reduction != Reduction.NONE;
+        boolean gradX = grads.contains(xName), gradT = mode == Mode.CE_PROB && grads.contains("target");
+        boolean weightedMean = indexTargets && reduction == Reduction.MEAN;
+        // Means over rows divide by the row count (NaN for none); weighted means divide on the device.
+        double rowMean = n == 0 ? Double.NaN : 1.0 / n;
+        double gscale = reduction == Reduction.MEAN && !weightedMean ? rowMean : 1.0;
+        double outScale = reduction != Reduction.MEAN ? 1.0 : weightedMean ? (n == 0 ? Double.NaN : 1.0) : rowMean;
+        double wAll = c;
+        if (weight != null) {
+            wAll = 0;
+            for (int k = 0; k < c; k++) wAll += weight.getDouble(k);
+        }
+        boolean wide = c >= WIDE_ROW;
+        int wgs = cl.profile().workGroupSize();
+        long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
+                : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
+        String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
+                + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
+        Tensor target = inputs.get("target");
+        // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
+        boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
+
+        try (CallScope scope = new CallScope(cl, inputs)) {
+            Shape outShape = reduce ? Shape.scalar() : entropy ? xShape.dropTrailing(1)
+                    : mode == Mode.CE_PROB ? xShape.without(xShape.rank() == 1 ? 0 : 1) : target.shape();
+            CallScope.Result out = scope.result(dtype, outShape);
+            Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
+            CallScope.Result gx = null, gt = null;
+            if (gradX) gradOut.put(xName, gx = scope.result(dtype, xShape));
+            if (gradT) gradOut.put("target", gt = scope.result(dtype, target.shape()));
+            DeviceBuffer w = weight == null ? null : scope.upload(HostTensor.fromDoubles(dtype, weight.shape(), weight.toDoubleArray()));
+            DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
+            DeviceBuffer err = null;
+            if (checkOnDevice) {
+                // One int, INT_MAX = nothing bad found yet; written as the low half of a little-endian int64.
+                err = scope.temp(8);
+                cl.write(err, HostTensor.of(new long[] {Integer.MAX_VALUE}, 1));
+            }
+            DeviceBuffer denom = null;
+            if (weightedMean) {
+                denom = scope.temp(cl.accBytes());
+                cl.call(cl.kernel(STEMS, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
+                        .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
+                        .launch(1);
+            }
+            if (n > 0) {
+                cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
+                        .mem(scope.input(xName))
+                        .mem(indexTargets ? scope.input("target") : null)
+                        .mem(mode == Mode.CE_PROB ? scope.input("target") : null)
+                        .mem(w)
+                        .ulong(n).ulong(c).ulong(rows.inner())
+                        .int64(ignoreIndex).real(eps).real(wAll)
+                        .mem(denom).real(gscale)
+                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(gx == null ? null : gx.buffer()).mem(gt == null ? null : gt.buffer())
+                        .mem(err)
+                        .launch(groups);
+            }
+            if (err != null) {
+                int bad = (int) cl.read(err, DType.INT64, Shape.of(1)).getLong(0);
+                if (bad != Integer.MAX_VALUE) {
+                    if (entropy) {
+                        // The host check on the downloaded values names the offending value and where it is.
+                        loss.validate(LossInputs.of(xName, x.toHost()));
+                        throw new IllegalStateException(loss.name() + ": the device flagged element " + bad + " but the host finds it valid");
+                    }
+                    long value = target.toHost().getLong(bad);
+                    throw ClassTargets.targetOutOfRange(loss.name(), target.shape(), bad, value, c);
+                }
+            }
+            if (reduce) {
+                if (n == 0) {
+                    // No rows: sum is 0, a mean NaN. partials of one (empty) group are written by a launch
+                    // only, so write the value directly.
+                    cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
+                } else {
+                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
+                }
+            }
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+        }
+    }
+}
