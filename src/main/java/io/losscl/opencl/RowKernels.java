@@ -82,4 +82,13 @@ final class RowKernels {
         for (int i = 0; i < full.numelInt(); i++) v[(int) Broadcast.index(i, full, strides)] += grad.getDouble(i);
         return HostTensor.fromDoubles(dtype, small, v);
     }
+
+    /** The storage type for host-expanded inputs: float64 where the device has fp64, else {@code dtype}. */
+    static DType expandedDtype(OpenClContext cl, DType dtype) { return cl.device().hasFp64() ? DType.FLOAT64 : dtype; }
+
+    /** {@code t} rounded once to {@code dtype} (a host tensor). */
+    static HostTensor convert(Tensor t, DType dtype) {
+        HostTensor h = t.toHost();
+        return h.dtype() == dtype ? h : HostTensor.fromDoubles(dtype, h.shape(), h.toDoubleArray());
+    }
 }
