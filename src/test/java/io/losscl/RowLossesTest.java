@@ -240,6 +240,45 @@ class RowLossesTest {
                 Options.of("triplet_margin_with_distance_loss", Map.of("distance_function", "manhattan"))));
     }
 
+    /** Device-resident inputs: results stay on the device; a bad class index raises an error from the device flag. */
+    @Test
+    void deviceResidentTargets() {
+        OpenClSupport.assume();
+        io.losscl.opencl.OpenClBackend b = (io.losscl.opencl.OpenClBackend) opencl.backend();
+        HostTensor x = HostTensor.of(new float[] {0.1f, 0.2f, 0.4f, 0.8f, 1, 2, 3, 4}, 2, 4);
+        try (io.losscl.opencl.DeviceTensor dx = b.upload(x);
+             io.losscl.opencl.DeviceTensor good = b.upload(HostTensor.of(new long[] {3, 1}, 2));
+             io.losscl.opencl.DeviceTensor bad = b.upload(HostTensor.of(new long[] {3, 4}, 2));
+             io.losscl.opencl.DeviceTensor badLabels = b.upload(HostTensor.of(new long[] {3, -1, 9, 0, 0, -1, 0, 0}, 2, 4))) {
+            LossResult r = opencl.compute(MultiMarginLoss.builder().build(), LossInputs.of("input", dx, "target", good), "input");
+            LossResult want = java.compute(MultiMarginLoss.builder().build(), LossInputs.of("input", x, "target", HostTensor.of(new long[] {3, 1}, 2)), "input");
+            same("device-resident multi_margin", r.output().toHost(), want.output().toHost());
+            same("device-resident multi_margin grad", r.grad("input").toHost(), want.grad("input").toHost());
+            InvalidArgumentException e1 = assertThrows(InvalidArgumentException.class,
+                    () -> opencl.compute(MultiMarginLoss.builder().build(), LossInputs.of("input", dx, "target", bad)));
+            assertTrue(e1.getMessage().startsWith("multi_margin_loss: target"), e1.getMessage());
+            InvalidArgumentException e2 = assertThrows(InvalidArgumentException.class,
+                    () -> opencl.compute(MultilabelMarginLoss.mean(), LossInputs.of("input", dx, "target", badLabels), "input"));
+            assertTrue(e2.getMessage().startsWith("multilabel_margin_loss: target"), e2.getMessage());
+            closeAll(r);
+        }
+        assertEquals(0.325, opencl.compute(MultiMarginLoss.builder().build(),
+                LossInputs.of("input", HostTensor.of(new float[] {0.1f, 0.2f, 0.4f, 0.8f}, 4), "target", HostTensor.of(new long[] {3}))).scalar(), 1e-6);
+    }
+
+    private static void closeAll(LossResult r) {
+        if (r.output() instanceof AutoCloseable) close((AutoCloseable) r.output());
+        for (Tensor t : r.grads().values()) if (t instanceof AutoCloseable) close((AutoCloseable) t);
+    }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void expect(LossEngine e, String prefix, Loss loss, LossInputs in) {
         InvalidArgumentException ex = assertThrows(InvalidArgumentException.class, () -> e.compute(loss, in, loss.inputNames().get(0)));
         assertTrue(ex.getMessage().startsWith(prefix), e.backendName() + ": message '" + ex.getMessage() + "' should start with '" + prefix + "'");

@@ -91,4 +91,22 @@ final class RowKernels {
         HostTensor h = t.toHost();
         return h.dtype() == dtype ? h : HostTensor.fromDoubles(dtype, h.shape(), h.toDoubleArray());
     }
+
+    /**
+     * The error flag of a kernel whose class indices the host could not check (a device-resident
+     * target): a zeroed device int, or {@code null} when the target is a host tensor (validated already).
+     */
+    static DeviceBuffer errorFlag(OpenClContext cl, CallScope scope, Tensor target) {
+        if (target instanceof HostTensor) return null;
+        DeviceBuffer flag = scope.temp(8);
+        cl.write(flag, HostTensor.of(new long[] {0}, 1));
+        return flag;
+    }
+
+    /** Raises {@code message} when the kernel set the flag. */
+    static void checkFlag(OpenClContext cl, DeviceBuffer flag, String message) {
+        if (flag != null && cl.read(flag, DType.INT64, Shape.of(1)).getLong(0) != 0) {
+            throw new io.losscl.InvalidArgumentException(message);
+        }
+    }
 }
