@@ -188,6 +188,28 @@ class RowLossesTest {
                 "anchor", "positive", "negative");
     }
 
+    private static HostTensor f64(HostTensor t) { return HostTensor.fromDoubles(DType.FLOAT64, t.shape(), t.toDoubleArray()); }
+
+    /** float64 storage, and mixed float32 / float64 triplet inputs (promoted to float64, as PyTorch does). */
+    @Test
+    void float64AndMixedDtypes() {
+        OpenClSupport.assume();
+        Random r = new Random(5);
+        HostTensor x = normal(r, 1, 33, 70);
+        long[] t = new long[33];
+        for (int i = 0; i < t.length; i++) t[i] = r.nextInt(70);
+        compare("f64", MultiMarginLoss.builder().p(2).weight(f64(uniform(r, 0.1, 2, 70))).build(),
+                LossInputs.of("input", f64(x), "target", HostTensor.of(t, 33)), "input");
+        compare("f64", MultilabelMarginLoss.of(Reduction.SUM), LossInputs.of("input", f64(x), "target", labels(r, 33, 70, 9)), "input");
+        compare("f64", MultilabelSoftMarginLoss.builder().build(), LossInputs.of("input", f64(x), "target", f64(uniform(r, 0, 1, 33, 70))), "input", "target");
+        for (TripletLoss loss : triplets(Reduction.MEAN)) {
+            compare("f64", loss, LossInputs.of("anchor", f64(x), "positive", f64(normal(r, 1, 33, 70)), "negative", f64(normal(r, 1, 33, 70))),
+                    "anchor", "positive", "negative");
+            compare("mixed", loss, LossInputs.of("anchor", x, "positive", f64(normal(r, 1, 33, 70)), "negative", normal(r, 1, 33, 70)),
+                    "anchor", "positive", "negative");
+        }
+    }
+
     /** The hand-computed examples of /work/shared/seeds/002_82e200a24ab9a15d.txt (a note on PyTorch's losses). */
     @Test
     void seedNoteExamples() {
