@@ -1,10 +1,12 @@
 /* multilabel_soft_margin_loss, one row per (work-group | work-item), see rows.cl.
  * e_j = w_j * (-(y_j log s(x_j) + (1 - y_j) log s(-x_j)))  with log s(x) = min(x, 0) - log1p(exp(-|x|))
  * (stable for large |x|); l = sum_j e_j / C.  The gradients do not need the row's sum:
- * de/dx = w (sigmoid(x) - y), de/dy = -w x (log s(x) - log s(-x) = x), written in the same pass.
+ * de/dx = w ((1 - y) sigmoid(x) - y sigmoid(-x)) (= w (sigmoid(x) - y), but keeps the tiny
+ * sigmoid(-x) of a confident logit that 1 - sigmoid(x) would round to 0), de/dy = -w x (log s(x) - log s(-x) = x), written in the same pass.
  * Build options: WEIGHT_MODE (0 none, 1 one weight per column, 2 a full weight of the input's shape),
  * GRAD_MASK (bit 0 input, bit 1 target). */
 inline acc_t log_sigmoid(acc_t x) { return fmin(x, (acc_t)0) - log1p(exp(-fabs(x))); }
+inline acc_t sigm(acc_t x) { return 1 / (1 + exp(-x)); }
 
 __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global const real_t *y,
                                           __global const real_t *weight, const ulong rows,
@@ -27,7 +29,7 @@ __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global con
 #endif
             s += -w * (yv * log_sigmoid(xv) + (1 - yv) * log_sigmoid(-xv));
 #if GRAD_MASK & 1
-            STORE(gx, base + j, w * (1 / (1 + exp(-xv)) - yv) * grad_scale);
+            STORE(gx, base + j, w * ((1 - yv) * sigm(xv) - yv * sigm(-xv)) * grad_scale);
 #endif
 #if GRAD_MASK & 2
             STORE(gy, base + j, -w * xv * grad_scale);

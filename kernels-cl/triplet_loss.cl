@@ -8,7 +8,8 @@
  *   SWAP, GRAD_MASK (bits: anchor, positive, negative).
  * Pass 1 reduces the row's sums (p-norm: sum |v|^p per pair, or the max; cosine: three dot products
  * and three squared norms) in one tree; the loss follows; pass 2 re-reads the row (still in cache)
- * and writes all three gradients. PyTorch's autograd rules: clamp_min passes the gradient where its
+ * and writes all three gradients (also for rows whose loss is clamped to 0: like PyTorch, the zero
+ * upstream gradient times a NaN local derivative is NaN). PyTorch's autograd rules: clamp_min passes the gradient where its
  * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0. */
 #ifndef PMODE
 #define PMODE 2
@@ -134,16 +135,18 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
             const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
             acc_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
 #if COSINE
-            /* d(1 - cos(x1, x2))/d x1 = -(x2 / (c1 c2) - cos x1 / (c1 |x1|))  (no second term where |x1| is clamped) */
-            const acc_t ka = na > COS_EPS ? 1 / (ca * na) : 0, kq = nq > COS_EPS ? 1 / (cq * nq) : 0;
-            const acc_t kn = nn > COS_EPS ? 1 / (cn * nn) : 0;
-            gap_a = -(q / (ca * cq) - cos_ap * a * ka);
-            gap_q = -(a / (ca * cq) - cos_ap * q * kq);
-            gan_a = -(n / (ca * cn) - cos_an * a * ka);
-            gan_n = -(a / (ca * cn) - cos_an * n * kn);
+            /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, without the second
+             * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
+             * evaluates it (so parallel vectors give an exact 0) */
+            const acc_t ha = a / ca, hq = q / cq, hn = n / cn;
+            const acc_t ka = na > COS_EPS ? 1 : 0, kq = nq > COS_EPS ? 1 : 0, kn = nn > COS_EPS ? 1 : 0;
+            gap_a = -(hq - cos_ap * ha * ka) / ca;
+            gap_q = -(ha - cos_ap * hq * kq) / cq;
+            gan_a = -(hn - cos_an * ha * ka) / ca;
+            gan_n = -(ha - cos_an * hn * kn) / cn;
 #if SWAP
-            gpn_q = -(n / (cq * cn) - cos_pn * q * kq);
-            gpn_n = -(q / (cq * cn) - cos_pn * n * kn);
+            gpn_q = -(hn - cos_pn * hq * kq) / cq;
+            gpn_n = -(hq - cos_pn * hn * kn) / cn;
 #endif
 #else
             gap_a = pn_grad(a - q + eps, d_ap, p, m[0]);
@@ -156,13 +159,13 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
 #endif
 #endif
 #if GRAD_MASK & 1
-            STORE(ga, base + i, up == 0 ? 0 : up * (gap_a - w_an * gan_a));
+            STORE(ga, base + i, up * (gap_a - w_an * gan_a));
 #endif
 #if GRAD_MASK & 2
-            STORE(gp, base + i, up == 0 ? 0 : up * (gap_q - w_pn * gpn_q));
+            STORE(gp, base + i, up * (gap_q - w_pn * gpn_q));
 #endif
 #if GRAD_MASK & 4
-            STORE(gn, base + i, up == 0 ? 0 : up * (-w_an * gan_n - w_pn * gpn_n));
+            STORE(gn, base + i, up * (-w_an * gan_n - w_pn * gpn_n));
 #endif
         }
 #endif

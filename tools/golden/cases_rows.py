@@ -1,6 +1,10 @@
-"""Row-wise losses (worktree `row`): multi_margin_loss, multilabel_margin_loss,
-multilabel_soft_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss.
-Used by the row helper to test against PyTorch while the group-2 fixtures were being generated."""
+"""Extra PyTorch fixtures of the row-wise losses, beyond the group-2 cases:
+p = inf and p = 3 triplets, broadcast triplet / multilabel_soft_margin inputs, exact ties under
+swap, duplicate multilabel targets, junk after the -1 terminator.  They are written to
+src/test/resources/golden-rows/<loss>.jsonl and checked by RowLossesExtraGoldenTest:
+
+    /usr/bin/python3 tools/golden/gen_rows.py
+"""
 import numpy as np
 
 from goldenlib import f32, f64, i64
@@ -11,7 +15,7 @@ REDS = ["none", "mean", "sum"]
 def multi_margin_loss(c):
     for red in REDS:
         for p in (1, 2):
-            for (n, C) in ((4, 5), (1, 7), (37, 130)):
+            for (n, C) in ((4, 5), (1, 7), (9, 33)):
                 cid = "row-mm-%dx%d-p%d-%s" % (n, C, p, red)
                 r = c.new(cid)
                 c.add({"input": r.n(n, C), "target": r.i(0, C, n)}, {"p": p, "reduction": red})
@@ -48,7 +52,7 @@ def multilabel_margin_loss(c):
                 t[k, m + 1:] = r.i(-1, C, C - m - 1)
         return t
     for red in REDS:
-        for (n, C) in ((4, 5), (1, 7), (23, 70)):
+        for (n, C) in ((4, 5), (1, 7), (9, 33)):
             cid = "row-mlm-%dx%d-%s" % (n, C, red)
             r = c.new(cid)
             c.add({"input": r.n(n, C), "target": tg(r, n, C)}, {"reduction": red})
@@ -68,7 +72,7 @@ def multilabel_margin_loss(c):
 
 def multilabel_soft_margin_loss(c):
     for red in REDS:
-        for (n, C) in ((4, 5), (1, 7), (37, 130)):
+        for (n, C) in ((4, 5), (1, 7), (9, 33)):
             cid = "row-mlsm-%dx%d-%s" % (n, C, red)
             r = c.new(cid)
             c.add({"input": r.n(n, C, scale=3), "target": r.bits(n, C)}, {"reduction": red})
@@ -81,15 +85,13 @@ def multilabel_soft_margin_loss(c):
         c.add({"input": r.n(2, 3, 4), "target": r.bits(2, 3, 4)}, {"weight": r.u(3, 1, lo=0.5, hi=1.5), "reduction": red})
         r = c.new("row-mlsm-bcast-target-%s" % red)
         c.add({"input": r.n(3, 4), "target": r.bits(1, 4)}, {"reduction": red})
-    r = c.new("row-mlsm-big")
-    c.add({"input": r.n(9, 4096, scale=5), "target": r.bits(9, 4096)}, {"weight": r.u(4096)})
     r = c.new("row-mlsm-bad")
     c.add({"input": r.n(2, 4), "target": r.bits(2, 4)}, {"weight": r.u(3)}, want="error")
 
 
 def _triplets(c, extra):
     for red in REDS:
-        for (n, D) in ((4, 5), (1, 7), (37, 130)):
+        for (n, D) in ((4, 5), (1, 7), (9, 33)):
             for oname, opts in extra:
                 cid = "row-%dx%d-%s-%s" % (n, D, oname, red)
                 r = c.new(cid)
@@ -103,8 +105,6 @@ def _triplets(c, extra):
     r = c.new("row-tie")
     a = r.n(3, 4)
     c.add({"anchor": a, "positive": a, "negative": a}, {"swap": True})
-    r = c.new("row-big")
-    c.add({"anchor": r.n(7, 4096), "positive": r.n(7, 4096), "negative": r.n(7, 4096)}, {"margin": 30.0})
 
 
 def triplet_margin_loss(c):

@@ -33,12 +33,14 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (grad) gradOut.put("input", scope.result(dtype, shape));
+            DeviceBuffer flag = RowKernels.errorFlag(cl, scope, inputs.get("target"));
             cl.call(cl.kernel(STEMS, options, "multi_margin_loss"), "multi_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(loss.weight()))
                     .ulong(rows).ulong(c).real(loss.margin()).real(RowKernels.gradScale(loss.reduction(), rows))
                     .mem(reduce ? null : out.buffer()).mem(partials)
-                    .mem(grad ? gradOut.get("input").buffer() : null)
+                    .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
+            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has a class index out of range [0, " + c + ")");
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -33,12 +33,14 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
             DeviceBuffer work = scope.temp(rows * c * 4);
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (grad) gradOut.put("input", scope.result(dtype, shape));
+            DeviceBuffer flag = RowKernels.errorFlag(cl, scope, inputs.get("target"));
             cl.call(cl.kernel(STEMS, options, "multilabel_margin_loss"), "multilabel_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target"))
                     .ulong(rows).ulong(c).real(RowKernels.gradScale(loss.reduction(), rows))
                     .mem(reduce ? null : out.buffer()).mem(partials).mem(work)
-                    .mem(grad ? gradOut.get("input").buffer() : null)
+                    .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
+            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has an entry out of range [-1, " + c + ")");
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

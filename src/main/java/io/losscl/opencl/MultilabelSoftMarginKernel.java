@@ -36,26 +36,30 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
         if (c == 0) rows = full.dropTrailing(1).numel();
         DType dtype = target.dtype().isFloating() ? DType.resultOf(inputs) : input.dtype();
         HostTensor weight = loss.weight();
+        boolean direct = input.shape().equals(full) && target.shape().equals(full) && input.dtype() == dtype && target.dtype() == dtype;
+        DType wd = direct ? dtype : RowKernels.expandedDtype(cl, dtype);
         int weightMode = 0;
         Tensor w = null;
         if (weight != null) {
             boolean perColumn = weight.shape().rank() >= 1 && weight.shape().dim(-1) == c && weight.numel() == c;
             weightMode = perColumn ? 1 : 2;
-            w = perColumn ? RowKernels.materialize(weight, dtype, Shape.of(c)) : RowKernels.materialize(weight, dtype, full);
+            w = perColumn ? RowKernels.materialize(weight, wd, Shape.of(c)) : RowKernels.materialize(weight, wd, full);
         }
-        boolean direct = input.shape().equals(full) && target.shape().equals(full) && input.dtype() == dtype && target.dtype() == dtype;
-        Tensor x = direct ? input : RowKernels.materialize(input, dtype, full);
-        Tensor y = direct ? target : RowKernels.materialize(target, dtype, full);
+        // broadcast inputs: expanded on the host, in double where the device has it so that the
+        // gradients summed back over the broadcast dimensions are rounded once
+        DType kd = direct ? dtype : RowKernels.expandedDtype(cl, dtype);
+        Tensor x = direct ? input : RowKernels.materialize(input, kd, full);
+        Tensor y = direct ? target : RowKernels.materialize(target, kd, full);
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean gIn = grads.contains("input"), gTg = grads.contains("target") && target.dtype().isFloating();
         int gradMask = (gIn ? 1 : 0) | (gTg ? 2 : 0);
         boolean perItem = RowKernels.perItem(cl, rows, c);
-        String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DWEIGHT_MODE=" + weightMode + " -DGRAD_MASK=" + gradMask;
+        String options = RowKernels.options(cl, kd, perItem, reduce) + " -DWEIGHT_MODE=" + weightMode + " -DGRAD_MASK=" + gradMask;
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, direct ? inputs : LossInputs.of("input", x, "target", y))) {
-            CallScope.Result out = scope.result(dtype, outShape);
+            CallScope.Result out = scope.result(kd, outShape);
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
-            CallScope.Result gx = gIn ? scope.result(dtype, full) : null, gy = gTg ? scope.result(dtype, full) : null;
+            CallScope.Result gx = gIn ? scope.result(kd, full) : null, gy = gTg ? scope.result(kd, full) : null;
             cl.call(cl.kernel(STEMS, options, "multilabel_soft_margin_loss"), "multilabel_soft_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(w))
                     .ulong(rows).ulong(c).real(1.0 / input.shape().dim(-1))
@@ -72,9 +76,9 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
             }
             LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
             Map<String, Tensor> g = new LinkedHashMap<>();
-            if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), dtype, full), input.shape(), dtype));
-            if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), dtype, full), target.shape(), dtype));
-            return new LossResult(r.output(), g, r.backend());
+            if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), kd, full), input.shape(), dtype));
+            if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), kd, full), target.shape(), dtype));
+            return new LossResult(RowKernels.convert(r.output(), dtype), g, r.backend());
         }
     }
 }

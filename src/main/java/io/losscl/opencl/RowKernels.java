@@ -82,4 +82,31 @@ final class RowKernels {
         for (int i = 0; i < full.numelInt(); i++) v[(int) Broadcast.index(i, full, strides)] += grad.getDouble(i);
         return HostTensor.fromDoubles(dtype, small, v);
     }
+
+    /** The storage type for host-expanded inputs: float64 where the device has fp64, else {@code dtype}. */
+    static DType expandedDtype(OpenClContext cl, DType dtype) { return cl.device().hasFp64() ? DType.FLOAT64 : dtype; }
+
+    /** {@code t} rounded once to {@code dtype} (a host tensor). */
+    static HostTensor convert(Tensor t, DType dtype) {
+        HostTensor h = t.toHost();
+        return h.dtype() == dtype ? h : HostTensor.fromDoubles(dtype, h.shape(), h.toDoubleArray());
+    }
+
+    /**
+     * The error flag of a kernel whose class indices the host could not check (a device-resident
+     * target): a zeroed device int, or {@code null} when the target is a host tensor (validated already).
+     */
+    static DeviceBuffer errorFlag(OpenClContext cl, CallScope scope, Tensor target) {
+        if (target instanceof HostTensor) return null;
+        DeviceBuffer flag = scope.temp(8);
+        cl.write(flag, HostTensor.of(new long[] {0}, 1));
+        return flag;
+    }
+
+    /** Raises {@code message} when the kernel set the flag. */
+    static void checkFlag(OpenClContext cl, DeviceBuffer flag, String message) {
+        if (flag != null && cl.read(flag, DType.INT64, Shape.of(1)).getLong(0) != 0) {
+            throw new io.losscl.InvalidArgumentException(message);
+        }
+    }
 }

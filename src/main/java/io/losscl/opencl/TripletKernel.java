@@ -33,10 +33,13 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         boolean direct = true;
         for (String n : NAMES) direct &= inputs.get(n).shape().equals(full) && inputs.get(n).dtype() == dtype;
         LossInputs run = inputs;
+        // broadcast inputs: expanded on the host, in double where the device has it so that the
+        // gradients summed back over the broadcast dimensions are rounded once
+        DType kd = direct ? dtype : RowKernels.expandedDtype(cl, dtype);
         if (!direct) {
-            run = LossInputs.of("anchor", RowKernels.materialize(inputs.get("anchor"), dtype, full),
-                    "positive", RowKernels.materialize(inputs.get("positive"), dtype, full),
-                    "negative", RowKernels.materialize(inputs.get("negative"), dtype, full));
+            run = LossInputs.of("anchor", RowKernels.materialize(inputs.get("anchor"), kd, full),
+                    "positive", RowKernels.materialize(inputs.get("positive"), kd, full),
+                    "negative", RowKernels.materialize(inputs.get("negative"), kd, full));
         }
         boolean reduce = loss.reduction() != Reduction.NONE;
         int gradMask = 0;
@@ -45,15 +48,15 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         int pmode = loss.distance() == TripletLoss.Distance.COSINE ? 2
                 : p == 1 ? 1 : p == 2 ? 2 : p == 0 ? 0 : (Double.isInfinite(p) && p > 0) ? 4 : 3;
         boolean perItem = RowKernels.perItem(cl, rows, d);
-        String options = RowKernels.options(cl, dtype, perItem, reduce)
+        String options = RowKernels.options(cl, kd, perItem, reduce)
                 + " -DCOSINE=" + (loss.distance() == TripletLoss.Distance.COSINE ? 1 : 0) + " -DPMODE=" + pmode
                 + " -DSWAP=" + (loss.swap() ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
         long groups = RowKernels.groups(cl, rows, d, perItem);
         try (CallScope scope = new CallScope(cl, run)) {
-            CallScope.Result out = scope.result(dtype, outShape);
+            CallScope.Result out = scope.result(kd, outShape);
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             CallScope.Result[] g = new CallScope.Result[3];
-            for (int k = 0; k < 3; k++) if ((gradMask & (1 << k)) != 0) g[k] = scope.result(dtype, full);
+            for (int k = 0; k < 3; k++) if ((gradMask & (1 << k)) != 0) g[k] = scope.result(kd, full);
             cl.call(cl.kernel(STEMS, options, "triplet_loss"), "triplet_loss(" + loss.name() + ")")
                     .mem(scope.input("anchor")).mem(scope.input("positive")).mem(scope.input("negative"))
                     .ulong(rows).ulong(d).real(loss.margin()).real(Double.isInfinite(p) ? 0 : p).real(loss.eps())
@@ -71,9 +74,9 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
             LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
             Map<String, Tensor> hg = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) {
-                if (g[k] != null) hg.put(NAMES[k], RowKernels.sumTo(cl.read(g[k].buffer(), dtype, full), inputs.get(NAMES[k]).shape(), dtype));
+                if (g[k] != null) hg.put(NAMES[k], RowKernels.sumTo(cl.read(g[k].buffer(), kd, full), inputs.get(NAMES[k]).shape(), dtype));
             }
-            return new LossResult(r.output(), hg, r.backend());
+            return new LossResult(RowKernels.convert(r.output(), dtype), hg, r.backend());
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.Set;
  * log sigmoid(x) - log sigmoid(-x) = x); gradients of broadcast inputs are summed.
  */
 public final class MultilabelSoftMarginLossReference implements ReferenceLoss<MultilabelSoftMarginLoss> {
+    static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+
     static double logSigmoid(double x) { return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))); }
 
     @Override
@@ -41,7 +43,7 @@ public final class MultilabelSoftMarginLossReference implements ReferenceLoss<Mu
             long outer = e / (cFull * inner), in = e % inner;
             int o = (int) (outer * inner + in);
             rows[o] += -w * (y * logSigmoid(x) + (1 - y) * logSigmoid(-x));
-            gx[ix] += w * (1 / (1 + Math.exp(-x)) - y) * scale;
+            gx[ix] += w * ((1 - y) * sigmoid(x) - y * sigmoid(-x)) * scale; // PyTorch's form: exact for confident logits
             gy[it] += -w * x * scale;
         }
         for (int o = 0; o < outN; o++) rows[o] /= c;

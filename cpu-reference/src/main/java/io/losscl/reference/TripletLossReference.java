@@ -29,10 +29,12 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
             double n1 = Math.sqrt(s1), n2 = Math.sqrt(s2);
             double c1 = Math.max(n1, 1e-8), c2 = Math.max(n2, 1e-8);
             double cos = dot / (c1 * c2);
-            // d cos / d x1 = x2 / (c1 c2) - cos x1 / (c1 n1) (the second term only where the norm is not clamped)
+            // cos = sum (x1/c1)(x2/c2); d cos / d x1 = (x2/c2 - cos x1/c1) / c1, the second term only
+            // where the norm is not clamped (written with the normalised vectors, as autograd evaluates it)
             for (int i = 0; i < d; i++) {
-                g1[i] = -(x2[i] / (c1 * c2) - (n1 > 1e-8 ? cos * x1[i] / (c1 * n1) : 0));
-                g2[i] = -(x1[i] / (c1 * c2) - (n2 > 1e-8 ? cos * x2[i] / (c2 * n2) : 0));
+                double h1 = x1[i] / c1, h2 = x2[i] / c2;
+                g1[i] = -(h2 - (n1 > 1e-8 ? cos * h1 : 0)) / c1;
+                g2[i] = -(h1 - (n2 > 1e-8 ? cos * h2 : 0)) / c2;
             }
             return 1 - cos;
         }
@@ -47,7 +49,7 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
             for (double e : v) if (Math.abs(e) == dist || Double.isNaN(e)) count++;
             for (int i = 0; i < d; i++) {
                 boolean m = Math.abs(v[i]) == dist || Double.isNaN(v[i]);
-                g1[i] = m ? Math.signum(v[i]) / count : 0;
+                g1[i] = m ? (v[i] > 0 ? 1 : v[i] < 0 ? -1 : 0) / (double) count : 0;
             }
         } else if (p == 0) {
             dist = 0;
@@ -58,7 +60,7 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
             for (double e : v) s += p == 1 ? Math.abs(e) : p == 2 ? e * e : Math.pow(Math.abs(e), p);
             dist = p == 1 ? s : p == 2 ? Math.sqrt(s) : Math.pow(s, 1 / p);
             for (int i = 0; i < d; i++) {
-                if (p == 1) g1[i] = Math.signum(v[i]);
+                if (p == 1) g1[i] = v[i] > 0 ? 1 : v[i] < 0 ? -1 : 0; // torch.sign(nan) = 0
                 else if (dist == 0) g1[i] = 0;
                 else if (p == 2) g1[i] = v[i] / dist;
                 else g1[i] = v[i] * Math.pow(Math.abs(v[i]), p - 2) / Math.pow(dist, p - 1);
@@ -107,8 +109,9 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
             }
             double z = loss.margin() + dap - dneg;
             perRow[r] = Double.isNaN(z) ? Double.NaN : Math.max(z, 0);
+            // no shortcut for an inactive row: PyTorch multiplies the zero upstream gradient through,
+            // so a NaN local derivative still yields NaN
             double up = z >= 0 ? scale : 0;
-            if (up == 0) continue;
             for (int i = 0; i < d; i++) {
                 g[0][idx[0][i]] += up * (gap1[i] - wan * gan1[i]);
                 g[1][idx[1][i]] += up * (gap2[i] - wpn * gpn1[i]);
