@@ -101,19 +101,21 @@ public final class BenchCommand {
             err.printf(Locale.ROOT, "%nbench: host read best %.1f GB/s (%d threads), device copy kernel best %.1f GB/s%n", hostRead.max, THREADS, devCopy.max);
 
             List<Row> rows = new ArrayList<>();
+            List<BenchCase> tooLarge = new ArrayList<>();
             int done = 0;
             for (BenchCase c : cases) {
                 done++;
+                String tooBig = memoryProblem(c, cl);
+                if (tooBig != null) {
+                    err.println("bench: " + c.id + ": skipped, " + tooBig);
+                    for (String p : PASSES) { Row r = new Row(c, p); r.skipped = "skipped: memory"; rows.add(r); }
+                    tooLarge.add(c);
+                    continue;
+                }
                 LossEntry<?> entry = LossRegistry.byName(c.loss);
                 if (entry == null) {
                     err.println("bench: " + c.id + ": not built yet (" + c.loss + " is not registered)");
                     for (String p : PASSES) { Row r = new Row(c, p); r.skipped = "not built yet"; rows.add(r); }
-                    continue;
-                }
-                String tooBig = memoryProblem(c, cl);
-                if (tooBig != null) {
-                    err.println("bench: " + c.id + ": skipped, " + tooBig);
-                    for (String p : PASSES) { Row r = new Row(c, p); r.skipped = tooBig; rows.add(r); }
                     continue;
                 }
                 progress(err, done, cases.size(), c.id, "making inputs");
@@ -148,7 +150,9 @@ public final class BenchCommand {
             if (peers) {
                 Path spec = Files.createTempFile("losscl-bench", ".json");
                 try {
-                    Files.writeString(spec, specJson(cases, warmup, repeats).toString());
+                    List<BenchCase> peerCases = new ArrayList<>(cases);
+                    peerCases.removeAll(tooLarge); // what does not fit here for losscl does not run for the peers either
+                    Files.writeString(spec, specJson(peerCases, warmup, repeats).toString());
                     peerRuns = Peers.runAll(spec, home(), THREADS, err);
                 } finally {
                     Files.deleteIfExists(spec);
