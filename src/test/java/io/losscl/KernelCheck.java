@@ -1,5 +1,6 @@
 package io.losscl;
 
+import io.losscl.cli.Tolerance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
