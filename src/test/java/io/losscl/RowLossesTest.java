@@ -145,6 +145,11 @@ class RowLossesTest {
         // broadcasting: a (1, C) target and an (N, 1) weight; a 3-d input
         compare("broadcast", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 5, 1)).reduction(Reduction.NONE).build(),
                 LossInputs.of("input", normal(r, 2, 5, 7), "target", uniform(r, 0, 1, 1, 7)), "input", "target");
+        // a weight with more dimensions than the input: PyTorch sums over the input's last dimension, dim 1 of (3, 2, 4)
+        compare("weight-3d", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 3, 2, 4)).reduction(Reduction.NONE).build(),
+                LossInputs.of("input", normal(r, 2, 2, 4), "target", uniform(r, 0, 1, 2, 4)), "input", "target");
+        compare("weight-3d-mean", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 3, 1, 1)).build(),
+                LossInputs.of("input", normal(r, 2, 5), "target", uniform(r, 0, 1, 5)), "input", "target");
         compare("3d", MultilabelSoftMarginLoss.builder().build(),
                 LossInputs.of("input", normal(r, 2, 2, 3, 4), "target", uniform(r, 0, 1, 2, 3, 4)), "input", "target");
         compare("100k", MultilabelSoftMarginLoss.builder().reduction(Reduction.SUM).build(),
