@@ -215,6 +215,49 @@ class RowLossesTest {
         }
     }
 
+    private static HostTensor as(DType d, HostTensor t) { return HostTensor.fromDoubles(d, t.shape(), t.toDoubleArray()); }
+
+    /** float16 and bfloat16 storage: OpenCL (double accumulation, one rounding) within two units of the last place of the reference. */
+    @Test
+    void halfPrecisionStorage() {
+        OpenClSupport.assume();
+        Random r = new Random(6);
+        for (DType d : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            HostTensor x = as(d, normal(r, 1, 9, 40));
+            long[] t = new long[9];
+            for (int i = 0; i < t.length; i++) t[i] = r.nextInt(40);
+            List<Object[]> cases = new ArrayList<>();
+            cases.add(new Object[] {MultiMarginLoss.builder().p(2).weight(as(d, uniform(r, 0.1, 2, 40))).reduction(Reduction.NONE).build(),
+                LossInputs.of("input", x, "target", HostTensor.of(t, 9)), new String[] {"input"}});
+            cases.add(new Object[] {MultilabelMarginLoss.of(Reduction.NONE), LossInputs.of("input", x, "target", labels(r, 9, 40, 5)), new String[] {"input"}});
+            cases.add(new Object[] {MultilabelSoftMarginLoss.builder().reduction(Reduction.NONE).build(),
+                LossInputs.of("input", x, "target", as(d, uniform(r, 0, 1, 9, 40))), new String[] {"input", "target"}});
+            for (TripletLoss loss : triplets(Reduction.NONE)) {
+                cases.add(new Object[] {loss, LossInputs.of("anchor", x, "positive", as(d, normal(r, 1, 9, 40)), "negative", as(d, normal(r, 1, 9, 40))),
+                    new String[] {"anchor", "positive", "negative"}});
+            }
+            double ulp = d == DType.FLOAT16 ? 1.0 / 1024 : 1.0 / 128;
+            for (Object[] c : cases) {
+                Loss loss = (Loss) c[0];
+                LossInputs in = (LossInputs) c[1];
+                String[] grads = (String[]) c[2];
+                LossResult want = java.compute(loss, in, grads), got = opencl.compute(loss, in, grads);
+                assertEquals(d, got.output().dtype(), loss + " output dtype");
+                close(d + " " + loss + " output", got.output().toHost(), want.output().toHost(), ulp);
+                for (String g : grads) close(d + " " + loss + " grad " + g, got.grad(g).toHost(), want.grad(g).toHost(), ulp);
+            }
+        }
+    }
+
+    private static void close(String where, HostTensor got, HostTensor want, double ulp) {
+        for (int i = 0; i < want.numel(); i++) {
+            double g = got.getDouble(i), w = want.getDouble(i);
+            if (Double.isNaN(w) ? !Double.isNaN(g) : Math.abs(g - w) > 2 * ulp * Math.max(Math.abs(w), 1e-3)) {
+                fail(where + " [" + i + "]: got " + g + " want " + w);
+            }
+        }
+    }
+
     /** The hand-computed examples of /work/shared/seeds/002_82e200a24ab9a15d.txt (a note on PyTorch's losses). */
     @Test
     void seedNoteExamples() {
