@@ -85,6 +85,10 @@ def multilabel_soft_margin_loss(c):
         c.add({"input": r.n(2, 3, 4), "target": r.bits(2, 3, 4)}, {"weight": r.u(3, 1, lo=0.5, hi=1.5), "reduction": red})
         r = c.new("row-mlsm-bcast-target-%s" % red)
         c.add({"input": r.n(3, 4), "target": r.bits(1, 4)}, {"reduction": red})
+    for red in REDS:
+        # a weight with more dimensions than the input: the sum runs over the input's last dimension
+        r = c.new("row-mlsm-weight-leading-dims-%s" % red)
+        c.add({"input": r.n(2, 4), "target": r.bits(2, 4)}, {"weight": r.u(3, 2, 4, lo=0.5, hi=1.5), "reduction": red})
     r = c.new("row-mlsm-bad")
     c.add({"input": r.n(2, 4), "target": r.bits(2, 4)}, {"weight": r.u(3)}, want="error")
 

@@ -146,6 +146,11 @@ class RowLossesTest {
         // broadcasting: a (1, C) target and an (N, 1) weight; a 3-d input
         compare("broadcast", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 5, 1)).reduction(Reduction.NONE).build(),
                 LossInputs.of("input", normal(r, 2, 5, 7), "target", uniform(r, 0, 1, 1, 7)), "input", "target");
+        // a weight with more dimensions than the input: PyTorch sums over the input's last dimension, dim 1 of (3, 2, 4)
+        compare("weight-3d", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 3, 2, 4)).reduction(Reduction.NONE).build(),
+                LossInputs.of("input", normal(r, 2, 2, 4), "target", uniform(r, 0, 1, 2, 4)), "input", "target");
+        compare("weight-3d-mean", MultilabelSoftMarginLoss.builder().weight(uniform(r, 0.5, 1.5, 3, 1, 1)).build(),
+                LossInputs.of("input", normal(r, 2, 5), "target", uniform(r, 0, 1, 5)), "input", "target");
         compare("3d", MultilabelSoftMarginLoss.builder().build(),
                 LossInputs.of("input", normal(r, 2, 2, 3, 4), "target", uniform(r, 0, 1, 2, 3, 4)), "input", "target");
         compare("100k", MultilabelSoftMarginLoss.builder().reduction(Reduction.SUM).build(),
@@ -208,6 +213,49 @@ class RowLossesTest {
                     "anchor", "positive", "negative");
             compare("mixed", loss, LossInputs.of("anchor", x, "positive", f64(normal(r, 1, 33, 70)), "negative", normal(r, 1, 33, 70)),
                     "anchor", "positive", "negative");
+        }
+    }
+
+    private static HostTensor as(DType d, HostTensor t) { return HostTensor.fromDoubles(d, t.shape(), t.toDoubleArray()); }
+
+    /** float16 and bfloat16 storage: OpenCL (double accumulation, one rounding) within two units of the last place of the reference. */
+    @Test
+    void halfPrecisionStorage() {
+        OpenClSupport.assume();
+        Random r = new Random(6);
+        for (DType d : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            HostTensor x = as(d, normal(r, 1, 9, 40));
+            long[] t = new long[9];
+            for (int i = 0; i < t.length; i++) t[i] = r.nextInt(40);
+            List<Object[]> cases = new ArrayList<>();
+            cases.add(new Object[] {MultiMarginLoss.builder().p(2).weight(as(d, uniform(r, 0.1, 2, 40))).reduction(Reduction.NONE).build(),
+                LossInputs.of("input", x, "target", HostTensor.of(t, 9)), new String[] {"input"}});
+            cases.add(new Object[] {MultilabelMarginLoss.of(Reduction.NONE), LossInputs.of("input", x, "target", labels(r, 9, 40, 5)), new String[] {"input"}});
+            cases.add(new Object[] {MultilabelSoftMarginLoss.builder().reduction(Reduction.NONE).build(),
+                LossInputs.of("input", x, "target", as(d, uniform(r, 0, 1, 9, 40))), new String[] {"input", "target"}});
+            for (TripletLoss loss : triplets(Reduction.NONE)) {
+                cases.add(new Object[] {loss, LossInputs.of("anchor", x, "positive", as(d, normal(r, 1, 9, 40)), "negative", as(d, normal(r, 1, 9, 40))),
+                    new String[] {"anchor", "positive", "negative"}});
+            }
+            double ulp = d == DType.FLOAT16 ? 1.0 / 1024 : 1.0 / 128;
+            for (Object[] c : cases) {
+                Loss loss = (Loss) c[0];
+                LossInputs in = (LossInputs) c[1];
+                String[] grads = (String[]) c[2];
+                LossResult want = java.compute(loss, in, grads), got = opencl.compute(loss, in, grads);
+                assertEquals(d, got.output().dtype(), loss + " output dtype");
+                close(d + " " + loss + " output", got.output().toHost(), want.output().toHost(), ulp);
+                for (String g : grads) close(d + " " + loss + " grad " + g, got.grad(g).toHost(), want.grad(g).toHost(), ulp);
+            }
+        }
+    }
+
+    private static void close(String where, HostTensor got, HostTensor want, double ulp) {
+        for (int i = 0; i < want.numel(); i++) {
+            double g = got.getDouble(i), w = want.getDouble(i);
+            if (Double.isNaN(w) ? !Double.isNaN(g) : Math.abs(g - w) > 2 * ulp * Math.max(Math.abs(w), 1e-3)) {
+                fail(where + " [" + i + "]: got " + g + " want " + w);
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import io.losscl.LossResult;
 import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.Tensor;
-import io.losscl.UnsupportedFeatureException;
 import io.losscl.loss.MultilabelSoftMarginLoss;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,30 +25,30 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
     public LossResult compute(OpenClContext cl, MultilabelSoftMarginLoss loss, LossInputs inputs, Set<String> grads) {
         Tensor input = inputs.get("input"), target = inputs.get("target");
         Shape full = loss.fullShape(inputs);
-        if (full.rank() != input.shape().rank()) {
-            throw new UnsupportedFeatureException(loss.name() + ": on OpenCL the weight may not add dimensions in front of the input ("
-                    + "input " + input.shape() + ", broadcast shape " + full + ")");
-        }
+        // The class dimension is the input's last; a weight with more dimensions than the input puts
+        // it inside the broadcast shape: the host layout then moves it last (rare, host-expanded path).
+        int cd = loss.classDim(inputs);
         Shape outShape = loss.validate(inputs);
-        long c = full.dim(-1);
-        long rows = full.numel() / Math.max(1, c);
-        if (c == 0) rows = full.dropTrailing(1).numel();
+        long c = full.dim(cd);
+        long rows = full.without(cd).numel();
         DType dtype = target.dtype().isFloating() ? DType.resultOf(inputs) : input.dtype();
         HostTensor weight = loss.weight();
-        boolean direct = input.shape().equals(full) && target.shape().equals(full) && input.dtype() == dtype && target.dtype() == dtype;
+        boolean direct = input.shape().equals(full) && target.shape().equals(full) && input.dtype() == dtype && target.dtype() == dtype
+                && cd == full.rank() - 1;
         DType wd = direct ? dtype : RowKernels.expandedDtype(cl, dtype);
         int weightMode = 0;
         Tensor w = null;
         if (weight != null) {
-            boolean perColumn = weight.shape().rank() >= 1 && weight.shape().dim(-1) == c && weight.numel() == c;
+            boolean perColumn = cd == full.rank() - 1 && weight.shape().rank() >= 1 && weight.shape().dim(-1) == c && weight.numel() == c;
             weightMode = perColumn ? 1 : 2;
-            w = perColumn ? RowKernels.materialize(weight, wd, Shape.of(c)) : RowKernels.materialize(weight, wd, full);
+            w = perColumn ? RowKernels.materialize(weight, wd, Shape.of(c)) : RowKernels.materialize(weight, wd, full, cd);
         }
         // broadcast inputs: expanded on the host, in double where the device has it so that the
         // gradients summed back over the broadcast dimensions are rounded once
         DType kd = direct ? dtype : RowKernels.expandedDtype(cl, dtype);
-        Tensor x = direct ? input : RowKernels.materialize(input, kd, full);
-        Tensor y = direct ? target : RowKernels.materialize(target, kd, full);
+        Tensor x = direct ? input : RowKernels.materialize(input, kd, full, cd);
+        Tensor y = direct ? target : RowKernels.materialize(target, kd, full, cd);
+        Shape layout = RowKernels.rowLayout(full, cd);
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean gIn = grads.contains("input"), gTg = grads.contains("target") && target.dtype().isFloating();
         int gradMask = (gIn ? 1 : 0) | (gTg ? 2 : 0);
@@ -59,7 +58,7 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
         try (CallScope scope = new CallScope(cl, direct ? inputs : LossInputs.of("input", x, "target", y))) {
             CallScope.Result out = scope.result(kd, outShape);
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
-            CallScope.Result gx = gIn ? scope.result(kd, full) : null, gy = gTg ? scope.result(kd, full) : null;
+            CallScope.Result gx = gIn ? scope.result(kd, layout) : null, gy = gTg ? scope.result(kd, layout) : null;
             cl.call(cl.kernel(STEMS, options, "multilabel_soft_margin_loss"), "multilabel_soft_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(w))
                     .ulong(rows).ulong(c).real(1.0 / input.shape().dim(-1))
@@ -76,8 +75,8 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
             }
             LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
             Map<String, Tensor> g = new LinkedHashMap<>();
-            if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), kd, full), input.shape(), dtype));
-            if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), kd, full), target.shape(), dtype));
+            if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), kd, layout), full, cd, input.shape(), dtype));
+            if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), kd, layout), full, cd, target.shape(), dtype));
             return new LossResult(RowKernels.convert(r.output(), dtype), g, r.backend());
         }
     }

@@ -63,23 +63,54 @@ final class RowKernels {
     }
 
     /** {@code t} as a host tensor of {@code dtype} and the full shape {@code full} (broadcast, converted). */
-    static HostTensor materialize(Tensor t, DType dtype, Shape full) {
+    static HostTensor materialize(Tensor t, DType dtype, Shape full) { return materialize(t, dtype, full, full.rank() - 1); }
+
+    /**
+     * {@code t} broadcast to {@code full}, converted to {@code dtype}, and laid out with dimension
+     * {@code rowDim} moved last (so that it becomes the row of a row kernel; the other dimensions keep
+     * their order). The result has shape {@link #rowLayout}.
+     */
+    static HostTensor materialize(Tensor t, DType dtype, Shape full, int rowDim) {
         HostTensor h = t.toHost();
-        if (h.shape().equals(full) && h.dtype() == dtype) return h;
+        Shape layout = rowLayout(full, rowDim);
+        if (h.shape().equals(layout) && h.dtype() == dtype && rowDim == full.rank() - 1) return h;
         long[] strides = Broadcast.strides(h.shape(), full);
         int n = full.numelInt();
         double[] v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = h.getDouble((int) Broadcast.index(i, full, strides));
-        return HostTensor.fromDoubles(dtype, full, v);
+        for (int i = 0; i < n; i++) v[i] = h.getDouble((int) Broadcast.index(fromRowLayout(i, full, rowDim), full, strides));
+        return HostTensor.fromDoubles(dtype, layout, v);
+    }
+
+    /** {@code full} with dimension {@code rowDim} moved last. */
+    static Shape rowLayout(Shape full, int rowDim) {
+        if (full.rank() == 0 || rowDim == full.rank() - 1) return full;
+        long[] d = new long[full.rank()];
+        int k = 0;
+        for (int i = 0; i < full.rank(); i++) if (i != rowDim) d[k++] = full.dim(i);
+        d[k] = full.dim(rowDim);
+        return Shape.of(d);
+    }
+
+    /** The flat index in {@code full} of flat element {@code i} of {@link #rowLayout}{@code (full, rowDim)}. */
+    static long fromRowLayout(long i, Shape full, int rowDim) {
+        if (full.rank() == 0 || rowDim == full.rank() - 1) return i;
+        long c = full.dim(rowDim), inner = full.product(rowDim + 1, full.rank());
+        long j = i % c, rest = i / c; // rest indexes (outer, inner) in order
+        long outer = rest / inner, in = rest % inner;
+        return (outer * c + j) * inner + in;
     }
 
     /** A gradient of the full shape summed back to the shape of a broadcast input. */
-    static HostTensor sumTo(HostTensor grad, Shape small, DType dtype) {
-        Shape full = grad.shape();
-        if (full.equals(small)) return grad;
+    static HostTensor sumTo(HostTensor grad, Shape small, DType dtype) { return sumTo(grad, grad.shape(), grad.shape().rank() - 1, small, dtype); }
+
+    /** A gradient laid out as {@link #rowLayout}{@code (full, rowDim)}, summed back to the shape of a broadcast input. */
+    static HostTensor sumTo(HostTensor grad, Shape full, int rowDim, Shape small, DType dtype) {
+        if (full.equals(small) && rowDim == full.rank() - 1) return grad;
         long[] strides = Broadcast.strides(small, full);
         double[] v = new double[small.numelInt()];
-        for (int i = 0; i < full.numelInt(); i++) v[(int) Broadcast.index(i, full, strides)] += grad.getDouble(i);
+        for (int i = 0; i < full.numelInt(); i++) {
+            v[(int) Broadcast.index(fromRowLayout(i, full, rowDim), full, strides)] += grad.getDouble(i);
+        }
         return HostTensor.fromDoubles(dtype, small, v);
     }
 
