@@ -94,18 +94,18 @@ inline accv_t option_vec(int mode, __global const real_t *p, __global const long
 /* binary_cross_entropy_backward's floor on (1 - x) x, which keeps d/dx finite at x = 0 and 1. */
 #define BCE_EPSILON ((accv_t)1e-12)
 
-/* softplus(-x) = -log sigmoid(x) = log(1 + exp(-x)), in PyTorch's (1.13) own stable form
- * log(exp(-m) + exp(-x - m)) + m with m = max(-x, 0): neither exp overflows (both arguments are
- * <= 0), so logits of +-1e4 stay finite; and it rounds as PyTorch does (log of a sum rather than
- * log1p: softplus(-100) is exactly 0 in both, not 3.7e-44). */
-inline accv_t softplus_neg(accv_t x) {
+/* softplus(-x) = -log sigmoid(x) = log(1 + exp(-x)), as PyTorch (1.13) writes it:
+ * log(exp(-m) + exp(-x - m)) + m with m = max(-x, 0). One of the two exps is exp(0) = 1 exactly
+ * and the other is exp(-|x|), so log(1 + e) + m with e = exp(-|x|) is bitwise the same for every
+ * finite x and needs one exp instead of two (the kernel is transcendental-bound); e is shared with
+ * sigmoid and log sigmoid below. Neither form overflows, so logits of +-1e4 stay finite, and both
+ * round alike (log of a sum, not log1p: softplus(-100) is exactly 0, as in PyTorch). At x = -inf
+ * PyTorch's form is NaN (exp(-x - m) = exp(inf - inf)); so is this one. */
+inline accv_t softplus_neg(accv_t x, accv_t e) {
     const accv_t m = fmax(-x, (accv_t)0);
-    return log(exp(-m) + exp(-x - m)) + m;
+    const accv_t sp = log(1 + e) + m;
+    return x == (accv_t)(-INFINITY) ? (accv_t)NAN : sp;
 }
-
-/* log sigmoid(z) = min(z, 0) - log1p(exp(-|z|)), as at::log_sigmoid computes it: finite for finite z,
- * and -inf (not NaN) at z = -inf. */
-inline accv_t log_sigmoid(accv_t z) { return fmin(z, (accv_t)0) - log1p(exp(-fabs(z))); }
 
 __kernel void binary_cross_entropy(__global const real_t *x_in, __global const real_t *y_in,
                                    __global const real_t *w_in, __global const long *w_map, const ulong w_len,
@@ -131,7 +131,8 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
         const accv_t w = option_vec(WEIGHT_MODE, w_in, w_map, w_len, i, end);
 #if LOGITS
         const accv_t p = option_vec(PW_MODE, pw_in, pw_map, pw_len, i, end);
-        const accv_t sp = softplus_neg(x);
+        const accv_t e = exp(-fabs(x));
+        const accv_t sp = softplus_neg(x, e);
         /* PyTorch: (1 - y) x + (1 + (p - 1) y) softplus(-x). */
         const accv_t l = w * ((1 - y) * x + (1 + (p - 1) * y) * sp);
 #else
@@ -153,7 +154,8 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #if LOGITS
         /* binary_cross_entropy_with_logits_backward: ((p y + 1 - y) sigmoid(x) - p y). */
         const accv_t py = p * y;
-        const accv_t sig = 1 / (1 + exp(-x));
+        /* sigmoid(x) from e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) below. */
+        const accv_t sig = (x >= 0 ? (accv_t)1 : e) / (1 + e);
         store_vec(gx, i, end, w * ((py + 1 - y) * sig - py) * grad_scale);
 #else
         /* binary_cross_entropy_backward: (x - y) / max((1 - x) x, EPSILON). */
@@ -168,7 +170,10 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #if PW_MODE == 0
         store_vec(gy, i, end, w * -x * grad_scale);
 #else
-        store_vec(gy, i, end, w * (log_sigmoid(-x) - p * log_sigmoid(x)) * grad_scale);
+        /* log sigmoid(z) = min(z, 0) - log1p(exp(-|z|)) as at::log_sigmoid (finite for finite z,
+         * -inf at z = -inf); for z = -x and z = x the log1p term is the same. */
+        const accv_t lp = log1p(e);
+        store_vec(gy, i, end, w * ((fmin(-x, (accv_t)0) - lp) - p * (fmin(x, (accv_t)0) - lp)) * grad_scale);
 #endif
 #else
         /* binary_cross_entropy_target_backward: -logit(x) = log((1 - x) / x), unclamped. */
