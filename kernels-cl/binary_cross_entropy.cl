@@ -12,6 +12,9 @@
  *                   so that the common cases pay no index arithmetic.
  *   REDUCE          0: per-element output; 1: one partial sum per work-group for reduce_partials
  *   GRAD_INPUT, GRAD_TARGET   1: write that gradient in the same pass
+ *   CHECK_RANGE     1 (LOGITS=0, input resident on the device, so not checked on the host): the
+ *                   lowest index of an input outside [0, 1] (or NaN) is atomic_min'ed into bad[0]
+ *                   (initialised to 0xffffffff), which the host reads and turns into PyTorch's error
  *
  * Vectorisation: the loss is transcendental-bound (log, exp). On a CPU device (LAYOUT_CHUNKED) POCL
  * calls a scalar log/exp per element (~100 ns each here) but has fast vector versions, so each
@@ -112,7 +115,8 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
                                    __global const real_t *pw_in, __global const long *pw_map, const ulong pw_len,
                                    const ulong n, const acc_t grad_scale,
                                    __global real_t *out, __global acc_t *partials,
-                                   __global real_t *gx, __global real_t *gy) {
+                                   __global real_t *gx, __global real_t *gy,
+                                   volatile __global uint *bad) {
     __local acc_t scratch[WGS];
     sum_t total = SUM_ZERO;
 #if LAYOUT_CHUNKED
@@ -128,6 +132,15 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
         /* Padding lanes read x = 0.5, y = 0: finite everywhere; they are never stored or summed. */
         const accv_t x = load_vec(x_in, i, end, 0.5);
         const accv_t y = load_vec(y_in, i, end, 0);
+#if CHECK_RANGE && !LOGITS
+        {
+            acc_t a[VW];
+            TO_LANES(x, a);
+            for (int k = 0; k < VW && i + k < end; ++k) {
+                if (!(a[k] >= 0 && a[k] <= 1)) atomic_min(bad, (uint)min(i + k, (ulong)0xfffffffeu));
+            }
+        }
+#endif
         const accv_t w = option_vec(WEIGHT_MODE, w_in, w_map, w_len, i, end);
 #if LOGITS
         const accv_t p = option_vec(PW_MODE, pw_in, pw_map, pw_len, i, end);
