@@ -129,6 +129,26 @@ class BinaryCrossEntropyKernelTest {
     }
 
     @Test
+    void sixteenBitStorage() {
+        LossEngine engine = opencl();
+        Random rnd = new Random(16);
+        for (DType dt : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            double rel = dt == DType.FLOAT16 ? 2e-3 : 1.6e-2;
+            HostTensor x = KernelCheck.uniform(rnd, dt, 0.01, 0.99, 37, 19);
+            HostTensor z = KernelCheck.uniform(rnd, dt, -6, 6, 37, 19);
+            HostTensor y = KernelCheck.uniform(rnd, dt, 0, 1, 37, 19);
+            HostTensor w = KernelCheck.uniform(rnd, dt, 0, 2, 19); // option tensors are used in the input's dtype
+            for (Reduction r : new Reduction[] {Reduction.NONE, Reduction.MEAN}) {
+                BinaryCrossEntropyFamily a = BinaryCrossEntropyLoss.builder().weight(w).reduction(r).build();
+                BinaryCrossEntropyFamily b = BinaryCrossEntropyWithLogitsLoss.builder().posWeight(w).reduction(r).build();
+                LossInputs pin = LossInputs.of("input", x, "target", y), lin = LossInputs.of("input", z, "target", y);
+                KernelCheck.close16(a + " " + dt, java.compute(a, pin, "input", "target"), engine.compute(a, pin, "input", "target"), rel);
+                KernelCheck.close16(b + " " + dt, java.compute(b, lin, "input", "target"), engine.compute(b, lin, "input", "target"), rel);
+            }
+        }
+    }
+
+    @Test
     void deviceResidentInputIsRangeCheckedOnTheDevice() {
         LossEngine engine = opencl();
         io.losscl.opencl.OpenClBackend backend = (io.losscl.opencl.OpenClBackend) engine.backend();
