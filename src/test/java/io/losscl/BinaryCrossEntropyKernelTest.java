@@ -8,6 +8,7 @@ import io.losscl.loss.BinaryCrossEntropyFamily;
 import io.losscl.loss.BinaryCrossEntropyLoss;
 import io.losscl.loss.BinaryCrossEntropyWithLogitsLoss;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -125,6 +126,49 @@ class BinaryCrossEntropyKernelTest {
         KernelCheck.same(what, java.compute(loss, in, "input", "target"), engine.compute(loss, in, "input", "target"));
         if (x.numel() < 10_000) KernelCheck.same(what + " (input grad only)", java.compute(loss, in, "input"), engine.compute(loss, in, "input"));
         KernelCheck.same(what + " (forward only)", java.compute(loss, in), engine.compute(loss, in));
+    }
+
+    @Test
+    void sixteenBitStorage() {
+        LossEngine engine = opencl();
+        Random rnd = new Random(16);
+        for (DType dt : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            double rel = dt == DType.FLOAT16 ? 2e-3 : 1.6e-2;
+            HostTensor x = KernelCheck.uniform(rnd, dt, 0.01, 0.99, 37, 19);
+            HostTensor z = KernelCheck.uniform(rnd, dt, -6, 6, 37, 19);
+            HostTensor y = KernelCheck.uniform(rnd, dt, 0, 1, 37, 19);
+            HostTensor w = KernelCheck.uniform(rnd, dt, 0, 2, 19); // option tensors are used in the input's dtype
+            for (Reduction r : new Reduction[] {Reduction.NONE, Reduction.MEAN}) {
+                BinaryCrossEntropyFamily a = BinaryCrossEntropyLoss.builder().weight(w).reduction(r).build();
+                BinaryCrossEntropyFamily b = BinaryCrossEntropyWithLogitsLoss.builder().posWeight(w).reduction(r).build();
+                LossInputs pin = LossInputs.of("input", x, "target", y), lin = LossInputs.of("input", z, "target", y);
+                KernelCheck.close16(a + " " + dt, java.compute(a, pin, "input", "target"), engine.compute(a, pin, "input", "target"), rel);
+                KernelCheck.close16(b + " " + dt, java.compute(b, lin, "input", "target"), engine.compute(b, lin, "input", "target"), rel);
+            }
+        }
+    }
+
+    @Test
+    void deviceResidentInputIsRangeCheckedOnTheDevice() {
+        LossEngine engine = opencl();
+        io.losscl.opencl.OpenClBackend backend = (io.losscl.opencl.OpenClBackend) engine.backend();
+        float[] x = new float[100_003];
+        Arrays.fill(x, 0.25f);
+        x[77_777] = -0.5f;
+        x[99_999] = 2f;
+        HostTensor y = HostTensor.of(new float[x.length], x.length);
+        try (io.losscl.opencl.DeviceTensor dx = backend.upload(HostTensor.of(x, x.length))) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.compute(BinaryCrossEntropyLoss.mean(), LossInputs.of("input", dx, "target", y), "input"));
+            assertEquals("binary_cross_entropy: input -0.5 at index [77777] is outside [0, 1] (all elements of input should be between 0 and 1)", e.getMessage());
+        }
+        x[77_777] = 0.5f;
+        x[99_999] = 0.5f;
+        try (io.losscl.opencl.DeviceTensor dx = backend.upload(HostTensor.of(x, x.length))) {
+            LossResult r = engine.compute(BinaryCrossEntropyLoss.builder().reduction(Reduction.SUM).build(), LossInputs.of("input", dx, "target", y));
+            assertEquals(-(x.length - 2) * Math.log(0.75) - 2 * Math.log(0.5), r.scalar(), 1e-2);
+            ((io.losscl.opencl.DeviceTensor) r.output()).close();
+        }
     }
 
     static Stream<BackendKind> backends() { return Stream.of(BackendKind.JAVA, BackendKind.OPENCL); }

@@ -95,6 +95,30 @@ class CosineEmbeddingKernelTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void sixteenBitStorage() {
+        LossEngine engine = opencl();
+        Random rnd = new Random(16);
+        for (DType dt : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
+            double rel = dt == DType.FLOAT16 ? 2e-3 : 1.6e-2;
+            HostTensor x1 = KernelCheck.uniform(rnd, dt, -1, 1, 37, 300);
+            HostTensor x2 = KernelCheck.uniform(rnd, dt, -1, 1, 37, 300);
+            long[] t = new long[37];
+            for (int i = 0; i < t.length; i++) t[i] = i % 2 == 0 ? 1 : -1;
+            for (String layout : new String[] {"true", "false"}) {
+                System.setProperty("losscl.cosine.rowPerItem", layout);
+                try {
+                    CosineEmbeddingLoss loss = CosineEmbeddingLoss.builder().margin(-0.2).reduction(Reduction.NONE).build();
+                    LossInputs in = LossInputs.of("input1", x1, "input2", x2, "target", HostTensor.of(t, 37));
+                    KernelCheck.close16(loss + " " + dt + " rowPerItem=" + layout, java.compute(loss, in, "input1", "input2"),
+                            engine.compute(loss, in, "input1", "input2"), rel);
+                } finally {
+                    System.clearProperty("losscl.cosine.rowPerItem");
+                }
+            }
+        }
+    }
+
     static Stream<BackendKind> backends() { return Stream.of(BackendKind.JAVA, BackendKind.OPENCL); }
 
     @ParameterizedTest

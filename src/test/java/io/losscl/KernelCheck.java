@@ -33,6 +33,25 @@ final class KernelCheck {
         if (bad > 0) fail(what + ": " + bad + " of " + n + " elements wrong" + sb);
     }
 
+    /** Like {@link #same}, for 16-bit storage: a few units in the last place of the storage type. */
+    static void close16(String what, LossResult want, LossResult got, double rel) {
+        closeTensor(what + " output", want.output().toHost(), got.output().toHost(), rel);
+        for (Map.Entry<String, Tensor> e : want.grads().entrySet()) {
+            closeTensor(what + " grad " + e.getKey(), e.getValue().toHost(), got.grad(e.getKey()).toHost(), rel);
+        }
+    }
+
+    private static void closeTensor(String what, HostTensor want, HostTensor got, double rel) {
+        assertEquals(want.shape(), got.shape(), what + " shape");
+        assertEquals(want.dtype(), got.dtype(), what + " dtype");
+        for (int i = 0; i < want.shape().numelInt(); i++) {
+            double a = got.getDouble(i), b = want.getDouble(i);
+            if (Double.isNaN(a) || Double.isNaN(b) ? !(Double.isNaN(a) && Double.isNaN(b)) : Math.abs(a - b) > 1e-5 + rel * Math.abs(b)) {
+                fail(what + " [" + i + "] got " + a + " want " + b);
+            }
+        }
+    }
+
     static HostTensor uniform(java.util.Random rnd, DType dtype, double lo, double hi, long... shape) {
         Shape s = Shape.of(shape);
         double[] v = new double[s.numelInt()];

@@ -3,11 +3,13 @@ package io.losscl.opencl;
 import io.losscl.Broadcast;
 import io.losscl.DType;
 import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.loss.BinaryCrossEntropyFamily;
+import io.losscl.loss.Checks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +51,11 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
         HostTensor w = BinaryCrossEntropyFamily.as(loss.weight(), dtype);
         HostTensor pw = loss.logits() ? BinaryCrossEntropyFamily.as(loss.posWeight(), dtype) : null;
         int wMode = mode(w, shape), pMode = mode(pw, shape);
+        // A host input was range-checked by validate(); a device-resident one is checked by the kernel.
+        boolean checkRange = !loss.logits() && !(inputs.get("input") instanceof HostTensor) && n > 0;
         String options = cl.options(dtype) + " -DLOGITS=" + (loss.logits() ? 1 : 0)
                 + " -DWEIGHT_MODE=" + wMode + " -DPW_MODE=" + pMode
-                + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
+                + " -DCHECK_RANGE=" + (checkRange ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
         long groups = cl.profile().groupsFor(n);
 
@@ -61,6 +65,11 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (gIn) gradOut.put("input", scope.result(dtype, shape));
             if (gTg) gradOut.put("target", scope.result(dtype, shape));
+            DeviceBuffer bad = null;
+            if (checkRange) {
+                bad = scope.temp(8);
+                cl.write(bad, HostTensor.of(new long[] {-1L}, 1)); // both 32-bit words 0xffffffff
+            }
             cl.call(cl.kernel(STEMS, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
                     .mem(scope.input("input"))
                     .mem(scope.input("target"))
@@ -72,12 +81,30 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(partials)
                     .mem(gIn ? gradOut.get("input").buffer() : null)
                     .mem(gTg ? gradOut.get("target").buffer() : null)
+                    .mem(bad)
                     .launch(groups);
+            if (checkRange) {
+                long word = cl.read(bad, DType.INT64, Shape.of(1)).getLong(0) & 0xffffffffL; // little-endian low word
+                if (word != 0xffffffffL) throw outOfRange(loss, inputs.get("input").toHost(), word);
+            }
             if (reduce) {
                 Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
+    }
+
+    /** PyTorch's error for a probability outside [0, 1], found on the device at (about) {@code index}. */
+    private static InvalidArgumentException outOfRange(BinaryCrossEntropyFamily loss, HostTensor input, long index) {
+        int n = input.shape().numelInt();
+        for (int i = (int) Math.min(index, n - 1); i < n; i++) { // index is exact below 2^32 - 1
+            double v = input.getDouble(i);
+            if (!(v >= 0 && v <= 1)) {
+                return new InvalidArgumentException(loss.name() + ": input " + v + " at index " + Checks.index(input.shape(), i)
+                        + " is outside [0, 1] (all elements of input should be between 0 and 1)");
+            }
+        }
+        return new InvalidArgumentException(loss.name() + ": all elements of input should be between 0 and 1");
     }
 
     private static HostTensor map(HostTensor t, Shape out) {
