@@ -26,7 +26,7 @@ class EngineTest {
     void badInputIsRejectedAndTheEngineStaysUsable(BackendKind kind) {
         try (LossEngine engine = open(kind)) {
             HostTensor x = HostTensor.of(new float[] {1, 2, 3}, 3);
-            HostTensor wrong = HostTensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            HostTensor wrong = HostTensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4); // does not broadcast against [3]
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                     () -> engine.compute(MseLoss.mean(), LossInputs.of("input", x, "target", wrong), "input"));
             assertTrue(e.getMessage().startsWith("mse_loss: "), e.getMessage());
