@@ -91,6 +91,25 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+/* This team member's (max, sum exp(x - max)) over its classes of the row at base (stride D). Two short
+ * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
+ * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
+ * lse_value turns into NaN, all -inf the empty state (as lse_add). */
+inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) {
+    acc_t m = -INFINITY;
+    int nan = 0;
+    FOR_EACH_CLASS(c, C) {
+        const acc_t v = LOAD(x, base + c * D);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
+    if (nan) return (lse_t){NAN, NAN};
+    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
+    acc_t s = 0;
+    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * D) - m);
+    return (lse_t){m, s};
+}
+
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
  * One work-group; targets out of range count nothing (class_rows reports them). */
 __kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
@@ -129,9 +148,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const int bad = !ignored && (t < 0 || t >= (long)C);
         if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
 #if MODE == 0
-        lse_t st = LSE_EMPTY;
-        FOR_EACH_CLASS(c, C) lse_add(&st, LOAD(x, base + c * D));
-        const acc_t lse = lse_value(TEAM_LSE(st));
+        const acc_t lse = lse_value(TEAM_LSE(member_lse(x, base, D, C)));
 #endif
         if (ignored || bad) {
             loss = 0 * inv; /* PyTorch's 0/0 = NaN for a mean when every target is ignored */
