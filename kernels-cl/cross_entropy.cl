@@ -36,6 +36,14 @@
 #define GRAD_T 0
 #endif
 
+/* INNER1: the classes of a row are contiguous (D == 1, every 2-D and last-dimension layout). The
+ * constant stride lets the compiler emit contiguous vector loads instead of gathers. */
+#if INNER1
+#define CSTRIDE 1
+#else
+#define CSTRIDE D
+#endif
+
 #if USE_FP64
 #define ACC_MAX DBL_MAX
 #define ACC_EPS DBL_EPSILON
@@ -99,14 +107,14 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     acc_t m = -INFINITY;
     int nan = 0;
     FOR_EACH_CLASS(c, C) {
-        const acc_t v = LOAD(x, base + c * D);
+        const acc_t v = LOAD(x, base + c * CSTRIDE);
         nan |= isnan(v);
         m = fmax(m, v);
     }
     if (nan) return (lse_t){NAN, NAN};
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc_t s = 0;
-    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * D) - m);
+    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * CSTRIDE) - m);
     return (lse_t){m, s};
 }
 
@@ -155,28 +163,28 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #if GRAD_X
             /* log_softmax's backward of a zero upstream gradient is 0 * p: NaN in a NaN row. */
 #if MODE == 0
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, 0 * exp(LOAD(x, base + c * D) - lse));
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, 0 * exp(LOAD(x, base + c * CSTRIDE) - lse));
 #else
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (acc_t)0);
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, (acc_t)0);
 #endif
 #endif
         } else {
             const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
-            const acc_t xt = LOAD(x, base + (ulong)t * D);
+            const acc_t xt = LOAD(x, base + (ulong)t * CSTRIDE);
 #if MODE == 0
             /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
             acc_t smooth = 0;
             FOR_EACH_CLASS(c, C) {
-                const acc_t logp = LOAD(x, base + c * D) - lse;
+                const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
                 const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
                 if (eps > 0) smooth += wc * -logp;
 #if GRAD_X
                 const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
                 acc_t g = (1 - eps) * wt * pm * inv;
                 if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
-                STORE(gx, base + c * D, g * gscale);
+                STORE(gx, base + c * CSTRIDE, g * gscale);
 #endif
             }
             loss = (1 - eps) * wt * (lse - xt) * inv;
@@ -185,7 +193,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             /* nll_loss: l = -w_t x_t; dl/dx_j = -w_t [j == t]. */
             loss = -wt * xt * inv;
 #if GRAD_X
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (long)c == t ? -wt * inv * gscale : (acc_t)0);
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, (long)c == t ? -wt * inv * gscale : (acc_t)0);
 #endif
 #endif
         }
@@ -196,8 +204,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         lse_t st = LSE_EMPTY;
         acc_t wq = 0;
         FOR_EACH_CLASS(c, C) {
-            lse_add(&st, LOAD(x, base + c * D));
-            wq += (weight ? LOAD(weight, c) : (acc_t)1) * (LOAD(tprob, base + c * D) * (1 - eps) + eps / C);
+            lse_add(&st, LOAD(x, base + c * CSTRIDE));
+            wq += (weight ? LOAD(weight, c) : (acc_t)1) * (LOAD(tprob, base + c * CSTRIDE) * (1 - eps) + eps / C);
         }
         const acc_t lse = lse_value(TEAM_LSE(st));
 #if GRAD_X
@@ -205,15 +213,15 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
         acc_t l = 0;
         FOR_EACH_CLASS(c, C) {
-            const acc_t logp = LOAD(x, base + c * D) - lse;
+            const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
             const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-            const acc_t q = LOAD(tprob, base + c * D) * (1 - eps) + eps / C;
+            const acc_t q = LOAD(tprob, base + c * CSTRIDE) * (1 - eps) + eps / C;
             l -= wc * q * logp;
 #if GRAD_X
-            STORE(gx, base + c * D, (exp(logp) * wq - wc * q) * gscale);
+            STORE(gx, base + c * CSTRIDE, (exp(logp) * wq - wc * q) * gscale);
 #endif
 #if GRAD_T
-            STORE(gt, base + c * D, -(1 - eps) * wc * logp * gscale);
+            STORE(gt, base + c * CSTRIDE, -(1 - eps) * wc * logp * gscale);
 #endif
         }
         loss = TEAM_SUM(l);

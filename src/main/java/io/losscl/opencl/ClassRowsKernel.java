@@ -98,7 +98,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
         long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
-                + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
+                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
