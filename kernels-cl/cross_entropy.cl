@@ -44,6 +44,21 @@
 #define CSTRIDE D
 #endif
 
+/* VEC_ROWS: one work-item per contiguous float32 row on a CPU device: rows are read in explicit 16-wide
+ * blocks (POCL streams memory and vectorises exp only this way; implicit vectorisation across work-items
+ * would gather from 16 rows). */
+#define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32 && !ROW_PER_GROUP)
+
+#ifndef VLOAD16 /* common.cl may already provide the vector types */
+#if USE_FP64
+typedef double16 acc16_t;
+#define convert_acc16 convert_double16
+#else
+typedef float16 acc16_t;
+#define convert_acc16 convert_float16
+#endif
+#endif
+
 #if USE_FP64
 #define ACC_MAX DBL_MAX
 #define ACC_EPS DBL_EPSILON
@@ -106,6 +121,31 @@ inline void nsum_add(nsum_t *a, acc_t v) {
 inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) {
     acc_t m = -INFINITY;
     int nan = 0;
+#if VEC_ROWS
+    /* CPU, contiguous float rows: 16-wide blocks with lane-wise max and sums (explicit vectors: POCL
+     * streams memory and vectorises exp only this way), lanes combined in a fixed order after. */
+    ulong c = 0;
+    for (; c + 16 <= C; c += 16) {
+        const acc16_t v = convert_acc16(vload16(0, x + base + c));
+        nan |= any(isnan(v));
+        const acc16_t mv = fmax(v, (acc16_t)m);
+        m = fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
+        m = fmax(m, fmax(fmax(fmax(mv.s8, mv.s9), fmax(mv.sa, mv.sb)), fmax(fmax(mv.sc, mv.sd), fmax(mv.se, mv.sf))));
+    }
+    for (; c < C; ++c) {
+        const acc_t v = LOAD(x, base + c);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
+    if (nan) return (lse_t){NAN, NAN};
+    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
+    acc16_t s16 = 0;
+    for (c = 0; c + 16 <= C; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
+    acc_t s = ((s16.s0 + s16.s1) + (s16.s2 + s16.s3)) + ((s16.s4 + s16.s5) + (s16.s6 + s16.s7))
+            + (((s16.s8 + s16.s9) + (s16.sa + s16.sb)) + ((s16.sc + s16.sd) + (s16.se + s16.sf)));
+    for (; c < C; ++c) s += exp(LOAD(x, base + c) - m);
+    return (lse_t){m, s};
+#else
     FOR_EACH_CLASS(c, C) {
         const acc_t v = LOAD(x, base + c * CSTRIDE);
         nan |= isnan(v);
@@ -116,6 +156,7 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     acc_t s = 0;
     FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * CSTRIDE) - m);
     return (lse_t){m, s};
+#endif
 }
 
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
@@ -176,6 +217,43 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
             acc_t smooth = 0;
+#if VEC_ROWS
+            /* CPU, contiguous float rows: the same in 16-wide blocks (see member_lse), then a scalar tail;
+             * the target's gradient is rewritten after with expm1. */
+            acc16_t sm16 = 0;
+            ulong c = 0;
+            for (; c + 16 <= C; c += 16) {
+                const acc16_t logp = convert_acc16(vload16(0, x + base + c)) - lse;
+                const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                if (eps > 0) sm16 += wc * -logp;
+#if GRAD_X
+                const acc16_t p = exp(logp);
+                acc16_t g = (1 - eps) * wt * p * inv;
+                if (eps > 0) g += eps / C * (w_all * p - wc) * inv;
+                vstore16(convert_float16(g * gscale), 0, gx + base + c);
+#endif
+            }
+            smooth = (((sm16.s0 + sm16.s1) + (sm16.s2 + sm16.s3)) + ((sm16.s4 + sm16.s5) + (sm16.s6 + sm16.s7)))
+                   + (((sm16.s8 + sm16.s9) + (sm16.sa + sm16.sb)) + ((sm16.sc + sm16.sd) + (sm16.se + sm16.sf)));
+            for (; c < C; ++c) {
+                const acc_t logp = LOAD(x, base + c) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                if (eps > 0) smooth += wc * -logp;
+#if GRAD_X
+                acc_t g = (1 - eps) * wt * exp(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c, g * gscale);
+#endif
+            }
+#if GRAD_X
+            {
+                const acc_t logp = xt - lse;
+                acc_t g = (1 - eps) * wt * expm1(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wt) * inv;
+                STORE(gx, base + t, g * gscale);
+            }
+#endif
+#else
             FOR_EACH_CLASS(c, C) {
                 const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
                 const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
@@ -187,6 +265,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                 STORE(gx, base + c * CSTRIDE, g * gscale);
 #endif
             }
+#endif
             loss = (1 - eps) * wt * (lse - xt) * inv;
             if (eps > 0) loss += eps / C * TEAM_SUM(smooth) * inv;
 #else
