@@ -124,7 +124,14 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
 #if VEC_ROWS
     /* CPU, contiguous float rows: 16-wide blocks with lane-wise max and sums (explicit vectors: POCL
      * streams memory and vectorises exp only this way), lanes combined in a fixed order after. */
+    /* Scalar head up to a 16-element boundary, so the 16-wide blocks are aligned. */
+    const ulong head = min(C, (16 - (base & 15)) & 15);
     ulong c = 0;
+    for (; c < head; ++c) {
+        const acc_t v = LOAD(x, base + c);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
     for (; c + 16 <= C; c += 16) {
         const acc16_t v = convert_acc16(vload16(0, x + base + c));
         nan |= any(isnan(v));
@@ -140,8 +147,10 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     if (nan) return (lse_t){NAN, NAN};
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc16_t s16 = 0;
-    for (c = 0; c + 16 <= C; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
-    acc_t s = ((s16.s0 + s16.s1) + (s16.s2 + s16.s3)) + ((s16.s4 + s16.s5) + (s16.s6 + s16.s7))
+    acc_t s = 0;
+    for (c = 0; c < head; ++c) s += exp(LOAD(x, base + c) - m);
+    for (; c + 16 <= C; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
+    s += ((s16.s0 + s16.s1) + (s16.s2 + s16.s3)) + ((s16.s4 + s16.s5) + (s16.s6 + s16.s7))
             + (((s16.s8 + s16.s9) + (s16.sa + s16.sb)) + ((s16.sc + s16.sd) + (s16.se + s16.sf)));
     for (; c < C; ++c) s += exp(LOAD(x, base + c) - m);
     return (lse_t){m, s};
@@ -221,7 +230,18 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             /* CPU, contiguous float rows: the same in 16-wide blocks (see member_lse), then a scalar tail;
              * the target's gradient is rewritten after with expm1. */
             acc16_t sm16 = 0;
+            const ulong head = min(C, (16 - (base & 15)) & 15); /* scalar head to an aligned block */
             ulong c = 0;
+            for (; c < head; ++c) {
+                const acc_t logp = LOAD(x, base + c) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                if (eps > 0) smooth += wc * -logp;
+#if GRAD_X
+                acc_t g = (1 - eps) * wt * exp(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c, g * gscale);
+#endif
+            }
             for (; c + 16 <= C; c += 16) {
                 const acc16_t logp = convert_acc16(vload16(0, x + base + c)) - lse;
                 const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
@@ -233,7 +253,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                 vstore16(convert_float16(g * gscale), 0, gx + base + c);
 #endif
             }
-            smooth = (((sm16.s0 + sm16.s1) + (sm16.s2 + sm16.s3)) + ((sm16.s4 + sm16.s5) + (sm16.s6 + sm16.s7)))
+            smooth += (((sm16.s0 + sm16.s1) + (sm16.s2 + sm16.s3)) + ((sm16.s4 + sm16.s5) + (sm16.s6 + sm16.s7)))
                    + (((sm16.s8 + sm16.s9) + (sm16.sa + sm16.sb)) + ((sm16.sc + sm16.sd) + (sm16.se + sm16.sf)));
             for (; c < C; ++c) {
                 const acc_t logp = LOAD(x, base + c) - lse;
