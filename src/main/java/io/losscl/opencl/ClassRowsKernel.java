@@ -74,6 +74,10 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
             xName = logits ? "logits" : "probs";
             reduction = ent.reduction();
         }
+        if (mode == Mode.CE_PROB && inputs.get("input").dtype() != inputs.get("target").dtype()) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": input " + inputs.get("input").dtype() + " with target "
+                    + inputs.get("target").dtype() + " (mixed dtypes) is not implemented on OpenCL; use one dtype or the Java backend");
+        }
         boolean entropy = mode == Mode.ENTROPY_LOGITS || mode == Mode.ENTROPY_PROBS;
         boolean indexTargets = mode == Mode.CE_INDEX || mode == Mode.NLL;
         Tensor x = inputs.get(xName);
