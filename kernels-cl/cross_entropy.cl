@@ -8,9 +8,11 @@
  * Build options (besides common.cl's):
  *   MODE           0 cross_entropy with class indices, 1 cross_entropy with class probabilities,
  *                  2 nll_loss, 3 entropy of logits, 4 entropy of probs
- *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows, C in the
- *                  hundreds and more); 0: one work-item per row (narrow rows: small C, many positions).
- *                  Both are deterministic: fixed partition, fixed merge tree.
+ *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows on GPUs, or
+ *                  too few rows to fill a CPU); 0: one work-item per row (narrow rows; every row on CPUs,
+ *                  where VEC_ROWS streams it in 16-wide blocks). Both are deterministic: fixed partition,
+ *                  fixed merge tree. Pass 1 of a row is a per-member (max, sum exp) merged by lse_merge.
+ *   INNER1         1 when D == 1 (the classes of a row are contiguous)
  *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
  *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
  *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)

@@ -22,8 +22,10 @@ import java.util.Set;
  * Host dispatch of the row losses in {@code cross_entropy.cl}: cross_entropy, nll_loss and entropy. One
  * launch of {@code class_rows} computes every row's loss (stored, or summed per work-group) and the
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
- * a reduction ends with the shared {@code reduce_partials}. Rows of at least {@link #WIDE_ROW} classes get a
- * work-group each, narrower rows a work-item each.
+ * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link #WIDE_ROW} classes
+ * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
+ * with explicit vectors) unless there are too few rows to fill the cores. Targets or entropy inputs that live
+ * on the device are checked by the kernel (an error flag read after the launch).
  *
  * @param <L> the loss
  */
