@@ -8,9 +8,11 @@
  * Build options (besides common.cl's):
  *   MODE           0 cross_entropy with class indices, 1 cross_entropy with class probabilities,
  *                  2 nll_loss, 3 entropy of logits, 4 entropy of probs
- *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows, C in the
- *                  hundreds and more); 0: one work-item per row (narrow rows: small C, many positions).
- *                  Both are deterministic: fixed partition, fixed merge tree.
+ *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows on GPUs, or
+ *                  too few rows to fill a CPU); 0: one work-item per row (narrow rows; every row on CPUs,
+ *                  where VEC_ROWS streams it in 16-wide blocks). Both are deterministic: fixed partition,
+ *                  fixed merge tree. Pass 1 of a row is a per-member (max, sum exp) merged by lse_merge.
+ *   INNER1         1 when D == 1 (the classes of a row are contiguous)
  *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
  *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
  *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)
@@ -34,6 +36,29 @@
 #endif
 #ifndef GRAD_T
 #define GRAD_T 0
+#endif
+
+/* INNER1: the classes of a row are contiguous (D == 1, every 2-D and last-dimension layout). The
+ * constant stride lets the compiler emit contiguous vector loads instead of gathers. */
+#if INNER1
+#define CSTRIDE 1
+#else
+#define CSTRIDE D
+#endif
+
+/* VEC_ROWS: one work-item per contiguous float32 row on a CPU device: rows are read in explicit 16-wide
+ * blocks (POCL streams memory and vectorises exp only this way; implicit vectorisation across work-items
+ * would gather from 16 rows). */
+#define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32 && !ROW_PER_GROUP)
+
+#ifndef VLOAD16 /* common.cl may already provide the vector types */
+#if USE_FP64
+typedef double16 acc16_t;
+#define convert_acc16 convert_double16
+#else
+typedef float16 acc16_t;
+#define convert_acc16 convert_float16
+#endif
 #endif
 
 #if USE_FP64
@@ -91,6 +116,60 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+/* This team member's (max, sum exp(x - max)) over its classes of the row at base (stride D). Two short
+ * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
+ * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
+ * lse_value turns into NaN, all -inf the empty state (as lse_add). */
+inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) {
+    acc_t m = -INFINITY;
+    int nan = 0;
+#if VEC_ROWS
+    /* CPU, contiguous float rows: 16-wide blocks with lane-wise max and sums (explicit vectors: POCL
+     * streams memory and vectorises exp only this way), lanes combined in a fixed order after. */
+    /* Scalar head up to a 16-element boundary, so the 16-wide blocks are aligned. */
+    const ulong head = min(C, (16 - (base & 15)) & 15);
+    ulong c = 0;
+    for (; c < head; ++c) {
+        const acc_t v = LOAD(x, base + c);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
+    for (; c + 16 <= C; c += 16) {
+        const acc16_t v = convert_acc16(vload16(0, x + base + c));
+        nan |= any(isnan(v));
+        const acc16_t mv = fmax(v, (acc16_t)m);
+        m = fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
+        m = fmax(m, fmax(fmax(fmax(mv.s8, mv.s9), fmax(mv.sa, mv.sb)), fmax(fmax(mv.sc, mv.sd), fmax(mv.se, mv.sf))));
+    }
+    for (; c < C; ++c) {
+        const acc_t v = LOAD(x, base + c);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
+    if (nan) return (lse_t){NAN, NAN};
+    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
+    acc16_t s16 = 0;
+    acc_t s = 0;
+    for (c = 0; c < head; ++c) s += exp(LOAD(x, base + c) - m);
+    for (; c + 16 <= C; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
+    s += ((s16.s0 + s16.s1) + (s16.s2 + s16.s3)) + ((s16.s4 + s16.s5) + (s16.s6 + s16.s7))
+            + (((s16.s8 + s16.s9) + (s16.sa + s16.sb)) + ((s16.sc + s16.sd) + (s16.se + s16.sf)));
+    for (; c < C; ++c) s += exp(LOAD(x, base + c) - m);
+    return (lse_t){m, s};
+#else
+    FOR_EACH_CLASS(c, C) {
+        const acc_t v = LOAD(x, base + c * CSTRIDE);
+        nan |= isnan(v);
+        m = fmax(m, v);
+    }
+    if (nan) return (lse_t){NAN, NAN};
+    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
+    acc_t s = 0;
+    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * CSTRIDE) - m);
+    return (lse_t){m, s};
+#endif
+}
+
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
  * One work-group; targets out of range count nothing (class_rows reports them). */
 __kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
@@ -129,46 +208,93 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const int bad = !ignored && (t < 0 || t >= (long)C);
         if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
 #if MODE == 0
-        lse_t st = LSE_EMPTY;
-        FOR_EACH_CLASS(c, C) lse_add(&st, LOAD(x, base + c * D));
-        const acc_t lse = lse_value(TEAM_LSE(st));
+        const acc_t lse = lse_value(TEAM_LSE(member_lse(x, base, D, C)));
 #endif
         if (ignored || bad) {
             loss = 0 * inv; /* PyTorch's 0/0 = NaN for a mean when every target is ignored */
 #if GRAD_X
             /* log_softmax's backward of a zero upstream gradient is 0 * p: NaN in a NaN row. */
 #if MODE == 0
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, 0 * exp(LOAD(x, base + c * D) - lse));
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, 0 * exp(LOAD(x, base + c * CSTRIDE) - lse));
 #else
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (acc_t)0);
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, (acc_t)0);
 #endif
 #endif
         } else {
             const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
-            const acc_t xt = LOAD(x, base + (ulong)t * D);
+            const acc_t xt = LOAD(x, base + (ulong)t * CSTRIDE);
 #if MODE == 0
             /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
             acc_t smooth = 0;
+#if VEC_ROWS
+            /* CPU, contiguous float rows: the same in 16-wide blocks (see member_lse), then a scalar tail;
+             * the target's gradient is rewritten after with expm1. */
+            acc16_t sm16 = 0;
+            const ulong head = min(C, (16 - (base & 15)) & 15); /* scalar head to an aligned block */
+            ulong c = 0;
+            for (; c < head; ++c) {
+                const acc_t logp = LOAD(x, base + c) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                if (eps > 0) smooth += wc * -logp;
+#if GRAD_X
+                acc_t g = (1 - eps) * wt * exp(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c, g * gscale);
+#endif
+            }
+            for (; c + 16 <= C; c += 16) {
+                const acc16_t logp = convert_acc16(vload16(0, x + base + c)) - lse;
+                const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                if (eps > 0) sm16 += wc * -logp;
+#if GRAD_X
+                const acc16_t p = exp(logp);
+                acc16_t g = (1 - eps) * wt * p * inv;
+                if (eps > 0) g += eps / C * (w_all * p - wc) * inv;
+                vstore16(convert_float16(g * gscale), 0, gx + base + c);
+#endif
+            }
+            smooth += (((sm16.s0 + sm16.s1) + (sm16.s2 + sm16.s3)) + ((sm16.s4 + sm16.s5) + (sm16.s6 + sm16.s7)))
+                   + (((sm16.s8 + sm16.s9) + (sm16.sa + sm16.sb)) + ((sm16.sc + sm16.sd) + (sm16.se + sm16.sf)));
+            for (; c < C; ++c) {
+                const acc_t logp = LOAD(x, base + c) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                if (eps > 0) smooth += wc * -logp;
+#if GRAD_X
+                acc_t g = (1 - eps) * wt * exp(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c, g * gscale);
+#endif
+            }
+#if GRAD_X
+            {
+                const acc_t logp = xt - lse;
+                acc_t g = (1 - eps) * wt * expm1(logp) * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wt) * inv;
+                STORE(gx, base + t, g * gscale);
+            }
+#endif
+#else
             FOR_EACH_CLASS(c, C) {
-                const acc_t logp = LOAD(x, base + c * D) - lse;
+                const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
                 const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
                 if (eps > 0) smooth += wc * -logp;
 #if GRAD_X
                 const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
                 acc_t g = (1 - eps) * wt * pm * inv;
                 if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
-                STORE(gx, base + c * D, g * gscale);
+                STORE(gx, base + c * CSTRIDE, g * gscale);
 #endif
             }
+#endif
             loss = (1 - eps) * wt * (lse - xt) * inv;
             if (eps > 0) loss += eps / C * TEAM_SUM(smooth) * inv;
 #else
             /* nll_loss: l = -w_t x_t; dl/dx_j = -w_t [j == t]. */
             loss = -wt * xt * inv;
 #if GRAD_X
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * D, (long)c == t ? -wt * inv * gscale : (acc_t)0);
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, (long)c == t ? -wt * inv * gscale : (acc_t)0);
 #endif
 #endif
         }
@@ -179,8 +305,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         lse_t st = LSE_EMPTY;
         acc_t wq = 0;
         FOR_EACH_CLASS(c, C) {
-            lse_add(&st, LOAD(x, base + c * D));
-            wq += (weight ? LOAD(weight, c) : (acc_t)1) * (LOAD(tprob, base + c * D) * (1 - eps) + eps / C);
+            lse_add(&st, LOAD(x, base + c * CSTRIDE));
+            wq += (weight ? LOAD(weight, c) : (acc_t)1) * (LOAD(tprob, base + c * CSTRIDE) * (1 - eps) + eps / C);
         }
         const acc_t lse = lse_value(TEAM_LSE(st));
 #if GRAD_X
@@ -188,15 +314,15 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
         acc_t l = 0;
         FOR_EACH_CLASS(c, C) {
-            const acc_t logp = LOAD(x, base + c * D) - lse;
+            const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
             const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-            const acc_t q = LOAD(tprob, base + c * D) * (1 - eps) + eps / C;
+            const acc_t q = LOAD(tprob, base + c * CSTRIDE) * (1 - eps) + eps / C;
             l -= wc * q * logp;
 #if GRAD_X
-            STORE(gx, base + c * D, (exp(logp) * wq - wc * q) * gscale);
+            STORE(gx, base + c * CSTRIDE, (exp(logp) * wq - wc * q) * gscale);
 #endif
 #if GRAD_T
-            STORE(gt, base + c * D, -(1 - eps) * wc * logp * gscale);
+            STORE(gt, base + c * CSTRIDE, -(1 - eps) * wc * logp * gscale);
 #endif
         }
         loss = TEAM_SUM(l);

@@ -27,6 +27,10 @@ public final class KlDivKernel implements KernelLoss<KlDivLoss> {
     @Override
     public LossResult compute(OpenClContext cl, KlDivLoss loss, LossInputs inputs, Set<String> grads) {
         Tensor input = inputs.get("input"), target = inputs.get("target");
+        if (input.dtype() != target.dtype()) {
+            throw new UnsupportedFeatureException("kl_div: input " + input.dtype() + " with target " + target.dtype()
+                    + " (mixed dtypes) is not implemented on OpenCL; use one dtype or the Java backend");
+        }
         if (input.shape().equals(target.shape())) return elementwise.compute(cl, loss, inputs, grads);
         if (!inputs.allOnHost()) {
             throw new UnsupportedFeatureException("kl_div: broadcasting device tensors " + input.shape() + " and " + target.shape()
