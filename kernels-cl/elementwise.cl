@@ -35,6 +35,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
     ulong i = begin;
 #if REDUCE
     acc16_t lane = 0;
+    acc16_t lane_c = 0; /* Kahan compensation per lane, used when acc_t is float (no fp64) */
 #endif
     for (; i + 16 <= end; i += 16) {
         const acc16_t v0 = VLOAD16(in0, i);
@@ -55,7 +56,14 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
             d2[j] = (GRAD_MASK & 4) ? elem_grad(x, P, 2) * grad_scale : 0;
         }
 #if REDUCE
+#if USE_FP64
         lane += l;
+#else
+        const acc16_t y = l - lane_c;
+        const acc16_t t = lane + y;
+        lane_c = (t - lane) - y;
+        lane = t;
+#endif
 #else
         VSTORE16(out, i, l);
 #endif
@@ -70,7 +78,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
 #endif
     }
 #if REDUCE
-    for (int j = 0; j < 16; ++j) sum_add(&total, lane[j]);
+    for (int j = 0; j < 16; ++j) sum_add(&total, lane[j] - lane_c[j]);
 #endif
     for (; i < end; ++i) {
 #else

@@ -86,7 +86,7 @@ class ElementwiseVectorPathTest {
     private static HostTensor random(DType dtype, long n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[(int) n];
-        for (int i = 0; i < n; i++) v[i] = i % 97 == 5 ? 0.5 : r.nextDouble(-4, 4);
+        for (int i = 0; i < n; i++) v[i] = i % 97 == 5 ? 0.5 : i % 89 == 7 && seed % 2 == 0 ? Double.NaN : r.nextDouble(-4, 4);
         return HostTensor.fromDoubles(dtype, Shape.of(n), v);
     }
 

@@ -19,6 +19,13 @@ final class Stats {
         max = s[n - 1];
     }
 
+    /** The samples of both. */
+    static Stats merge(Stats a, Stats b) {
+        double[] all = java.util.Arrays.copyOf(a.samples, a.samples.length + b.samples.length);
+        System.arraycopy(b.samples, 0, all, a.samples.length, b.samples.length);
+        return new Stats(all);
+    }
+
     /** Times {@code body} {@code repeats} times after {@code warmup} untimed calls. */
     static Stats time(int warmup, int repeats, Runnable body) {
         for (int k = 0; k < warmup; k++) body.run();
