@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
  */
 public final class BenchCommand {
-    static final String USAGE = "bench [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers]";
+    static final String USAGE = "bench [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--java]";
     private static final String[] PASSES = {"fwd", "fwd+bwd"};
     private static final int THREADS = 2;
 
@@ -52,6 +52,7 @@ public final class BenchCommand {
         Stats device;
         Stats host;
         Stats copy;
+        Stats java;
         long bytes;
         long copyBytes;
         String skipped;
@@ -67,7 +68,7 @@ public final class BenchCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String filter = null, json = null;
         int repeats = 10, warmup = 3;
-        boolean peers = false;
+        boolean peers = false, javaToo = false;
         try {
             for (int k = 0; k < args.length; k++) {
                 switch (args[k]) {
@@ -76,6 +77,7 @@ public final class BenchCommand {
                     case "--warmup": warmup = Integer.parseInt(args[++k]); break;
                     case "--json": json = args[++k]; break;
                     case "--peers": peers = true; break;
+                    case "--java": javaToo = true; break;
                     default: err.println("losscl bench: unknown argument '" + args[k] + "'\nusage: losscl " + USAGE); return 2;
                 }
             }
@@ -89,7 +91,8 @@ public final class BenchCommand {
         for (BenchCase c : BenchSuite.cases()) if (pat == null || pat.matcher(c.id).find()) cases.add(c);
         if (cases.isEmpty()) { err.println("losscl bench: no case matches --filter " + filter); return 2; }
 
-        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL);
+             LossEngine reference = javaToo ? LossEngine.create(BackendKind.JAVA) : null) {
             OpenClBackend backend = (OpenClBackend) engine.backend();
             OpenClContext cl = backend.context();
             err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), work-group "
@@ -137,6 +140,11 @@ public final class BenchCommand {
                         row.copy = timeCopies(cl, host, grads, warmup, repeats);
                         row.bytes = c.bytesMoved(bwd, 4);
                         row.copyBytes = c.copyBytes(bwd);
+                        if (reference != null) {
+                            // The Java reference is the slow, exact fallback: fewer repeats keep big cases bounded.
+                            progress(err, done, cases.size(), c.id, pass + " java reference");
+                            row.java = Stats.time(1, Math.min(3, repeats), () -> reference.compute(loss, hostInputs, grads).scalar());
+                        }
                     } catch (LossclException | IllegalStateException e) {
                         row.skipped = "failed: " + e.getMessage();
                         err.println("\nbench: " + c.id + " " + pass + ": " + row.skipped);
@@ -165,7 +173,7 @@ public final class BenchCommand {
             hostRead = Stats.merge(hostRead, Bandwidth.hostRead(THREADS, Math.max(5, repeats)));
             synchronized (cl) { devCopy = Stats.merge(devCopy, Bandwidth.deviceCopy(cl, Math.max(5, repeats))); }
             String machine = machine(cl);
-            out.println(table(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup));
+            out.println(table(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup, javaToo));
             if (json != null) {
                 ObjectNode j = toJson(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(json).toFile(), j);
@@ -301,7 +309,8 @@ public final class BenchCommand {
 
     private static String range(Stats s) { return s == null ? "-" : String.format(Locale.ROOT, "%.3g–%.3g", s.min, s.max); }
 
-    private static String table(List<Row> rows, List<Peers.Run> peers, Stats hostRead, Stats devCopy, String machine, int repeats, int warmup) {
+    private static String table(List<Row> rows, List<Peers.Run> peers, Stats hostRead, Stats devCopy, String machine, int repeats, int warmup,
+                                boolean javaToo) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Machine: %s%nHost read bandwidth (STREAM-style, %d threads): best %.1f GB/s (median %.1f); "
                         + "device copy kernel: best %.1f GB/s (median %.1f)%nTimes in ms: median of %d after %d warm-up (min–max); "
@@ -312,18 +321,21 @@ public final class BenchCommand {
         b.append('\n');
         StringBuilder h = new StringBuilder("| case | pass | device ms | min–max | GB/s | % copy bw | % host read | host round trip ms | copy-only ms | rt/copy |");
         StringBuilder sep = new StringBuilder("|---|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        if (javaToo) { h.append(" java reference ms (host round trip) |"); sep.append("---:|"); }
         for (Peers.Run p : peers) { h.append(' ').append(p.label).append(" ms | ×").append(shortLabel(p.label)).append(" |"); sep.append("---:|---:|"); }
         b.append(h).append('\n').append(sep).append('\n');
         for (Row r : rows) {
             b.append("| ").append(r.c.id).append(" | ").append(r.pass).append(" | ");
             if (r.skipped != null || r.device == null) {
                 b.append(r.skipped == null ? "-" : r.skipped).append(" | | | | | | | |");
+                if (javaToo) b.append(" |");
             } else {
                 double gbs = r.bytes / (r.device.median * 1e6);
                 b.append(ms(r.device)).append(" | ").append(range(r.device)).append(" | ")
                         .append(String.format(Locale.ROOT, "%.1f | %.0f%% | %.0f%% | ", gbs, 100 * gbs / devCopy.max, 100 * gbs / hostRead.max))
                         .append(ms(r.host)).append(" | ").append(ms(r.copy)).append(" | ")
                         .append(String.format(Locale.ROOT, "%.2f |", r.host.median / r.copy.median));
+                if (javaToo) b.append(' ').append(ms(r.java)).append(" |");
             }
             for (Peers.Run p : peers) {
                 Stats s = p.times.get(r.key());
@@ -358,6 +370,7 @@ public final class BenchCommand {
                 o.put("device_gbps", r.bytes / (r.device.median * 1e6));
                 o.set("host_round_trip_ms", stats(r.host));
                 o.set("copy_only_ms", stats(r.copy));
+                if (r.java != null) o.set("java_reference_ms", stats(r.java));
             }
             ObjectNode po = o.putObject("peers_ms");
             for (Peers.Run p : peers) { Stats s = p.times.get(r.key()); if (s != null) po.set(p.label, stats(s)); }

@@ -13,7 +13,7 @@ public final class Main {
             "  devices                                      list OpenCL devices and the one AUTO picks",
             "  demo [--backend auto|opencl|java]            the classification-loss walkthrough, cross-checked",
             "  conformance [--backend B] FIXTURE.jsonl...   run golden fixtures through eval and check them",
-            "  bench [--filter RE] [--repeats N] [--warmup N] [--json FILE] [--peers]   time the suite (see bench/README.md)",
+            "  bench [--filter RE] [--repeats N] [--json FILE] [--peers] [--java]   time the suite (see bench/README.md)",
             "Backend and device: -Dlosscl.backend / LOSSCL_BACKEND, -Dlosscl.device / LOSSCL_DEVICE.");
 
     public static void main(String[] args) {
