@@ -24,7 +24,7 @@ inline acc_t pn_term(acc_t v, acc_t p) {
 #elif PMODE == 2
     return v * v;
 #elif PMODE == 0
-    return v != 0 ? 1 : 0;
+    return v != 0 ? (acc_t)1 : (acc_t)0;
 #else
     return pow(fabs(v), p);
 #endif
@@ -44,13 +44,15 @@ inline acc_t pn_norm(acc_t s, acc_t p) {
 /* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements) */
 inline acc_t pn_grad(acc_t v, acc_t norm, acc_t p, acc_t nmax) {
 #if PMODE == 1
-    return v > 0 ? 1 : (v < 0 ? -1 : 0);
+    /* Selects between acc_t constants, not ints: the int-typed form (converted on return) came out
+     * with the wrong sign under oclgrind's simulator; this form is right on every device tried. */
+    return v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
 #elif PMODE == 2
     return norm == 0 ? 0 : v / norm;
 #elif PMODE == 0
     return 0;
 #elif PMODE == 4
-    const acc_t sg = v > 0 ? 1 : (v < 0 ? -1 : 0);
+    const acc_t sg = v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
     return (fabs(v) == norm || isnan(v)) ? sg / nmax : 0;
 #else
     return norm == 0 ? 0 : v * pow(fabs(v), p - 2) / pow(norm, p - 1);
@@ -107,7 +109,7 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
 #endif
 #if SWAP
         const acc_t dneg = (isnan(d_an) || isnan(d_pn)) ? NAN : fmin(d_an, d_pn);
-        const acc_t w_an = d_an < d_pn ? 1 : (d_an > d_pn ? 0 : (acc_t)0.5);
+        const acc_t w_an = d_an < d_pn ? (acc_t)1 : (d_an > d_pn ? (acc_t)0 : (acc_t)0.5);
 #else
         const acc_t dneg = d_an;
         const acc_t w_an = 1;
@@ -123,9 +125,9 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
         ROW_FOR(i, D) {
             const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
             const acc_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
-            m[0] += (fabs(v0) == d_ap || isnan(v0)) ? 1 : 0;
-            m[1] += (fabs(v1) == d_an || isnan(v1)) ? 1 : 0;
-            m[2] += (fabs(v2) == d_pn || isnan(v2)) ? 1 : 0;
+            m[0] += (fabs(v0) == d_ap || isnan(v0)) ? (acc_t)1 : (acc_t)0;
+            m[1] += (fabs(v1) == d_an || isnan(v1)) ? (acc_t)1 : (acc_t)0;
+            m[2] += (fabs(v2) == d_pn || isnan(v2)) ? (acc_t)1 : (acc_t)0;
         }
         row_sums(m, 3, scratch);
 #else
@@ -139,7 +141,7 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
              * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
              * evaluates it (so parallel vectors give an exact 0) */
             const acc_t ha = a / ca, hq = q / cq, hn = n / cn;
-            const acc_t ka = na > COS_EPS ? 1 : 0, kq = nq > COS_EPS ? 1 : 0, kn = nn > COS_EPS ? 1 : 0;
+            const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
             gap_a = -(hq - cos_ap * ha * ka) / ca;
             gap_q = -(ha - cos_ap * hq * kq) / cq;
             gan_a = -(hn - cos_an * ha * ka) / ca;
