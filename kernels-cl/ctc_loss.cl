@@ -33,6 +33,9 @@
 #ifndef CTC_GRAD
 #define CTC_GRAD 0
 #endif
+#ifndef CTC_SERIAL
+#define CTC_SERIAL 0
+#endif
 
 #define NEG_INF ((acc_t)(-INFINITY))
 
@@ -54,6 +57,220 @@ inline acc_t ctc_grad(acc_t lpc, acc_t lcab, acc_t nll, acc_t up) {
     return (exp(lpc) - exp(lcab + nll - lpc)) * up;
 }
 
+#if CTC_SERIAL
+/* ---- CPU variant (CTC_SERIAL=1, chosen by the host on chunked-layout devices) ----
+ *
+ * Local id 0 of each work-group runs the whole recursion of its sequence; the other work-items return
+ * at once. No barrier anywhere: on POCL every barrier inside the time loop splits the work-group's
+ * implicit loop over work-items, which cost far more than the arithmetic. The rows are vectorised
+ * explicitly instead (VW-wide acc_t vectors over s).
+ *
+ * One exp and one log per cell instead of log_add3's three exps and a log: with m the maximum of the
+ * previous row, ex(s) = exp(prev(s) - m) once per position (a vector pass), then
+ *   cur(s) = (m + log(ex(s) + ex(s-1) + [skip] ex(s-2))) + lp(t, l'_s)    (a vector pass).
+ * This is log_add3 shifted by the row maximum instead of the three-term maximum, and as accurate while
+ * the sum is a normal number. A cell whose sum falls below CTC_TINY (all three terms ~700 nats, in
+ * double, below the row maximum, where exp underflows or goes subnormal) is recomputed exactly with
+ * log_add3; NaN sums are kept, so -inf and NaN propagate cell by cell as in PyTorch.
+ *
+ * Gradient per time step: the occupancy of position s, exp(((alpha + beta)(s) + nll) - lp(t, l'_s)),
+ * lies in [0, 1] (alpha and beta both include lp(t)), so PyTorch's per-class
+ *   exp(lse_{s: l'_s = c}(alpha + beta) + nll - lp(t, c))
+ * is a plain sum of these terms, added in increasing s (deterministic) into per-class bins. A class
+ * absent from the target keeps the empty-sum form ctc_grad(lp, -inf, ...), as in the other variant.
+ *
+ * Scratch per sequence (at meta offset 4): beta ring (2L, with CTC_GRAD) | ex (L + 4: two zero pads
+ * each side) | lpr (L: lp(t, l'_s) of the current row) | bins (C, with CTC_GRAD).
+ */
+#if USE_FP64
+typedef double8 accv_t;
+#define CTC_TINY 0x1p-1000 /* above it a sum of exps is a normal double: full relative precision */
+#else
+typedef float8 accv_t;
+#define CTC_TINY 0x1p-100f
+#endif
+#define VW 8
+#define VLOAD(p) vload8(0, (p))
+#define VSTORE(v, p) vstore8((v), 0, (p))
+#define ABSENT ((acc_t)-1) /* bin marker: a sum of exps is never negative */
+
+/* Maximum of x[0..L) (fmax: NaN is skipped here and propagates through its own cell), -inf if empty. */
+inline acc_t ctc_row_max(__global const acc_t *x, const int L) {
+    accv_t mv = (accv_t)NEG_INF;
+    int s = 0;
+    for (; s + VW <= L; s += VW) mv = fmax(mv, VLOAD(x + s));
+    acc_t m = fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
+    for (; s < L; ++s) m = fmax(m, x[s]);
+    return m;
+}
+
+/* ex[s] = exp(x[s] - shift), s in [0, L). */
+inline void ctc_row_exp(__global acc_t *ex, __global const acc_t *x, const int L, const acc_t shift) {
+    int s = 0;
+    for (; s + VW <= L; s += VW) VSTORE(exp(VLOAD(x + s) - shift), ex + s);
+    for (; s < L; ++s) ex[s] = exp(x[s] - shift);
+}
+
+/* l'_{s-2} != l'_s at position s (the skip transition into s): odd s past the first label whose label
+ * differs from the previous one. */
+inline int ctc_skip(__global const long *tg, const int s) {
+    return (s & 1) != 0 && s > 1 && tg[s >> 1] != tg[(s >> 1) - 1];
+}
+
+/* Exact log-space cell (the rare underflow path): alpha (backward = 0) reads prev at s, s-1, s-2;
+ * beta (backward = 1) at s, s+1, s+2. */
+inline acc_t ctc_exact(__global const acc_t *prev, __global const long *tg, const int s, const int L,
+                       const int backward) {
+    if (!backward) {
+        return log_add3(prev[s], s > 0 ? prev[s - 1] : NEG_INF, ctc_skip(tg, s) ? prev[s - 2] : NEG_INF);
+    }
+    return log_add3(prev[s], s < L - 1 ? prev[s + 1] : NEG_INF,
+                    (s < L - 2 && ctc_skip(tg, s + 2)) ? prev[s + 2] : NEG_INF);
+}
+
+/* cur[s] holds the sum of exps on entry and leaves as (shift + log(sum)) + lpr[s]; a cell whose sum is
+ * below CTC_TINY (not NaN) is recomputed exactly from the log-space row `prev`. */
+inline void ctc_row_log(__global acc_t *cur, __global const acc_t *lpr, __global const acc_t *prev,
+                        __global const long *tg, const int L, const acc_t shift, const int backward) {
+    int s = 0;
+    for (; s + VW <= L; s += VW) {
+        const accv_t sum = VLOAD(cur + s);
+        VSTORE((shift + log(sum)) + VLOAD(lpr + s), cur + s);
+        if (any(isless(sum, (accv_t)CTC_TINY))) {
+            acc_t sums[VW];
+            vstore8(sum, 0, sums);
+            for (int k = 0; k < VW; ++k) {
+                if (isless(sums[k], (acc_t)CTC_TINY)) cur[s + k] = ctc_exact(prev, tg, s + k, L, backward) + lpr[s + k];
+            }
+        }
+    }
+    for (; s < L; ++s) {
+        const acc_t sum = cur[s];
+        cur[s] = isless(sum, (acc_t)CTC_TINY) ? ctc_exact(prev, tg, s, L, backward) + lpr[s]
+                                              : (shift + log(sum)) + lpr[s];
+    }
+}
+
+__kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
+                       __global const long *meta, __global const long *tinfo, const ulong M,
+                       __global acc_t *work, const int mode, const int zero_infinity,
+                       __global real_t *out, __global acc_t *partials, __global real_t *grad) {
+    if (get_local_id(0) != 0) return;
+    const int n = get_group_id(0);
+    const int il = (int)meta[5 * n];
+    const int tl = (int)meta[5 * n + 1];
+    __global const long *tg = tinfo + meta[5 * n + 2];
+    __global acc_t *alpha = work + meta[5 * n + 3];
+    const int L = 2 * tl + 1;
+    const int rows = CTC_GRAD ? max(il, 1) : 2;
+    __global acc_t *scr = work + meta[5 * n + 4];
+    __global acc_t *beta = scr;                             /* 2L, with CTC_GRAD */
+    __global acc_t *ex = scr + (CTC_GRAD ? 2 * L : 0) + 2;  /* ex[-2 .. L+1], pads zero */
+    __global acc_t *lpr = ex + L + 2;
+    __global acc_t *bins = lpr + L;                         /* C, with CTC_GRAD */
+    const ulong rowStride = (ulong)N * (ulong)C;
+#define LP_ROW(t) (lp + (ulong)(t) * rowStride + (ulong)n * (ulong)C)
+    ex[-2] = 0; ex[-1] = 0; ex[L] = 0; ex[L + 1] = 0;
+
+    /* ---- alpha ---- */
+    if (il > 0) {
+        __global const real_t *row0 = LP_ROW(0);
+        for (int s = 0; s < L; ++s) alpha[s] = s == 0 ? LOAD(row0, blank) : (s == 1 ? LOAD(row0, tg[0]) : NEG_INF);
+        for (int t = 1; t < il; ++t) {
+            __global const acc_t *prev = alpha + (ulong)((t - 1) % rows) * L;
+            __global acc_t *cur = alpha + (ulong)(t % rows) * L;
+            __global const real_t *row = LP_ROW(t);
+            const acc_t m = ctc_row_max(prev, L);
+            const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
+            ctc_row_exp(ex, prev, L, shift);
+            /* sums and the row's lp, two positions (blank, label k) at a time */
+            const acc_t lpb = LOAD(row, blank);
+            cur[0] = ex[0];
+            lpr[0] = lpb;
+            for (int k = 0; k < tl; ++k) {
+                const int s = 2 * k + 1;
+                const long c = tg[k];
+                const acc_t e2 = (k > 0 && tg[k - 1] != c) ? ex[s - 2] : (acc_t)0;
+                cur[s] = ex[s] + ex[s - 1] + e2;
+                lpr[s] = LOAD(row, c);
+                cur[s + 1] = ex[s + 1] + ex[s];
+                lpr[s + 1] = lpb;
+            }
+            ctc_row_log(cur, lpr, prev, tg, L, shift, 0);
+        }
+    }
+
+    acc_t nll;
+    if (il == 0) {
+        nll = tl == 0 ? (acc_t)0 : (acc_t)INFINITY;
+    } else {
+        __global const acc_t *last = alpha + (ulong)((il - 1) % rows) * L;
+        nll = -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
+    }
+    const int zeroed = zero_infinity && nll == (acc_t)INFINITY;
+    const acc_t loss = zeroed ? (acc_t)0 : nll;
+    if (mode == 0) STORE(out, n, loss);
+    else partials[n] = mode == 2 ? loss / (acc_t)max(tl, 1) : loss;
+
+#if CTC_GRAD
+    const acc_t up = mode == 2 ? (acc_t)1 / (acc_t)max(tl, 1) / (acc_t)N : (acc_t)1;
+    const int live = zeroed ? 0 : il;
+    for (int t = live; t < T; ++t) {
+        __global real_t *grow = grad + (ulong)t * rowStride + (ulong)n * (ulong)C;
+        for (int c = 0; c < C; ++c) STORE(grow, c, (acc_t)0);
+    }
+    for (int t = live - 1; t >= 0; --t) {
+        __global acc_t *cur = beta + (ulong)(t % 2) * L;
+        __global const acc_t *nxt = beta + (ulong)((t + 1) % 2) * L;
+        __global const acc_t *al = alpha + (ulong)t * L;
+        __global const real_t *row = LP_ROW(t);
+        __global real_t *grow = grad + (ulong)t * rowStride + (ulong)n * (ulong)C;
+        const acc_t lpb = LOAD(row, blank);
+        if (t == il - 1) {
+            for (int s = 0; s < L; ++s) {
+                lpr[s] = (s & 1) ? LOAD(row, tg[s >> 1]) : lpb;
+                cur[s] = (s == L - 1 || s == L - 2) ? lpr[s] : NEG_INF;
+            }
+        } else {
+            const acc_t m = ctc_row_max(nxt, L);
+            const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
+            ctc_row_exp(ex, nxt, L, shift);
+            cur[0] = ex[0] + ex[1];
+            lpr[0] = lpb;
+            for (int k = 0; k < tl; ++k) {
+                const int s = 2 * k + 1;
+                const long c = tg[k];
+                const acc_t e2 = (k + 1 < tl && tg[k + 1] != c) ? ex[s + 2] : (acc_t)0;
+                cur[s] = ex[s] + ex[s + 1] + e2;
+                lpr[s] = LOAD(row, c);
+                cur[s + 1] = ex[s + 1] + ex[s + 2];
+                lpr[s + 1] = lpb;
+            }
+            ctc_row_log(cur, lpr, nxt, tg, L, shift, 1);
+        }
+        /* occupancy terms exp(((alpha + beta) + nll) - lp) into ex, then per-class bins in s order */
+        {
+            int s = 0;
+            for (; s + VW <= L; s += VW)
+                VSTORE(exp(((VLOAD(al + s) + VLOAD(cur + s)) + nll) - VLOAD(lpr + s)), ex + s);
+            for (; s < L; ++s) ex[s] = exp(((al[s] + cur[s]) + nll) - lpr[s]);
+        }
+        for (int c = 0; c < C; ++c) bins[c] = ABSENT;
+        for (int s = 0; s < L; ++s) {
+            const long c = (s & 1) ? tg[s >> 1] : blank;
+            bins[c] = bins[c] == ABSENT ? ex[s] : bins[c] + ex[s];
+        }
+        for (int c = 0; c < C; ++c) {
+            const acc_t lpc = LOAD(row, c);
+            const acc_t b = bins[c];
+            STORE(grow, c, b == ABSENT ? ctc_grad(lpc, NEG_INF, nll, up) : (exp(lpc) - b) * up);
+        }
+    }
+#endif
+#undef LP_ROW
+}
+
+#else /* work-group per sequence (GPUs) */
 __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
                        __global const long *meta, __global const long *tinfo, const ulong M,
                        __global acc_t *work, const int mode, const int zero_infinity,
@@ -179,3 +396,4 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
 #endif
 #undef LP_ROW
 }
+#endif /* CTC_SERIAL */

@@ -35,7 +35,13 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         int n = b.n;
         int m = b.targets.length;
 
-        // Per sequence: input length, target length, label start, alpha offset, beta offset (in acc_t).
+        // CPU devices run one work-item per sequence without barriers (see ctc_loss.cl); the property
+        // losscl.ctc.serial=true|false forces a variant (tests run both on one device).
+        String forced = System.getProperty("losscl.ctc.serial");
+        boolean serial = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.trim())
+                : cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
+        // Per sequence: input length, target length, label start, alpha offset, scratch offset (beta
+        // ring; in the serial variant also the exp row, the lp row and the class bins), in acc_t.
         long[] meta = new long[Math.max(5 * n, 1)];
         long off = 0;
         for (int i = 0; i < n; i++) {
@@ -47,6 +53,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             off += (wantGrad ? Math.max(il, 1) : 2) * len;
             meta[5 * i + 4] = off;
             if (wantGrad) off += 2 * len;
+            if (serial) off += (len + 4) + len + (wantGrad ? b.c : 0);
         }
         long[] tinfo = new long[Math.max(3 * m, 1)];
         for (int i = 0; i < n; i++) {
@@ -62,7 +69,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             }
         }
 
-        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0)
+                + " -DCTC_SERIAL=" + (serial ? 1 : 0);
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {
