@@ -94,21 +94,30 @@ typedef float8 accv_t;
 #define VSTORE(v, p) vstore8((v), 0, (p))
 #define ABSENT ((acc_t)-1) /* bin marker: a sum of exps is never negative */
 
+/* Row passes over s in VW-wide vectors. A row whose length is not a multiple of VW ends with one vector
+ * overlapping the previous one ([L - VW, L)), which recomputes a few cells with the same inputs and so
+ * the same values, instead of a scalar tail of exps and logs; only rows shorter than VW run scalar. */
+
 /* Maximum of x[0..L) (fmax: NaN is skipped here and propagates through its own cell), -inf if empty. */
 inline acc_t ctc_row_max(__global const acc_t *x, const int L) {
-    accv_t mv = (accv_t)NEG_INF;
-    int s = 0;
-    for (; s + VW <= L; s += VW) mv = fmax(mv, VLOAD(x + s));
-    acc_t m = fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
-    for (; s < L; ++s) m = fmax(m, x[s]);
-    return m;
+    acc_t m = NEG_INF;
+    if (L < VW) {
+        for (int s = 0; s < L; ++s) m = fmax(m, x[s]);
+        return m;
+    }
+    accv_t mv = VLOAD(x + L - VW);
+    for (int s = 0; s + VW <= L; s += VW) mv = fmax(mv, VLOAD(x + s));
+    return fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
 }
 
 /* ex[s] = exp(x[s] - shift), s in [0, L). */
 inline void ctc_row_exp(__global acc_t *ex, __global const acc_t *x, const int L, const acc_t shift) {
-    int s = 0;
-    for (; s + VW <= L; s += VW) VSTORE(exp(VLOAD(x + s) - shift), ex + s);
-    for (; s < L; ++s) ex[s] = exp(x[s] - shift);
+    if (L < VW) {
+        for (int s = 0; s < L; ++s) ex[s] = exp(x[s] - shift);
+        return;
+    }
+    for (int s = 0; s + VW <= L; s += VW) VSTORE(exp(VLOAD(x + s) - shift), ex + s);
+    if (L % VW != 0) VSTORE(exp(VLOAD(x + L - VW) - shift), ex + L - VW);
 }
 
 /* l'_{s-2} != l'_s at position s (the skip transition into s): odd s past the first label whose label
@@ -121,35 +130,82 @@ inline int ctc_skip(__global const long *tg, const int s) {
  * beta (backward = 1) at s, s+1, s+2. */
 inline acc_t ctc_exact(__global const acc_t *prev, __global const long *tg, const int s, const int L,
                        const int backward) {
-    if (!backward) {
-        return log_add3(prev[s], s > 0 ? prev[s - 1] : NEG_INF, ctc_skip(tg, s) ? prev[s - 2] : NEG_INF);
+    const acc_t a = prev[s];
+    const acc_t b = backward ? (s < L - 1 ? prev[s + 1] : NEG_INF) : (s > 0 ? prev[s - 1] : NEG_INF);
+    const acc_t c = backward ? ((s < L - 2 && ctc_skip(tg, s + 2)) ? prev[s + 2] : NEG_INF)
+                             : (ctc_skip(tg, s) ? prev[s - 2] : NEG_INF);
+    /* the common case here, a cell no path reaches yet: log_add3 would give -inf after three exps */
+    if (a == NEG_INF && b == NEG_INF && c == NEG_INF) return NEG_INF;
+    return log_add3(a, b, c);
+}
+
+/* One vector of cells [s, s + VW) of ctc_row_log, from their sums. */
+inline void ctc_log_vec(__global acc_t *cur, __global const acc_t *lpr, __global const acc_t *prev,
+                        __global const long *tg, const int L, const acc_t shift, const int backward,
+                        const int s, const accv_t sum) {
+    VSTORE((shift + log(sum)) + VLOAD(lpr + s), cur + s);
+    if (any(isless(sum, (accv_t)CTC_TINY))) {
+        acc_t sums[VW];
+        vstore8(sum, 0, sums);
+        for (int k = 0; k < VW; ++k) {
+            if (isless(sums[k], (acc_t)CTC_TINY)) cur[s + k] = ctc_exact(prev, tg, s + k, L, backward) + lpr[s + k];
+        }
     }
-    return log_add3(prev[s], s < L - 1 ? prev[s + 1] : NEG_INF,
-                    (s < L - 2 && ctc_skip(tg, s + 2)) ? prev[s + 2] : NEG_INF);
 }
 
 /* cur[s] holds the sum of exps on entry and leaves as (shift + log(sum)) + lpr[s]; a cell whose sum is
- * below CTC_TINY (not NaN) is recomputed exactly from the log-space row `prev`. */
+ * below CTC_TINY (not NaN) is recomputed exactly from the log-space row `prev`. The overlapping last
+ * vector works from the sums read before the loop overwrote them. */
 inline void ctc_row_log(__global acc_t *cur, __global const acc_t *lpr, __global const acc_t *prev,
                         __global const long *tg, const int L, const acc_t shift, const int backward) {
-    int s = 0;
-    for (; s + VW <= L; s += VW) {
-        const accv_t sum = VLOAD(cur + s);
-        VSTORE((shift + log(sum)) + VLOAD(lpr + s), cur + s);
-        if (any(isless(sum, (accv_t)CTC_TINY))) {
-            acc_t sums[VW];
-            vstore8(sum, 0, sums);
-            for (int k = 0; k < VW; ++k) {
-                if (isless(sums[k], (acc_t)CTC_TINY)) cur[s + k] = ctc_exact(prev, tg, s + k, L, backward) + lpr[s + k];
-            }
+    if (L < VW) {
+        for (int s = 0; s < L; ++s) {
+            const acc_t sum = cur[s];
+            cur[s] = isless(sum, (acc_t)CTC_TINY) ? ctc_exact(prev, tg, s, L, backward) + lpr[s]
+                                                  : (shift + log(sum)) + lpr[s];
         }
+        return;
     }
-    for (; s < L; ++s) {
-        const acc_t sum = cur[s];
-        cur[s] = isless(sum, (acc_t)CTC_TINY) ? ctc_exact(prev, tg, s, L, backward) + lpr[s]
-                                              : (shift + log(sum)) + lpr[s];
-    }
+    const accv_t tail = VLOAD(cur + L - VW);
+    for (int s = 0; s + VW <= L; s += VW) ctc_log_vec(cur, lpr, prev, tg, L, shift, backward, s, VLOAD(cur + s));
+    if (L % VW != 0) ctc_log_vec(cur, lpr, prev, tg, L, shift, backward, L - VW, tail);
 }
+
+/* Occupancy terms of positions [s, s + VW): exp(((alpha + beta) + nll) - lp(t, l'_s)). */
+inline void ctc_occ_vec(__global acc_t *ex, __global const acc_t *al, __global const acc_t *be,
+                        __global const acc_t *lpr, const acc_t nll, const int s) {
+    VSTORE(exp(((VLOAD(al + s) + VLOAD(be + s)) + nll) - VLOAD(lpr + s)), ex + s);
+}
+
+/* Whole vectors of log_probs / grad elements (ctc_loss takes float32 or float64 only). STORE's rounding:
+ * convert_float8 rounds to nearest even, as the scalar (float) conversion. */
+#if DTYPE_F64
+#define CTC_VREAL 1
+#define VLOAD_REAL(p) vload8(0, (p))
+#define VSTORE_REAL(v, p) vstore8((v), 0, (p))
+#elif DTYPE_F16 || DTYPE_BF16
+#define CTC_VREAL 0
+#else
+#define CTC_VREAL 1
+#if USE_FP64
+#define VLOAD_REAL(p) convert_double8(vload8(0, (p)))
+#else
+#define VLOAD_REAL(p) vload8(0, (p))
+#endif
+#define VSTORE_REAL(v, p) vstore8(convert_float8(v), 0, (p))
+#endif
+
+#if CTC_VREAL
+/* Gradient of classes [c, c + VW) at one time step, ctc_grad's formula: a class present in the target
+ * subtracts its occupancy sum, an absent one exp((-inf + nll) - lp) (0, or NaN as in PyTorch). */
+inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __global const acc_t *bins,
+                         const acc_t nll, const acc_t up, const int c) {
+    const accv_t lpc = VLOAD_REAL(row + c);
+    const accv_t b = VLOAD(bins + c);
+    const accv_t absent = exp((NEG_INF + nll) - lpc);
+    VSTORE_REAL((exp(lpc) - select(b, absent, b == (accv_t)ABSENT)) * up, grow + c);
+}
+#endif
 
 __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
                        __global const long *meta, __global const long *tinfo, const ulong M,
@@ -249,17 +305,23 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
             ctc_row_log(cur, lpr, nxt, tg, L, shift, 1);
         }
         /* occupancy terms exp(((alpha + beta) + nll) - lp) into ex, then per-class bins in s order */
-        {
-            int s = 0;
-            for (; s + VW <= L; s += VW)
-                VSTORE(exp(((VLOAD(al + s) + VLOAD(cur + s)) + nll) - VLOAD(lpr + s)), ex + s);
-            for (; s < L; ++s) ex[s] = exp(((al[s] + cur[s]) + nll) - lpr[s]);
+        if (L < VW) {
+            for (int s = 0; s < L; ++s) ex[s] = exp(((al[s] + cur[s]) + nll) - lpr[s]);
+        } else {
+            for (int s = 0; s + VW <= L; s += VW) ctc_occ_vec(ex, al, cur, lpr, nll, s);
+            if (L % VW != 0) ctc_occ_vec(ex, al, cur, lpr, nll, L - VW);
         }
         for (int c = 0; c < C; ++c) bins[c] = ABSENT;
         for (int s = 0; s < L; ++s) {
             const long c = (s & 1) ? tg[s >> 1] : blank;
             bins[c] = bins[c] == ABSENT ? ex[s] : bins[c] + ex[s];
         }
+#if CTC_VREAL
+        if (C >= VW) {
+            for (int c = 0; c + VW <= C; c += VW) ctc_grad_vec(grow, row, bins, nll, up, c);
+            if (C % VW != 0) ctc_grad_vec(grow, row, bins, nll, up, C - VW);
+        } else
+#endif
         for (int c = 0; c < C; ++c) {
             const acc_t lpc = LOAD(row, c);
             const acc_t b = bins[c];
