@@ -22,10 +22,11 @@
  * target by the work-item owning its first occurrence, walking the host-built chain of its later
  * occurrences (so a label repeated k times costs k terms, not S).
  *
- * meta (5 longs per sequence): input length, target length, start of its labels in tinfo, alpha offset
- * and beta offset in work. tinfo (3 * M longs, M = total target length): labels, then for each label
- * the index (within the sequence) of the next occurrence of the same label or -1, then 1 where a
- * label occurs for the first time in its sequence.
+ * meta (5 longs per sequence, one upload with tinfo right after it): input length, target length, start
+ * of its labels in tinfo, alpha offset and beta offset in work. tinfo (3 * M longs, M = total target
+ * length): labels, then for each label the index (within the sequence) of the next occurrence of the
+ * same label or -1, then 1 where a label occurs for the first time in its sequence (these two only for
+ * the work-group variant; the serial one reads the labels alone).
  *
  * mode: 0 = reduction none (out[n] = loss), 1 = sum, 2 = mean (partials[n] = loss, or loss /
  * max(target length, 1) for mean, summed by reduce_partials).
@@ -208,11 +209,12 @@ inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __gl
 #endif
 
 __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
-                       __global const long *meta, __global const long *tinfo, const ulong M,
+                       __global const long *meta, const ulong M,
                        __global acc_t *work, const int mode, const int zero_infinity,
                        __global real_t *out, __global acc_t *partials, __global real_t *grad) {
     if (get_local_id(0) != 0) return;
     const int n = get_group_id(0);
+    __global const long *tinfo = meta + 5 * (ulong)N;
     const int il = (int)meta[5 * n];
     const int tl = (int)meta[5 * n + 1];
     __global const long *tg = tinfo + meta[5 * n + 2];
@@ -334,12 +336,13 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
 
 #else /* work-group per sequence (GPUs) */
 __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
-                       __global const long *meta, __global const long *tinfo, const ulong M,
+                       __global const long *meta, const ulong M,
                        __global acc_t *work, const int mode, const int zero_infinity,
                        __global real_t *out, __global acc_t *partials, __global real_t *grad) {
     const int n = get_group_id(0);
     const int lid = get_local_id(0);
     const int wgs = get_local_size(0);
+    __global const long *tinfo = meta + 5 * (ulong)N;
     const int il = (int)meta[5 * n];
     const int tl = (int)meta[5 * n + 1];
     __global const long *tg = tinfo + meta[5 * n + 2];

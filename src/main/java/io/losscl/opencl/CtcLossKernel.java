@@ -42,7 +42,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
                 : cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
         // Per sequence: input length, target length, label start, alpha offset, scratch offset (beta
         // ring; in the serial variant also the exp row, the lp row and the class bins), in acc_t.
-        long[] meta = new long[Math.max(5 * n, 1)];
+        // meta (5 per sequence) and tinfo (3 per label) in one array: one upload
+        long[] meta = new long[Math.max(5 * n + 3 * m, 1)];
         long off = 0;
         for (int i = 0; i < n; i++) {
             long il = b.inputLengths[i], len = 2 * b.targetLengths[i] + 1;
@@ -55,17 +56,21 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             if (wantGrad) off += 2 * len;
             if (serial) off += (len + 4) + len + (wantGrad ? b.c : 0);
         }
-        long[] tinfo = new long[Math.max(3 * m, 1)];
-        for (int i = 0; i < n; i++) {
+        int ti = 5 * n;
+        for (int i = 0; i < n && serial; i++) {
+            int start = (int) b.starts[i], tl = (int) b.targetLengths[i];
+            for (int k = 0; k < tl; k++) meta[ti + start + k] = b.targets[start + k];
+        }
+        for (int i = 0; i < n && !serial; i++) {
             int start = (int) b.starts[i], tl = (int) b.targetLengths[i];
             Map<Long, Integer> lastSeen = new HashMap<>();
             for (int k = 0; k < tl; k++) {
                 long label = b.targets[start + k];
-                tinfo[start + k] = label;
-                tinfo[m + start + k] = -1;
+                meta[ti + start + k] = label;
+                meta[ti + m + start + k] = -1;
                 Integer prev = lastSeen.put(label, k);
-                if (prev == null) tinfo[2 * m + start + k] = 1;
-                else tinfo[m + start + prev] = k; // chain: previous occurrence -> this one
+                if (prev == null) meta[ti + 2 * m + start + k] = 1;
+                else meta[ti + m + start + prev] = k; // chain: previous occurrence -> this one
             }
         }
 
@@ -85,7 +90,6 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
                         .mem(scope.input("log_probs"))
                         .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
                         .mem(scope.upload(HostTensor.of(meta, meta.length)))
-                        .mem(scope.upload(HostTensor.of(tinfo, tinfo.length)))
                         .ulong(m)
                         .mem(work)
                         .int32(mode).int32(loss.zeroInfinity() ? 1 : 0)
