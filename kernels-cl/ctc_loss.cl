@@ -81,7 +81,9 @@ inline acc_t ctc_grad(acc_t lpc, acc_t lcab, acc_t nll, acc_t up) {
  * absent from the target keeps the empty-sum form ctc_grad(lp, -inf, ...), as in the other variant.
  *
  * Scratch per sequence (at meta offset 4): beta ring (2L, with CTC_GRAD) | ex (L + 4: two zero pads
- * each side) | lpr (L: lp(t, l'_s) of the current row) | bins (C, with CTC_GRAD).
+ * each side) | lpr (L: lp(t, l'_s) of the current row) | skip (L + 2) | l' (L ints in L acc_t) |
+ * bins (C, with CTC_GRAD). l' and the skip flags are built once per sequence; each row reads its L
+ * log_probs once (a gather into lpr), then runs two vector passes (exp, then sum + log + max).
  */
 #if USE_FP64
 typedef double8 accv_t;
@@ -99,6 +101,11 @@ typedef float8 accv_t;
  * overlapping the previous one ([L - VW, L)), which recomputes a few cells with the same inputs and so
  * the same values, instead of a scalar tail of exps and logs; only rows shorter than VW run scalar. */
 
+/* Horizontal maximum of a vector (fmax: NaN lanes are skipped). */
+inline acc_t ctc_vmax(const accv_t v) {
+    return fmax(fmax(fmax(v.s0, v.s1), fmax(v.s2, v.s3)), fmax(fmax(v.s4, v.s5), fmax(v.s6, v.s7)));
+}
+
 /* Maximum of x[0..L) (fmax: NaN is skipped here and propagates through its own cell), -inf if empty. */
 inline acc_t ctc_row_max(__global const acc_t *x, const int L) {
     acc_t m = NEG_INF;
@@ -108,7 +115,7 @@ inline acc_t ctc_row_max(__global const acc_t *x, const int L) {
     }
     accv_t mv = VLOAD(x + L - VW);
     for (int s = 0; s + VW <= L; s += VW) mv = fmax(mv, VLOAD(x + s));
-    return fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
+    return ctc_vmax(mv);
 }
 
 /* ex[s] = exp(x[s] - shift), s in [0, L). */
@@ -140,36 +147,47 @@ inline acc_t ctc_exact(__global const acc_t *prev, __global const long *tg, cons
     return log_add3(a, b, c);
 }
 
-/* One vector of cells [s, s + VW) of ctc_row_log, from their sums. */
-inline void ctc_log_vec(__global acc_t *cur, __global const acc_t *lpr, __global const acc_t *prev,
-                        __global const long *tg, const int L, const acc_t shift, const int backward,
-                        const int s, const accv_t sum) {
-    VSTORE((shift + log(sum)) + VLOAD(lpr + s), cur + s);
-    if (any(isless(sum, (accv_t)CTC_TINY))) {
-        acc_t sums[VW];
-        vstore8(sum, 0, sums);
-        for (int k = 0; k < VW; ++k) {
-            if (isless(sums[k], (acc_t)CTC_TINY)) cur[s + k] = ctc_exact(prev, tg, s + k, L, backward) + lpr[s + k];
-        }
+/* One recursion step for cells [s, s + VW), from the shifted exps ex of the previous row (zero-padded
+ * by two on each side): alpha (backward = 0) sums positions s, s-1 and, where skip[s], s-2; beta
+ * (backward = 1) s, s+1 and, where skip[s+2], s+2. cur = (shift + log(sum)) + lpr; a cell whose sum is
+ * below CTC_TINY (not NaN) is recomputed exactly from the log-space row `prev`. Returns the maximum of
+ * the new cells (the next step's shift). Reads ex, writes cur: repeating cells gives the same values. */
+inline accv_t ctc_step_vec(__global acc_t *cur, __global const acc_t *ex, __global const acc_t *lpr,
+                           __global const acc_t *skip, __global const acc_t *prev, __global const long *tg,
+                           const int L, const acc_t shift, const int backward, const int s) {
+    const int d = backward ? 1 : -1;
+    const accv_t e2 = select((accv_t)0, VLOAD(ex + s + 2 * d), VLOAD(skip + (backward ? s + 2 : s)) != (accv_t)0);
+    const accv_t sum = VLOAD(ex + s) + VLOAD(ex + s + d) + e2;
+    const accv_t v = (shift + log(sum)) + VLOAD(lpr + s);
+    VSTORE(v, cur + s);
+    if (!any(isless(sum, (accv_t)CTC_TINY))) return v;
+    acc_t sums[VW];
+    vstore8(sum, 0, sums);
+    for (int k = 0; k < VW; ++k) {
+        if (isless(sums[k], (acc_t)CTC_TINY)) cur[s + k] = ctc_exact(prev, tg, s + k, L, backward) + lpr[s + k];
     }
+    return VLOAD(cur + s);
 }
 
-/* cur[s] holds the sum of exps on entry and leaves as (shift + log(sum)) + lpr[s]; a cell whose sum is
- * below CTC_TINY (not NaN) is recomputed exactly from the log-space row `prev`. The overlapping last
- * vector works from the sums read before the loop overwrote them. */
-inline void ctc_row_log(__global acc_t *cur, __global const acc_t *lpr, __global const acc_t *prev,
-                        __global const long *tg, const int L, const acc_t shift, const int backward) {
+/* A whole row: cur from ex (see ctc_step_vec); returns the row's maximum. */
+inline acc_t ctc_row_step(__global acc_t *cur, __global const acc_t *ex, __global const acc_t *lpr,
+                          __global const acc_t *skip, __global const acc_t *prev, __global const long *tg,
+                          const int L, const acc_t shift, const int backward) {
     if (L < VW) {
+        acc_t m = NEG_INF;
         for (int s = 0; s < L; ++s) {
-            const acc_t sum = cur[s];
+            const int d = backward ? 1 : -1;
+            const acc_t sum = ex[s] + ex[s + d] + (skip[backward ? s + 2 : s] != 0 ? ex[s + 2 * d] : (acc_t)0);
             cur[s] = isless(sum, (acc_t)CTC_TINY) ? ctc_exact(prev, tg, s, L, backward) + lpr[s]
                                                   : (shift + log(sum)) + lpr[s];
+            m = fmax(m, cur[s]);
         }
-        return;
+        return m;
     }
-    const accv_t tail = VLOAD(cur + L - VW);
-    for (int s = 0; s + VW <= L; s += VW) ctc_log_vec(cur, lpr, prev, tg, L, shift, backward, s, VLOAD(cur + s));
-    if (L % VW != 0) ctc_log_vec(cur, lpr, prev, tg, L, shift, backward, L - VW, tail);
+    accv_t mv = (accv_t)NEG_INF;
+    for (int s = 0; s + VW <= L; s += VW) mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, s));
+    if (L % VW != 0) mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, L - VW));
+    return ctc_vmax(mv);
 }
 
 /* Occupancy terms of positions [s, s + VW): exp(((alpha + beta) + nll) - lp(t, l'_s)). */
@@ -224,37 +242,32 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
     __global acc_t *scr = work + meta[5 * n + 4];
     __global acc_t *beta = scr;                             /* 2L, with CTC_GRAD */
     __global acc_t *ex = scr + (CTC_GRAD ? 2 * L : 0) + 2;  /* ex[-2 .. L+1], pads zero */
-    __global acc_t *lpr = ex + L + 2;
-    __global acc_t *bins = lpr + L;                         /* C, with CTC_GRAD */
+    __global acc_t *lpr = ex + L + 2;                       /* L */
+    __global acc_t *skip = lpr + L;                         /* L + 2: 1 where l'_s != l'_{s-2}, pads 0 */
+    __global int *lab = (__global int *)(skip + L + 2);     /* L ints (in L acc_t): l'_s */
+    __global acc_t *bins = skip + L + 2 + L;                /* C, with CTC_GRAD */
     const ulong rowStride = (ulong)N * (ulong)C;
 #define LP_ROW(t) (lp + (ulong)(t) * rowStride + (ulong)n * (ulong)C)
     ex[-2] = 0; ex[-1] = 0; ex[L] = 0; ex[L + 1] = 0;
+    for (int s = 0; s < L; ++s) {
+        lab[s] = (s & 1) ? (int)tg[s >> 1] : (int)blank;
+        skip[s] = ctc_skip(tg, s) ? (acc_t)1 : (acc_t)0;
+    }
+    skip[L] = 0; skip[L + 1] = 0;
 
     /* ---- alpha ---- */
     if (il > 0) {
         __global const real_t *row0 = LP_ROW(0);
         for (int s = 0; s < L; ++s) alpha[s] = s == 0 ? LOAD(row0, blank) : (s == 1 ? LOAD(row0, tg[0]) : NEG_INF);
+        acc_t m = ctc_row_max(alpha, L);
         for (int t = 1; t < il; ++t) {
             __global const acc_t *prev = alpha + (ulong)((t - 1) % rows) * L;
             __global acc_t *cur = alpha + (ulong)(t % rows) * L;
             __global const real_t *row = LP_ROW(t);
-            const acc_t m = ctc_row_max(prev, L);
             const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
             ctc_row_exp(ex, prev, L, shift);
-            /* sums and the row's lp, two positions (blank, label k) at a time */
-            const acc_t lpb = LOAD(row, blank);
-            cur[0] = ex[0];
-            lpr[0] = lpb;
-            for (int k = 0; k < tl; ++k) {
-                const int s = 2 * k + 1;
-                const long c = tg[k];
-                const acc_t e2 = (k > 0 && tg[k - 1] != c) ? ex[s - 2] : (acc_t)0;
-                cur[s] = ex[s] + ex[s - 1] + e2;
-                lpr[s] = LOAD(row, c);
-                cur[s + 1] = ex[s + 1] + ex[s];
-                lpr[s + 1] = lpb;
-            }
-            ctc_row_log(cur, lpr, prev, tg, L, shift, 0);
+            for (int s = 0; s < L; ++s) lpr[s] = LOAD(row, lab[s]);
+            m = ctc_row_step(cur, ex, lpr, skip, prev, tg, L, shift, 0);
         }
     }
 
@@ -277,34 +290,21 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
         __global real_t *grow = grad + (ulong)t * rowStride + (ulong)n * (ulong)C;
         for (int c = 0; c < C; ++c) STORE(grow, c, (acc_t)0);
     }
+    acc_t m = NEG_INF; /* maximum of the beta row just computed */
     for (int t = live - 1; t >= 0; --t) {
         __global acc_t *cur = beta + (ulong)(t % 2) * L;
         __global const acc_t *nxt = beta + (ulong)((t + 1) % 2) * L;
         __global const acc_t *al = alpha + (ulong)t * L;
         __global const real_t *row = LP_ROW(t);
         __global real_t *grow = grad + (ulong)t * rowStride + (ulong)n * (ulong)C;
-        const acc_t lpb = LOAD(row, blank);
+        for (int s = 0; s < L; ++s) lpr[s] = LOAD(row, lab[s]);
         if (t == il - 1) {
-            for (int s = 0; s < L; ++s) {
-                lpr[s] = (s & 1) ? LOAD(row, tg[s >> 1]) : lpb;
-                cur[s] = (s == L - 1 || s == L - 2) ? lpr[s] : NEG_INF;
-            }
+            for (int s = 0; s < L; ++s) cur[s] = (s == L - 1 || s == L - 2) ? lpr[s] : NEG_INF;
+            m = ctc_row_max(cur, L);
         } else {
-            const acc_t m = ctc_row_max(nxt, L);
             const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
             ctc_row_exp(ex, nxt, L, shift);
-            cur[0] = ex[0] + ex[1];
-            lpr[0] = lpb;
-            for (int k = 0; k < tl; ++k) {
-                const int s = 2 * k + 1;
-                const long c = tg[k];
-                const acc_t e2 = (k + 1 < tl && tg[k + 1] != c) ? ex[s + 2] : (acc_t)0;
-                cur[s] = ex[s] + ex[s + 1] + e2;
-                lpr[s] = LOAD(row, c);
-                cur[s + 1] = ex[s + 1] + ex[s + 2];
-                lpr[s + 1] = lpb;
-            }
-            ctc_row_log(cur, lpr, nxt, tg, L, shift, 1);
+            m = ctc_row_step(cur, ex, lpr, skip, nxt, tg, L, shift, 1);
         }
         /* occupancy terms exp(((alpha + beta) + nll) - lp) into ex, then per-class bins in s order */
         if (L < VW) {
@@ -315,7 +315,7 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
         }
         for (int c = 0; c < C; ++c) bins[c] = ABSENT;
         for (int s = 0; s < L; ++s) {
-            const long c = (s & 1) ? tg[s >> 1] : blank;
+            const int c = lab[s];
             bins[c] = bins[c] == ABSENT ? ex[s] : bins[c] + ex[s];
         }
 #if CTC_VREAL

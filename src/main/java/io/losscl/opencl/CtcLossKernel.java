@@ -54,7 +54,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             off += (wantGrad ? Math.max(il, 1) : 2) * len;
             meta[5 * i + 4] = off;
             if (wantGrad) off += 2 * len;
-            if (serial) off += (len + 4) + len + (wantGrad ? b.c : 0);
+            if (serial) off += (len + 4) + len + (len + 2) + len + (wantGrad ? b.c : 0);
         }
         int ti = 5 * n;
         for (int i = 0; i < n && serial; i++) {
