@@ -392,6 +392,9 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
 
 #if CTC_GRAD
     __local acc_t scratch[WGS];
+    /* every work-item has read the last alpha row for nll before the beta pass overwrites it with
+     * alpha + beta (oclgrind reported this read-write race) */
+    barrier(CLK_GLOBAL_MEM_FENCE);
     /* d(reduced)/d(loss_n): 1 for none and sum; 1 / max(tl, 1) / N for mean */
     const acc_t up = mode == 2 ? (acc_t)1 / (acc_t)max(tl, 1) / (acc_t)N : (acc_t)1;
     const int live = zeroed ? 0 : il; /* time steps with a nonzero gradient */
