@@ -1,6 +1,11 @@
 /* ctc_loss.cl: CTC loss, forward (alpha) and, when CTC_GRAD is 1, backward (beta and the gradient of
  * log_probs), in ONE launch: the whole time loop runs on the device, no round trip per time step.
  *
+ * Two variants, picked by the host with -DCTC_SERIAL (same arguments, same results to rounding):
+ *   CTC_SERIAL=1 (CPU devices): one work-item per sequence, no barriers, rows vectorised explicitly;
+ *                see the section below.
+ *   CTC_SERIAL=0 (GPUs): the work-group variant described here.
+ *
  * Launch: one work-group per sequence n (get_group_id(0) = n). Its work-items share out the positions
  * s of the extended target l' = (blank, l_1, blank, ..., l_S, blank), L = 2S+1 of them, in a strided
  * loop (s = lid, lid + WGS, ...), so any L works with any work-group size. Time steps are separated by
@@ -67,7 +72,7 @@ inline acc_t ctc_grad(acc_t lpc, acc_t lcab, acc_t nll, acc_t up) {
  * explicitly instead (VW-wide acc_t vectors over s).
  *
  * One exp and one log per cell instead of log_add3's three exps and a log: with m the maximum of the
- * previous row, ex(s) = exp(prev(s) - m) once per position (a vector pass), then
+ * previous row (found by the pass that wrote it), ex(s) = exp(prev(s) - m) once per position (a vector pass), then
  *   cur(s) = (m + log(ex(s) + ex(s-1) + [skip] ex(s-2))) + lp(t, l'_s)    (a vector pass).
  * This is log_add3 shifted by the row maximum instead of the three-term maximum, and as accurate while
  * the sum is a normal number. A cell whose sum falls below CTC_TINY (all three terms ~700 nats, in
