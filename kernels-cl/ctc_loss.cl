@@ -226,7 +226,9 @@ inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __gl
                          const acc_t nll, const acc_t up, const int c) {
     const accv_t lpc = VLOAD_REAL(row + c);
     const accv_t b = VLOAD(bins + c);
-    const accv_t absent = exp((NEG_INF + nll) - lpc);
+    /* exp((-inf + nll) - lp) without the exp: the argument is -inf (exp gives 0) or NaN, never finite */
+    const accv_t arg = (NEG_INF + nll) - lpc;
+    const accv_t absent = select(arg, (accv_t)0, isequal(arg, (accv_t)NEG_INF));
     VSTORE_REAL((exp(lpc) - select(b, absent, b == (accv_t)ABSENT)) * up, grow + c);
 }
 #endif
