@@ -54,6 +54,8 @@ class CtcLossTest {
         Reduction reduction = Reduction.MEAN;
         boolean zeroInfinity, concat, unbatched, float64;
         double repeats = 0.2, impossible = 0.0, emptyTarget = 0.0;
+        /* log_probs are log_softmax of N(0, spread^2) logits; negInf: fraction of entries set to -inf */
+        double spread = 2, negInf = 0.0;
 
         Spec(String name) { this.name = name; }
 
@@ -100,10 +102,11 @@ class CtcLossTest {
         double[] lp = new double[t * n * c];
         for (int row = 0; row < t * n; row++) {
             double m = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < c; k++) m = Math.max(m, lp[row * c + k] = 2 * rnd.nextGaussian());
+            for (int k = 0; k < c; k++) m = Math.max(m, lp[row * c + k] = sp.spread * rnd.nextGaussian());
             double z = 0;
             for (int k = 0; k < c; k++) z += Math.exp(lp[row * c + k] - m);
             for (int k = 0; k < c; k++) lp[row * c + k] -= m + Math.log(z);
+            for (int k = 0; k < c; k++) if (sp.negInf > 0 && rnd.nextDouble() < sp.negInf) lp[row * c + k] = Double.NEGATIVE_INFINITY;
         }
         long[] il = new long[n], tl = new long[n];
         long[][] tg = new long[n][s];
@@ -168,6 +171,53 @@ class CtcLossTest {
         LossResult again = opencl.compute(l, in, "log_probs");
         assertArrayEquals(got.output().toHost().toDoubleArray(), again.output().toHost().toDoubleArray(), sp + " rerun output");
         assertArrayEquals(got.grad("log_probs").toHost().toDoubleArray(), again.grad("log_probs").toHost().toDoubleArray(), sp + " rerun grad");
+    }
+
+    /**
+     * Both kernel variants on this device: the serial one (one work-item per sequence, no barriers: the
+     * default on CPU devices) and the work-group-per-sequence one (GPUs), forced by losscl.ctc.serial.
+     * Includes rows shorter than the serial variant's vector width, lengths that are not multiples of
+     * it, and log_probs spread so widely (or -inf) that cells fall hundreds of nats below their row's
+     * maximum, where the serial variant's shifted exps underflow and it recomputes cells exactly.
+     */
+    static Stream<Arguments> variantCases() {
+        List<Spec> base = List.of(
+                new Spec("v-small"),
+                new Spec("v-tinyL").with(x -> { x.t = 5; x.n = 3; x.c = 3; x.s = 2; }),
+                new Spec("v-concat").with(x -> { x.concat = true; x.emptyTarget = 0.3; x.c = 7; x.blank = 6; }),
+                new Spec("v-impossible").with(x -> { x.t = 8; x.s = 6; x.n = 5; x.repeats = 0.6; x.impossible = 0.5; }),
+                new Spec("v-L>wg").with(x -> { x.t = 150; x.n = 3; x.c = 11; x.s = 70; }),
+                new Spec("v-C>wg-oddN").with(x -> { x.t = 40; x.n = 33; x.c = 301; x.s = 9; x.emptyTarget = 0.1; }),
+                new Spec("v-wide").with(x -> { x.t = 300; x.n = 3; x.c = 13; x.s = 40; x.spread = 300; x.repeats = 0.4; }),
+                new Spec("v-wide-f64").with(x -> { x.t = 200; x.n = 2; x.c = 9; x.s = 30; x.spread = 150; x.float64 = true; }),
+                new Spec("v-neg-inf").with(x -> { x.t = 60; x.n = 4; x.c = 6; x.s = 10; x.negInf = 0.05; }));
+        List<Arguments> out = new ArrayList<>();
+        for (Spec sp : base) {
+            for (String serial : new String[] {"true", "false"}) {
+                out.add(Arguments.of(sp, serial));
+                Spec zi = new Spec(sp.name).with(x -> {
+                    x.t = sp.t; x.n = sp.n; x.c = sp.c; x.s = sp.s; x.blank = sp.blank; x.concat = sp.concat;
+                    x.float64 = sp.float64; x.repeats = sp.repeats; x.impossible = sp.impossible;
+                    x.emptyTarget = sp.emptyTarget; x.spread = sp.spread; x.negInf = sp.negInf;
+                    x.reduction = Reduction.NONE; x.zeroInfinity = true;
+                });
+                out.add(Arguments.of(zi, serial));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} serial={1}")
+    @MethodSource("variantCases")
+    void bothVariantsMatchReference(Spec sp, String serial) {
+        OpenClSupport.assume();
+        String old = System.getProperty("losscl.ctc.serial");
+        System.setProperty("losscl.ctc.serial", serial);
+        try {
+            openclMatchesReference(sp);
+        } finally {
+            if (old == null) System.clearProperty("losscl.ctc.serial"); else System.setProperty("losscl.ctc.serial", old);
+        }
     }
 
     static void assertClose(String what, HostTensor want, HostTensor got) {

@@ -35,8 +35,15 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         int n = b.n;
         int m = b.targets.length;
 
-        // Per sequence: input length, target length, label start, alpha offset, beta offset (in acc_t).
-        long[] meta = new long[Math.max(5 * n, 1)];
+        // CPU devices run one work-item per sequence without barriers (see ctc_loss.cl); the property
+        // losscl.ctc.serial=true|false forces a variant (tests run both on one device).
+        String forced = System.getProperty("losscl.ctc.serial");
+        boolean serial = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.trim())
+                : cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
+        // Per sequence: input length, target length, label start, alpha offset, scratch offset (beta
+        // ring; in the serial variant also the exp row, the lp row and the class bins), in acc_t.
+        // meta (5 per sequence) and tinfo (3 per label) in one array: one upload
+        long[] meta = new long[Math.max(5 * n + 3 * m, 1)];
         long off = 0;
         for (int i = 0; i < n; i++) {
             long il = b.inputLengths[i], len = 2 * b.targetLengths[i] + 1;
@@ -47,22 +54,28 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             off += (wantGrad ? Math.max(il, 1) : 2) * len;
             meta[5 * i + 4] = off;
             if (wantGrad) off += 2 * len;
+            if (serial) off += (len + 4) + len + (len + 2) + len + (wantGrad ? b.c : 0);
         }
-        long[] tinfo = new long[Math.max(3 * m, 1)];
-        for (int i = 0; i < n; i++) {
+        int ti = 5 * n;
+        for (int i = 0; i < n && serial; i++) {
+            int start = (int) b.starts[i], tl = (int) b.targetLengths[i];
+            for (int k = 0; k < tl; k++) meta[ti + start + k] = b.targets[start + k];
+        }
+        for (int i = 0; i < n && !serial; i++) {
             int start = (int) b.starts[i], tl = (int) b.targetLengths[i];
             Map<Long, Integer> lastSeen = new HashMap<>();
             for (int k = 0; k < tl; k++) {
                 long label = b.targets[start + k];
-                tinfo[start + k] = label;
-                tinfo[m + start + k] = -1;
+                meta[ti + start + k] = label;
+                meta[ti + m + start + k] = -1;
                 Integer prev = lastSeen.put(label, k);
-                if (prev == null) tinfo[2 * m + start + k] = 1;
-                else tinfo[m + start + prev] = k; // chain: previous occurrence -> this one
+                if (prev == null) meta[ti + 2 * m + start + k] = 1;
+                else meta[ti + m + start + prev] = k; // chain: previous occurrence -> this one
             }
         }
 
-        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0)
+                + " -DCTC_SERIAL=" + (serial ? 1 : 0);
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {
@@ -77,7 +90,6 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
                         .mem(scope.input("log_probs"))
                         .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
                         .mem(scope.upload(HostTensor.of(meta, meta.length)))
-                        .mem(scope.upload(HostTensor.of(tinfo, tinfo.length)))
                         .ulong(m)
                         .mem(work)
                         .int32(mode).int32(loss.zeroInfinity() ? 1 : 0)
