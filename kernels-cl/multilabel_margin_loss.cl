@@ -52,7 +52,11 @@ __kernel void multilabel_margin_loss(__global const real_t *x, __global const lo
             }
 #if GRAD
             cnt = row_sum(cnt, scratch);
+            /* row_sum's barriers fence local memory only: order this sweep's global reads of work[]
+             * before the leader's write, and the write before the next target's sweep. */
+            ROW_SYNC();
             if (ROW_LEADER && t < (long)C) work[base + t] -= (int)cnt;
+            ROW_SYNC();
 #endif
         }
         lsum = row_sum(lsum, scratch);
