@@ -4,12 +4,16 @@ and data races) on the small golden cases of each loss, through `losscl conforma
 
     python3 tools/oclgrind/check.py [--max-elements 4096] [--cases-per-loss 12] [LOSS ...]
 
+Each loss runs twice: the GPU kernel variants (oclgrind reports a GPU) and the CPU ones (chunked layout).
 Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
 oclgrind reports an error or a case fails.
 """
 import argparse, glob, json, os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# oclgrind presents itself as a GPU, which selects the GPU kernel variants (grid-stride, work-group
+# rows); forcing the chunked layout with a small work-group selects the CPU variants as on POCL.
+LAYOUTS = [("gpu", []), ("cpu", ["-Dlosscl.layout=chunked", "-Dlosscl.wgs=16"])]
 ERROR_MARKERS = ("Invalid read", "Invalid write", "data race", "Data race", "out-of-bounds", "Uninitialized", "Oclgrind - ")
 
 
@@ -49,16 +53,17 @@ def main():
                     break
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as tmp:
             tmp.writelines(picked)
-        cmd = ["oclgrind", "--data-races"] + (["--uninitialized"] if args.uninitialized else []) + [
-            "java", "-jar", jar, "conformance", "--backend", "opencl", tmp.name]
-        run = subprocess.run(cmd, capture_output=True, text=True)
+        for layout, props in LAYOUTS:
+            cmd = ["oclgrind", "--data-races"] + (["--uninitialized"] if args.uninitialized else []) + [
+                "java"] + props + ["-jar", jar, "conformance", "--backend", "opencl", tmp.name]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            reports = [l for l in run.stderr.splitlines() if any(m in l for m in ERROR_MARKERS)]
+            ok = run.returncode == 0 and not reports
+            failed |= not ok
+            print(f"{loss:40s} {layout:8s} {len(picked):3d} cases  {'clean' if ok else 'PROBLEMS'}")
+            if not ok:
+                print("\n".join("    " + l for l in (reports or run.stdout.splitlines())[:20]))
         os.unlink(tmp.name)
-        reports = [l for l in run.stderr.splitlines() if any(m in l for m in ERROR_MARKERS)]
-        ok = run.returncode == 0 and not reports
-        failed |= not ok
-        print(f"{loss:40s} {len(picked):3d} cases  {'clean' if ok else 'PROBLEMS'}")
-        if not ok:
-            print("\n".join("    " + l for l in (reports or run.stdout.splitlines())[:20]))
     sys.exit(1 if failed else 0)
 
 
