@@ -102,8 +102,10 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
         // GPUs: a work-group per wide row. CPUs (chunked layout): a work-item streams each row with explicit
         // vectors, ~8x faster than splitting rows across a work-group there, unless too few rows to fill the cores.
         boolean chunked = cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
-        boolean wide = c >= WIDE_ROW && (!chunked || n < 4L * cl.device().computeUnits());
         int wgs = cl.profile().workGroupSize();
+        // CPUs: a work-item per row only when the rows fill a work-group per compute unit (a work-group runs on
+        // one core); fewer rows are split across a work-group's items instead (each streams a contiguous chunk).
+        boolean wide = c >= WIDE_ROW && (!chunked || (n + wgs - 1) / wgs < cl.device().computeUnits());
         long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
