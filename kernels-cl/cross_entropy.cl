@@ -16,6 +16,9 @@
  *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
  *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
  *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)
+ *   IN_PLACE       1: gx is x (LossEngine.computeGradientInPlace). Every element of a row is read before it
+ *                  is overwritten: each pass reads x_c and then writes gx_c in the same work-item, the target's
+ *                  logit is read first, and a work-group's members are ordered by the row's team barriers.
  *
  * Scaling: a weighted mean (class-index targets) divides every row's loss and gradient by the total
  * weight W = denom[0], computed on the device before this launch (class_weight_total), so no host round
@@ -36,6 +39,9 @@
 #endif
 #ifndef GRAD_T
 #define GRAD_T 0
+#endif
+#ifndef IN_PLACE
+#define IN_PLACE 0
 #endif
 
 /* INNER1: the classes of a row are contiguous (D == 1, every 2-D and last-dimension layout). The
@@ -226,6 +232,12 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
         if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        /* The target's logit, read before any gradient of the row is written (IN_PLACE: gx is x; in a
+         * work-group per row the team's barriers below order this read before every member's writes). */
+        const acc_t xt = (ignored || bad) ? (acc_t)0 : LOAD(x, base + (ulong)t * CSTRIDE);
+#if MODE == 2 && IN_PLACE && ROW_PER_GROUP
+        barrier(CLK_GLOBAL_MEM_FENCE);
+#endif
 #if MODE == 0
         const acc_t lse = lse_value(TEAM_LSE(member_lse(x, base, D, C)));
 #endif
@@ -243,7 +255,6 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
         } else {
             const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
-            const acc_t xt = LOAD(x, base + (ulong)t * CSTRIDE);
 #if MODE == 0
             /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses

@@ -29,7 +29,7 @@ import java.util.Set;
  *
  * @param <L> the loss
  */
-public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
+public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InPlaceGradient<L> {
     /** Classes from which a row is worth a whole work-group on a GPU (below, one work-item streams the row). */
     static final long WIDE_ROW = Long.getLong("losscl.wideRow", 256);
     private static final List<String> STEMS = List.of("cross_entropy");
@@ -49,6 +49,34 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
 
     @Override
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        return compute(cl, loss, inputs, grads, false);
+    }
+
+    /**
+     * cross_entropy (class indices or probabilities) and nll_loss write d loss / d input over the input's own
+     * buffer: each row's kernel reads the row (and the target's logit) before any of its gradient is written,
+     * and a row is owned by one work-item or one work-group.
+     */
+    @Override
+    public LossResult computeInPlace(OpenClContext cl, L loss, LossInputs inputs, String name) {
+        if (!(loss instanceof CrossEntropyLoss || loss instanceof NllLoss)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient is implemented for cross_entropy and nll_loss only");
+        }
+        if (!name.equals("input")) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": only the gradient of 'input' can be written in place, not of '" + name + "'");
+        }
+        if (!(inputs.get(name) instanceof DeviceTensor)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs 'input' to be a device tensor");
+        }
+        DeviceTensor x = (DeviceTensor) inputs.get(name);
+        if (x.dtype() != DType.resultOf(inputs)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the result dtype " + DType.resultOf(inputs)
+                    + " for 'input', which is " + x.dtype());
+        }
+        return compute(cl, loss, inputs, Set.of(name), true);
+    }
+
+    private LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads, boolean inPlace) {
         // What each loss asks of class_rows.
         Mode mode;
         String xName = "input";
@@ -109,7 +137,8 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
         long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
-                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
+                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
+                + (inPlace ? " -DIN_PLACE=1" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -120,7 +149,13 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
             CallScope.Result out = scope.result(dtype, outShape);
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             CallScope.Result gx = null, gt = null;
-            if (gradX) gradOut.put(xName, gx = scope.result(dtype, xShape));
+            DeviceBuffer gxBuffer = null;
+            if (gradX && inPlace) {
+                gxBuffer = scope.input(xName); // the gradient overwrites the input (documented as consuming it)
+            } else if (gradX) {
+                gradOut.put(xName, gx = scope.result(dtype, xShape));
+                gxBuffer = gx.buffer();
+            }
             if (gradT) gradOut.put("target", gt = scope.result(dtype, target.shape()));
             DeviceBuffer w = weight == null ? null : scope.upload(HostTensor.fromDoubles(dtype, weight.shape(), weight.toDoubleArray()));
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
@@ -147,7 +182,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale)
                         .mem(reduce ? null : out.buffer()).mem(partials)
-                        .mem(gx == null ? null : gx.buffer()).mem(gt == null ? null : gt.buffer())
+                        .mem(gxBuffer).mem(gt == null ? null : gt.buffer())
                         .mem(err)
                         .launch(groups);
             }
@@ -172,7 +207,11 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
                     Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
                 }
             }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            if (!inPlace) return r;
+            Map<String, Tensor> g = new LinkedHashMap<>(r.grads());
+            g.put(xName, x);
+            return new LossResult(r.output(), g, r.backend());
         }
     }
 }
