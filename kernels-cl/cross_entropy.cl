@@ -87,21 +87,22 @@ typedef float16 acc16_t;
 #define TEAM_SUM(v) wg_sum((v), scratch)
 #define TEAM_LSE(v) wg_lse((v), scratch, scratch2)
 #define TEAM_LEADER (get_local_id(0) == 0)
-/* The classes of one work-item: a contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
-inline ulong class_begin(ulong C) {
+/* The classes in [lo, hi) of one work-item (the whole row: [0, C); a slice of it: class_slices_*): a
+ * contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
+inline ulong class_begin_in(ulong lo, ulong hi) {
 #if LAYOUT_CHUNKED
-    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
-    return min((ulong)get_local_id(0) * chunk, C);
+    const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
+    return min(lo + (ulong)get_local_id(0) * chunk, hi);
 #else
-    return get_local_id(0);
+    return lo + get_local_id(0);
 #endif
 }
-inline ulong class_end(ulong C) {
+inline ulong class_end_in(ulong lo, ulong hi) {
 #if LAYOUT_CHUNKED
-    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
-    return min((ulong)(get_local_id(0) + 1) * chunk, C);
+    const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
+    return min(lo + (ulong)(get_local_id(0) + 1) * chunk, hi);
 #else
-    return C;
+    return hi;
 #endif
 }
 #if LAYOUT_CHUNKED
@@ -109,17 +110,20 @@ inline ulong class_end(ulong C) {
 #else
 #define CLASS_STEP get_local_size(0)
 #endif
-#define FOR_EACH_CLASS(c, C) for (ulong c = class_begin(C), _ce = class_end(C); c < _ce; c += CLASS_STEP)
+#define FOR_EACH_CLASS_IN(c, lo, hi) for (ulong c = class_begin_in(lo, hi), _ce = class_end_in(lo, hi); c < _ce; c += CLASS_STEP)
 #define FOR_EACH_ROW(r, rows) for (ulong r = get_group_id(0); r < (ulong)(rows); r += get_num_groups(0))
 #else
 #define TEAM_SUM(v) (v)
 #define TEAM_LSE(v) (v)
 #define TEAM_LEADER 1
-inline ulong class_begin(ulong C) { return 0; }
-inline ulong class_end(ulong C) { return C; }
-#define FOR_EACH_CLASS(c, C) for (ulong c = 0; c < (C); ++c)
+inline ulong class_begin_in(ulong lo, ulong hi) { return lo; }
+inline ulong class_end_in(ulong lo, ulong hi) { return hi; }
+#define FOR_EACH_CLASS_IN(c, lo, hi) for (ulong c = (lo); c < (hi); ++c)
 #define FOR_EACH_ROW(r, rows) FOR_EACH_INDEX(r, rows)
 #endif
+#define FOR_EACH_CLASS(c, C) FOR_EACH_CLASS_IN(c, 0, C)
+inline ulong class_begin(ulong C) { return class_begin_in(0, C); }
+inline ulong class_end(ulong C) { return class_end_in(0, C); }
 
 /* Neumaier-compensated sum: exact where the exact sum is representable and the terms are few (a uniform
  * row's gradient cancels to exactly 0, as PyTorch's pairwise sums do). */
@@ -140,7 +144,7 @@ inline void nsum_add(nsum_t *a, acc_t v) {
  * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
  * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
  * lse_value turns into NaN, all -inf the empty state (as lse_add). */
-inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) {
+inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi) {
     acc_t m = -INFINITY;
     int nan = 0;
 #if VEC_ROWS
@@ -148,7 +152,7 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
      * inside the loop, so no dependency chain: ~2x faster than a horizontal max per block), lanes combined
      * after; then the exps in acc_t lanes, combined in a fixed order. A scalar head up to a 16-element boundary keeps the
      * blocks aligned, a scalar tail ends the member. */
-    const ulong cb = class_begin(C), ce = class_end(C);
+    const ulong cb = class_begin_in(lo, hi), ce = class_end_in(lo, hi);
     const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
     ulong c = cb;
     for (; c < head; ++c) {
@@ -182,7 +186,7 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     for (; c < ce; ++c) s += exp(LOAD(x, base + c) - m);
     return (lse_t){m, s};
 #else
-    FOR_EACH_CLASS(c, C) {
+    FOR_EACH_CLASS_IN(c, lo, hi) {
         const acc_t v = LOAD(x, base + c * CSTRIDE);
         nan |= isnan(v);
         m = fmax(m, v);
@@ -190,10 +194,11 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     if (nan) return (lse_t){NAN, NAN};
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc_t s = 0;
-    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * CSTRIDE) - m);
+    FOR_EACH_CLASS_IN(c, lo, hi) s += exp(LOAD(x, base + c * CSTRIDE) - m);
     return (lse_t){m, s};
 #endif
 }
+inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) { return member_lse_in(x, base, D, 0, C); }
 
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
  * One work-group; targets out of range count nothing (class_rows reports them). */
@@ -445,3 +450,104 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
     store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
 #endif
 }
+
+#if ROW_PER_GROUP && MODE == 0
+/* ---- cross_entropy (class indices) with a wide row split across S work-groups ----
+ * One row is not limited to one work-group's throughput (a GPU runs a work-group on one compute unit):
+ * the row's classes are cut into S slices of L = ceil(C / S), slice s of row r is unit u = r S + s, and
+ * units are dealt to work-groups. Deterministic, no atomics, no N x C temporaries:
+ *   class_slices_lse   each unit's (max, sum exp(x - max)) over its slice (the team's fixed tree), and for
+ *                      label smoothing sum_c w_c x_c, into part[u] = {m, s, sum w x, x_t (slice 0 only)}
+ *   class_slices_rows  each unit merges its row's S partials in slice order (every member alike), so all
+ *                      units of a row agree on the log-sum-exp; slice 0's unit owns the row's loss, every
+ *                      unit writes its slice's gradient. The target's logit comes from part (read there
+ *                      before any gradient is written: in place, gx is x).
+ * Smoothing uses sum_c w_c (lse - x_c) = lse W_all - sum_c w_c x_c (the two are far apart: lse - x_c > 0). */
+#define SLICE_COMPS 4
+__kernel void class_slices_lse(__global const real_t *x, __global const long *target, __global const real_t *weight,
+                               const ulong rows, const ulong C, const ulong D, const ulong S, const acc_t eps,
+                               __global acc_t *part) {
+    __local acc_t scratch[WGS];
+    __local acc_t scratch2[WGS];
+    const ulong L = (C + S - 1) / S;
+    for (ulong u = get_group_id(0); u < rows * S; u += get_num_groups(0)) {
+        const ulong r = u / S, s = u - r * S;
+        const ulong n = r / D, d = r - n * D;
+        const ulong base = n * C * D + d;
+        const ulong lo = min(s * L, C), hi = min(lo + L, C);
+        const lse_t st = TEAM_LSE(member_lse_in(x, base, D, lo, hi));
+        acc_t wx = 0;
+        if (eps > 0) {
+            FOR_EACH_CLASS_IN(c, lo, hi) wx += (weight ? LOAD(weight, c) : (acc_t)1) * LOAD(x, base + c * CSTRIDE);
+            wx = TEAM_SUM(wx);
+        }
+        if (TEAM_LEADER) {
+            const long t = target[r];
+            part[u * SLICE_COMPS + 0] = st.m;
+            part[u * SLICE_COMPS + 1] = st.s;
+            part[u * SLICE_COMPS + 2] = wx;
+            part[u * SLICE_COMPS + 3] = (s == 0 && t >= 0 && t < (long)C) ? LOAD(x, base + (ulong)t * CSTRIDE) : (acc_t)0;
+        }
+    }
+}
+
+__kernel void class_slices_rows(__global const real_t *x, __global const long *target, __global const real_t *weight,
+                                const ulong rows, const ulong C, const ulong D, const ulong S,
+                                const long ignore_index, const acc_t eps, const acc_t w_all,
+                                __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err) {
+    __local acc_t scratch[WGS];
+    const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
+    const ulong L = (C + S - 1) / S;
+    sum_t total = SUM_ZERO;
+    for (ulong u = get_group_id(0); u < rows * S; u += get_num_groups(0)) {
+        const ulong r = u / S, s = u - r * S;
+        const ulong n = r / D, d = r - n * D;
+        const ulong base = n * C * D + d;
+        const ulong lo = min(s * L, C), hi = min(lo + L, C);
+        lse_t st = LSE_EMPTY;
+        acc_t wx = 0;
+        for (ulong k = 0; k < S; ++k) {
+            __global const acc_t *pk = part + (r * S + k) * SLICE_COMPS;
+            st = lse_merge(st, (lse_t){pk[0], pk[1]});
+            wx += pk[2];
+        }
+        const acc_t lse = lse_value(st);
+        const acc_t xt = part[r * S * SLICE_COMPS + 3];
+        const long t = target[r];
+        const int ignored = t == ignore_index;
+        const int bad = !ignored && (t < 0 || t >= (long)C);
+        if (s == 0 && bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        acc_t loss;
+        if (ignored || bad) {
+            loss = 0 * inv;
+#if GRAD_X
+            const acc_t zero = isnan(lse) ? (acc_t)NAN : (acc_t)0;
+            FOR_EACH_CLASS_IN(c, lo, hi) STORE(gx, base + c * CSTRIDE, zero);
+#endif
+        } else {
+            const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
+            loss = (1 - eps) * wt * (lse - xt) * inv;
+            if (eps > 0) loss += eps / C * (lse * w_all - wx) * inv;
+#if GRAD_X
+            FOR_EACH_CLASS_IN(c, lo, hi) {
+                const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
+                acc_t g = (1 - eps) * wt * pm * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c * CSTRIDE, g * gscale);
+            }
+#endif
+        }
+#if REDUCE
+        if (s == 0 && TEAM_LEADER) sum_add(&total, loss);
+#else
+        if (s == 0 && TEAM_LEADER) STORE(out, r, loss);
+#endif
+    }
+#if REDUCE
+    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+#endif
+}
+#endif

@@ -136,6 +136,16 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         boolean wide = c >= WIDE_ROW && (!chunked || (n + wgs - 1) / wgs < cl.device().computeUnits());
         long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
+        // Wide rows too few to fill the device (e.g. 32 rows of 128k classes on a GPU): each row is cut into
+        // `slices` work-groups' worth (class_slices_lse + class_slices_rows), at least 4 classes per work-item.
+        long slices = 1;
+        if (wide && mode == Mode.CE_INDEX && n > 0) {
+            long wanted = cl.profile().groupsFor(n * c);
+            long forced = Long.getLong("losscl.rowSlices", 0);
+            slices = forced > 0 ? forced : Math.min((wanted + n - 1) / n, c / (4L * wgs));
+            slices = Math.max(1, Math.min(slices, c));
+            if (slices > 1) groups = Math.max(1, Math.min(n * slices, wanted));
+        }
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
                 + (inPlace ? " -DIN_PLACE=1" : "");
@@ -172,7 +182,23 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
                         .launch(1);
             }
-            if (n > 0) {
+            if (n > 0 && slices > 1) {
+                DeviceBuffer part = scope.temp(n * slices * 4 * cl.accBytes());
+                cl.call(cl.kernel(STEMS, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
+                        .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
+                        .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices).real(eps)
+                        .mem(part)
+                        .launch(groups);
+                cl.call(cl.kernel(STEMS, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
+                        .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
+                        .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
+                        .int64(ignoreIndex).real(eps).real(wAll)
+                        .mem(denom).real(gscale).mem(part)
+                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(gxBuffer)
+                        .mem(err)
+                        .launch(groups);
+            } else if (n > 0) {
                 cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
                         .mem(scope.input(xName))
                         .mem(indexTargets ? scope.input("target") : null)
