@@ -49,56 +49,14 @@ typedef float real_t;
 #define STORE(p, i, v) ((p)[i] = (float)(v))
 #endif
 
-/* Mixed-precision transcendental math (MIXED_MATH: float32/float16/bfloat16 storage on a device with
- * fp64). exp and log in double are the cost of the softmax/sigmoid losses on CPU devices (POCL's double
- * exp runs ~2x slower than its float exp, and on most GPUs double math is 1/2 to 1/64 of the float rate),
- * while a float32 result needs only float accuracy from them. So m_exp/m_log evaluate the function in
- * float (math_t) and correct for the argument's rounding in double: exp(d) = expf(hi) (1 + lo) with
- * hi = (float)d, lo = d - hi, and log(d) = logf(hi) + r - r^2/2 with r = (d - hi) / hi. The result keeps
- * about one float ulp relative to the true value (what PyTorch's float32 kernels have, and less than they
- * lose by rounding the argument), whatever the argument's magnitude. SUMS stay in acc_t (double), so long
- * reductions are still accurate; float64 storage (and devices without fp64) evaluate in acc_t.
- * Arguments outside float's comfortable range (exp: beyond [-87, 88], where float under/overflows before
- * double; log: zero, subnormal, negative, infinite or NaN) take the acc_t function, so edge values are
- * exactly as before. */
-#if USE_FP64 && !DTYPE_F64
-#define MIXED_MATH 1
-typedef float math_t;
-#else
-#define MIXED_MATH 0
-typedef acc_t math_t;
-#endif
-
-inline acc_t m_exp(acc_t d) {
-#if MIXED_MATH
-    const float hi = (float)d;
-    if (hi >= -87.0f && hi <= 88.0f) return (acc_t)exp(hi) * (1 + (d - (acc_t)hi));
-#endif
-    return exp(d);
-}
-inline acc_t m_log(acc_t d) {
-#if MIXED_MATH
-    const float hi = (float)d;
-    if (hi >= FLT_MIN && hi <= FLT_MAX) {
-        const acc_t r = (d - (acc_t)hi) / (acc_t)hi;
-        return (acc_t)log(hi) + (r - (acc_t)0.5 * r * r);
-    }
-#endif
-    return log(d);
-}
-/* log1p(d) for d >= 0 (or small): log of 1 + d where 1 + d is exact enough, else the series-accurate path. */
-inline acc_t m_log1p(acc_t d) {
-#if MIXED_MATH
-    if (!(fabs(d) < INFINITY)) return log1p(d);
-    /* For |d| < 2^-20 the float seed of 1 + d loses d; log1p itself is d - d^2/2 + d^3/3 to double accuracy. */
-    if (fabs(d) < 0x1p-20) return d * (1 - d * ((acc_t)0.5 - d / 3));
-    const acc_t y = 1 + d;
-    /* 1 + d rounds; log1p(d) = log(y) + (d - (y - 1)) / y recovers the lost low part. */
-    return m_log(y) + (d - (y - 1)) / y;
-#else
-    return log1p(d);
-#endif
-}
+/* Transcendental math stays in acc_t. Mixed precision (exp/log in float, corrected in double for the
+ * argument's rounding, sums kept in acc_t) was implemented and measured on POCL (2026-11): (1) wherever an
+ * exp or log feeds an output element of its own (a gradient element, a per-element loss, or the
+ * log-sum-exp that every softmax gradient element depends on), a float exp's error of up to an ulp plus the
+ * final rounding made some elements less accurate than PyTorch's float32 ones (the conformance rule);
+ * (2) where it feeds only a reduced loss (binary_cross_entropy's sum), the conversions and the range check
+ * made the kernel slower, not faster (16M elements: 30 -> 40 ms), since POCL's vectorised double exp/log
+ * are only ~2x slower than the float ones. */
 
 /* Running sums of one work-item. In double they are exact enough for any length we can hold;
  * in float (no fp64 on the device) they are Kahan-compensated so long reductions stay accurate. */
@@ -261,30 +219,4 @@ typedef float16 acc16_t;
 #else
 #define VLOAD16(p, i) convert_acc16(vload16(0, (p) + (i)))
 #define VSTORE16(p, i, v) vstore16(convert_float16(v), 0, (p) + (i))
-#endif
-
-/* 8- and 16-lane m_exp / m_log (see m_exp): float math on all lanes when every lane is in range, else the
- * acc_t function for the whole vector (rare: extreme values). */
-#if MIXED_MATH
-#define MIXED_VEC_FUNCS(N)                                                                                  \
-inline double##N m_exp##N(double##N d) {                                                                   \
-    const float##N hi = convert_float##N(d);                                                                \
-    if (all(hi >= -87.0f && hi <= 88.0f)) return convert_double##N(exp(hi)) * (1 + (d - convert_double##N(hi))); \
-    return exp(d);                                                                                          \
-}                                                                                                           \
-inline double##N m_log##N(double##N d) {                                                                   \
-    const float##N hi = convert_float##N(d);                                                                \
-    if (all(hi >= FLT_MIN && hi <= FLT_MAX)) {                                                              \
-        const double##N r = (d - convert_double##N(hi)) / convert_double##N(hi);                            \
-        return convert_double##N(log(hi)) + (r - 0.5 * r * r);                                              \
-    }                                                                                                       \
-    return log(d);                                                                                          \
-}
-MIXED_VEC_FUNCS(8)
-MIXED_VEC_FUNCS(16)
-#else
-#define m_exp8(d) exp(d)
-#define m_log8(d) log(d)
-#define m_exp16(d) exp(d)
-#define m_log16(d) log(d)
 #endif

@@ -58,7 +58,7 @@
  * would gather from 16 rows). */
 #define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32)
 
-/* Precision: every exp and log here stays in acc_t. Float math (common.cl's m_exp) was tried and measured:
+/* Precision: every exp and log here stays in acc_t. Float math (see common.cl) was tried and measured:
  * each gradient element is its own output, and a float exp's error of up to an ulp, plus the final
  * rounding, made some elements less accurate than PyTorch's float32 ones; the log-sum-exp feeds every
  * gradient element, so its sum of exps must be as accurate. */
