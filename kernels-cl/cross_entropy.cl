@@ -134,6 +134,14 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+/* Lanes [from, to) of p (at most 16) as a float16 whose other lanes are pad: the partial blocks at the ends
+ * of a member's classes go through the same vector code as the whole blocks. */
+inline float16 part16(__global const float *p, ulong from, ulong to, float pad) {
+    float a[16];
+    for (int j = 0; j < 16; ++j) a[j] = from + j < to ? p[from + j] : pad;
+    return vload16(0, a);
+}
+
 /* Lanes of a 16-vector summed in a fixed order (deterministic). */
 #define HSUM16(v) ((((v).s0 + (v).s1) + ((v).s2 + (v).s3)) + (((v).s4 + (v).s5) + ((v).s6 + (v).s7)) \
                  + ((((v).s8 + (v).s9) + ((v).sa + (v).sb)) + (((v).sc + (v).sd) + ((v).se + (v).sf))))
@@ -150,7 +158,7 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
 #if VEC_ROWS
     /* CPU, contiguous float rows: 16-wide float blocks with a lane-wise running max (no horizontal step
      * inside the loop, so no dependency chain: ~2x faster than a horizontal max per block), lanes combined
-     * after; then the exps in acc_t lanes, combined in a fixed order. A scalar head up to a 16-element boundary keeps the
+     * after; then the exps in acc_t lanes (common.cl's exp16), combined in a fixed order. A scalar head up to a 16-element boundary keeps the
      * blocks aligned, a scalar tail ends the member. */
     const ulong cb = class_begin_in(lo, hi), ce = class_end_in(lo, hi);
     const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
@@ -180,10 +188,11 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc16_t s16 = 0;
     acc_t s = 0;
-    for (c = cb; c < head; ++c) s += exp(LOAD(x, base + c) - m);
-    for (; c + 16 <= ce; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
-    s += HSUM16(s16);
-    for (; c < ce; ++c) s += exp(LOAD(x, base + c) - m);
+    /* Head and tail as padded 16-lane blocks too: a scalar double exp costs more than a whole vector one. */
+    s16 += exp16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
+    for (c = head; c + 16 <= ce; c += 16) s16 += exp16(convert_acc16(vload16(0, x + base + c)) - m);
+    s16 += exp16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
+    s = HSUM16(s16);
     return (lse_t){m, s};
 #else
     FOR_EACH_CLASS_IN(c, lo, hi) {
@@ -286,15 +295,22 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             {
                 /* dl/dx_c = ((1 - eps) w_t p_c inv + eps / C (W_all p_c - w_c) inv) gscale, lane-wise. */
                 const acc_t a = (1 - eps) * wt;
-                ulong c = cb;
-                for (; c < head; ++c) {
-                    const acc_t p = exp(LOAD(x, base + c) - lse);
-                    acc_t g = a * p * inv;
-                    if (eps > 0) g += eps / C * (w_all * p - (weight ? LOAD(weight, c) : (acc_t)1)) * inv;
-                    STORE(gx, base + c, g * gscale);
+                ulong c = head;
+                /* head and tail: padded 16-lane blocks (see member_lse), only the real lanes stored */
+#define CE_GRAD_PART(from, to)                                                                             \
+                if ((to) > (from)) {                                                                       \
+                    const acc16_t p = exp16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
+                    acc16_t g = a * p * inv;                                                               \
+                    if (eps > 0) {                                                                         \
+                        const acc16_t wc = weight ? convert_acc16(part16(weight, (from), (to), 1)) : (acc16_t)1; \
+                        g += eps / C * (w_all * p - wc) * inv;                                             \
+                    }                                                                                      \
+                    g *= gscale;                                                                           \
+                    for (ulong j = (from); j < (to); ++j) STORE(gx, base + j, g[j - (from)]);               \
                 }
+                CE_GRAD_PART(cb, head)
                 for (; c + 16 <= ce; c += 16) {
-                    const acc16_t p = exp(convert_acc16(vload16(0, x + base + c)) - lse);
+                    const acc16_t p = exp16(convert_acc16(vload16(0, x + base + c)) - lse);
                     acc16_t g = a * p * inv;
                     if (eps > 0) {
                         const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
@@ -302,12 +318,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                     }
                     vstore16(convert_float16(g * gscale), 0, gx + base + c);
                 }
-                for (; c < ce; ++c) {
-                    const acc_t p = exp(LOAD(x, base + c) - lse);
-                    acc_t g = a * p * inv;
-                    if (eps > 0) g += eps / C * (w_all * p - (weight ? LOAD(weight, c) : (acc_t)1)) * inv;
-                    STORE(gx, base + c, g * gscale);
-                }
+                CE_GRAD_PART(c, ce)
+#undef CE_GRAD_PART
                 if ((ulong)t >= cb && (ulong)t < ce) {
                     const acc_t logp = xt - lse;
                     acc_t g = (1 - eps) * wt * expm1(logp) * inv;
