@@ -24,8 +24,12 @@ import java.util.Set;
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
  * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link #WIDE_ROW} classes
  * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
- * with explicit vectors) unless there are too few rows to fill the cores. Targets or entropy inputs that live
- * on the device are checked by the kernel (an error flag read after the launch).
+ * with explicit vectors) unless the rows are too few to give every core a work-group, when a work-group per row
+ * splits it in contiguous chunks. cross_entropy's wide rows too few to fill the device are also split across
+ * several work-groups ({@code class_slices_lse} + {@code class_slices_rows}; system property
+ * {@code losscl.rowSlices} forces the slice count, for tests). Targets or entropy inputs that live
+ * on the device are checked by the kernel (an error flag read after the launch). {@link #computeInPlace} writes
+ * the gradient over the logits.
  *
  * @param <L> the loss
  */
