@@ -134,6 +134,10 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+#ifndef STASH_N
+#define STASH_N 1024
+#endif
+
 /* Lanes [from, to) of p (at most 16) as a float16 whose other lanes are pad: the partial blocks at the ends
  * of a member's classes go through the same vector code as the whole blocks. */
 inline float16 part16(__global const float *p, ulong from, ulong to, float pad) {
@@ -152,7 +156,7 @@ inline float16 part16(__global const float *p, ulong from, ulong to, float pad) 
  * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
  * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
  * lse_value turns into NaN, all -inf the empty state (as lse_add). */
-inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi) {
+inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi, acc_t *stash) {
     acc_t m = -INFINITY;
     int nan = 0;
 #if VEC_ROWS
@@ -189,9 +193,21 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
     acc16_t s16 = 0;
     acc_t s = 0;
     /* Head and tail as padded 16-lane blocks too: a scalar double exp costs more than a whole vector one. */
-    s16 += exp16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
-    for (c = head; c + 16 <= ce; c += 16) s16 += exp16(convert_acc16(vload16(0, x + base + c)) - m);
-    s16 += exp16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
+    {
+        const acc16_t e = exp16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
+        if (stash) vstore16(e, 0, stash); /* lanes past head - cb are overwritten by the next block */
+        s16 += e;
+    }
+    for (c = head; c + 16 <= ce; c += 16) {
+        const acc16_t e = exp16(convert_acc16(vload16(0, x + base + c)) - m);
+        if (stash) vstore16(e, 0, stash + (c - cb));
+        s16 += e;
+    }
+    {
+        const acc16_t e = exp16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
+        if (stash) vstore16(e, 0, stash + (c - cb));
+        s16 += e;
+    }
     s = HSUM16(s16);
     return (lse_t){m, s};
 #else
@@ -207,7 +223,7 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
     return (lse_t){m, s};
 #endif
 }
-inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) { return member_lse_in(x, base, D, 0, C); }
+inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, acc_t *stash) { return member_lse_in(x, base, D, 0, C, stash); }
 
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
  * One work-group; targets out of range count nothing (class_rows reports them). */
@@ -253,7 +269,21 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         barrier(CLK_GLOBAL_MEM_FENCE);
 #endif
 #if MODE == 0
-        const acc_t lse = lse_value(TEAM_LSE(member_lse(x, base, D, C)));
+#if VEC_ROWS && GRAD_X
+        /* STASH: a member of at most STASH_N classes keeps its exp(x_c - m) (m: the member's max) in private
+         * memory, in acc_t, and the gradient is p_c = e_c exp(m - lse): one exp per class instead of two,
+         * exactly as accurate (acc_t products), and no global temporary. */
+        acc_t stash_mem[STASH_N + 32];
+        const int stashed = class_end(C) - class_begin(C) <= STASH_N;
+#else
+        acc_t *stash_mem = 0;
+        const int stashed = 0;
+#endif
+        const lse_t mine = member_lse(x, base, D, C, stashed ? stash_mem : 0);
+        const acc_t lse = lse_value(TEAM_LSE(mine));
+        /* The stash is filled only where the member's max is finite (else lse is NaN, or the member's
+         * classes are all -inf and their gradient, exp(-inf) = 0, is recomputed). */
+        const int use_stash = stashed && isfinite(mine.m);
 #endif
         if (ignored || bad) {
             loss = 0 * inv; /* PyTorch's 0/0 = NaN for a mean when every target is ignored */
@@ -295,11 +325,13 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             {
                 /* dl/dx_c = ((1 - eps) w_t p_c inv + eps / C (W_all p_c - w_c) inv) gscale, lane-wise. */
                 const acc_t a = (1 - eps) * wt;
+                const acc_t q = use_stash ? exp(mine.m - lse) : (acc_t)0;
                 ulong c = head;
                 /* head and tail: padded 16-lane blocks (see member_lse), only the real lanes stored */
 #define CE_GRAD_PART(from, to)                                                                             \
                 if ((to) > (from)) {                                                                       \
-                    const acc16_t p = exp16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
+                    const acc16_t p = use_stash ? vload16(0, stash_mem + ((from) - cb)) * q                 \
+                                                : exp16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
                     acc16_t g = a * p * inv;                                                               \
                     if (eps > 0) {                                                                         \
                         const acc16_t wc = weight ? convert_acc16(part16(weight, (from), (to), 1)) : (acc16_t)1; \
@@ -310,7 +342,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                 }
                 CE_GRAD_PART(cb, head)
                 for (; c + 16 <= ce; c += 16) {
-                    const acc16_t p = exp16(convert_acc16(vload16(0, x + base + c)) - lse);
+                    const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
+                                                : exp16(convert_acc16(vload16(0, x + base + c)) - lse);
                     acc16_t g = a * p * inv;
                     if (eps > 0) {
                         const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
@@ -487,7 +520,7 @@ __kernel void class_slices_lse(__global const real_t *x, __global const long *ta
         const ulong n = r / D, d = r - n * D;
         const ulong base = n * C * D + d;
         const ulong lo = min(s * L, C), hi = min(lo + L, C);
-        const lse_t st = TEAM_LSE(member_lse_in(x, base, D, lo, hi));
+        const lse_t st = TEAM_LSE(member_lse_in(x, base, D, lo, hi, 0));
         acc_t wx = 0;
         if (eps > 0) {
             FOR_EACH_CLASS_IN(c, lo, hi) wx += (weight ? LOAD(weight, c) : (acc_t)1) * LOAD(x, base + c * CSTRIDE);
