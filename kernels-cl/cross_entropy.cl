@@ -269,10 +269,12 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         barrier(CLK_GLOBAL_MEM_FENCE);
 #endif
 #if MODE == 0
-#if VEC_ROWS && GRAD_X
-        /* STASH: a member of at most STASH_N classes keeps its exp(x_c - m) (m: the member's max) in private
+#if VEC_ROWS && GRAD_X && !ROW_PER_GROUP
+        /* STASH: a row of at most STASH_N classes keeps its exp(x_c - m) (m: the row's max) in private
          * memory, in acc_t, and the gradient is p_c = e_c exp(m - lse): one exp per class instead of two,
-         * exactly as accurate (acc_t products), and no global temporary. */
+         * exactly as accurate (acc_t products), and no global temporary. Only with a work-item per row: with
+         * a work-group per row the array would live across the team's barriers, and POCL would keep one per
+         * work-item of the group. */
         acc_t stash_mem[STASH_N + 32];
         const int stashed = class_end(C) - class_begin(C) <= STASH_N;
 #else
