@@ -104,9 +104,23 @@ inline accv_t option_vec(int mode, __global const real_t *p, __global const long
  * sigmoid and log sigmoid below. Neither form overflows, so logits of +-1e4 stay finite, and both
  * round alike (log of a sum, not log1p: softplus(-100) is exactly 0, as in PyTorch). At x = -inf
  * PyTorch's form is NaN (exp(-x - m) = exp(inf - inf)); so is this one. */
+/* On CPU devices with fp64 the logits path's exp and log run on common.cl's exp8 and log1p_s8 (~2x
+ * POCL's vector double exp/log, accurate far below a float ulp): e = exp(-|x|) is in [0, 1], so log(1 + e)
+ * needs no range reduction. log(1 + e) as PyTorch rounds it (log of the double 1 + e): s = (y - 1) / (y + 1)
+ * with y = 1 + e (y - 1 is exact); log1p(e): s = e / (2 + e). */
+#if VW == 8 && USE_FP64
+#define EXP_NEG_ABS(x) exp8(-fabs(x))
+#define LOG_ONE_PLUS(e) log1p_s8(((1 + (e)) - 1) / ((1 + (e)) + 1))
+#define LOG1P_UNIT(e) log1p_s8((e) / (2 + (e)))
+#else
+#define EXP_NEG_ABS(x) exp(-fabs(x))
+#define LOG_ONE_PLUS(e) log(1 + (e))
+#define LOG1P_UNIT(e) log1p(e)
+#endif
+
 inline accv_t softplus_neg(accv_t x, accv_t e) {
     const accv_t m = fmax(-x, (accv_t)0);
-    const accv_t sp = log(1 + e) + m;
+    const accv_t sp = LOG_ONE_PLUS(e) + m;
     return x == (accv_t)(-INFINITY) ? (accv_t)NAN : sp;
 }
 
@@ -144,7 +158,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
         const accv_t w = option_vec(WEIGHT_MODE, w_in, w_map, w_len, i, end);
 #if LOGITS
         const accv_t p = option_vec(PW_MODE, pw_in, pw_map, pw_len, i, end);
-        const accv_t e = exp(-fabs(x));
+        const accv_t e = EXP_NEG_ABS(x);
         const accv_t sp = softplus_neg(x, e);
         /* PyTorch: (1 - y) x + (1 + (p - 1) y) softplus(-x). */
         const accv_t l = w * ((1 - y) * x + (1 + (p - 1) * y) * sp);
@@ -185,7 +199,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #else
         /* log sigmoid(z) = min(z, 0) - log1p(exp(-|z|)) as at::log_sigmoid (finite for finite z,
          * -inf at z = -inf); for z = -x and z = x the log1p term is the same. */
-        const accv_t lp = log1p(e);
+        const accv_t lp = LOG1P_UNIT(e);
         store_vec(gy, i, end, w * ((fmin(-x, (accv_t)0) - lp) - p * (fmin(x, (accv_t)0) - lp)) * grad_scale);
 #endif
 #else

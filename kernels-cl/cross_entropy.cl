@@ -16,6 +16,9 @@
  *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
  *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
  *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)
+ *   IN_PLACE       1: gx is x (LossEngine.computeGradientInPlace). Every element of a row is read before it
+ *                  is overwritten: each pass reads x_c and then writes gx_c in the same work-item, the target's
+ *                  logit is read first, and a work-group's members are ordered by the row's team barriers.
  *
  * Scaling: a weighted mean (class-index targets) divides every row's loss and gradient by the total
  * weight W = denom[0], computed on the device before this launch (class_weight_total), so no host round
@@ -37,6 +40,9 @@
 #ifndef GRAD_T
 #define GRAD_T 0
 #endif
+#ifndef IN_PLACE
+#define IN_PLACE 0
+#endif
 
 /* INNER1: the classes of a row are contiguous (D == 1, every 2-D and last-dimension layout). The
  * constant stride lets the compiler emit contiguous vector loads instead of gathers. */
@@ -46,10 +52,16 @@
 #define CSTRIDE D
 #endif
 
-/* VEC_ROWS: one work-item per contiguous float32 row on a CPU device: rows are read in explicit 16-wide
+/* VEC_ROWS: contiguous float32 rows on a CPU device: each team member's classes (the whole row for a
+ * work-item per row, a contiguous chunk of it for a work-group per row) are read in explicit 16-wide
  * blocks (POCL streams memory and vectorises exp only this way; implicit vectorisation across work-items
  * would gather from 16 rows). */
-#define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32 && !ROW_PER_GROUP)
+#define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32)
+
+/* Precision: every exp and log here stays in acc_t. Float math (see common.cl) was tried and measured:
+ * each gradient element is its own output, and a float exp's error of up to an ulp, plus the final
+ * rounding, made some elements less accurate than PyTorch's float32 ones; the log-sum-exp feeds every
+ * gradient element, so its sum of exps must be as accurate. */
 
 #ifndef VLOAD16 /* common.cl may already provide the vector types */
 #if USE_FP64
@@ -75,21 +87,22 @@ typedef float16 acc16_t;
 #define TEAM_SUM(v) wg_sum((v), scratch)
 #define TEAM_LSE(v) wg_lse((v), scratch, scratch2)
 #define TEAM_LEADER (get_local_id(0) == 0)
-/* The classes of one work-item: a contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
-inline ulong class_begin(ulong C) {
+/* The classes in [lo, hi) of one work-item (the whole row: [0, C); a slice of it: class_slices_*): a
+ * contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
+inline ulong class_begin_in(ulong lo, ulong hi) {
 #if LAYOUT_CHUNKED
-    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
-    return min((ulong)get_local_id(0) * chunk, C);
+    const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
+    return min(lo + (ulong)get_local_id(0) * chunk, hi);
 #else
-    return get_local_id(0);
+    return lo + get_local_id(0);
 #endif
 }
-inline ulong class_end(ulong C) {
+inline ulong class_end_in(ulong lo, ulong hi) {
 #if LAYOUT_CHUNKED
-    const ulong chunk = (C + get_local_size(0) - 1) / get_local_size(0);
-    return min((ulong)(get_local_id(0) + 1) * chunk, C);
+    const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
+    return min(lo + (ulong)(get_local_id(0) + 1) * chunk, hi);
 #else
-    return C;
+    return hi;
 #endif
 }
 #if LAYOUT_CHUNKED
@@ -97,15 +110,20 @@ inline ulong class_end(ulong C) {
 #else
 #define CLASS_STEP get_local_size(0)
 #endif
-#define FOR_EACH_CLASS(c, C) for (ulong c = class_begin(C), _ce = class_end(C); c < _ce; c += CLASS_STEP)
+#define FOR_EACH_CLASS_IN(c, lo, hi) for (ulong c = class_begin_in(lo, hi), _ce = class_end_in(lo, hi); c < _ce; c += CLASS_STEP)
 #define FOR_EACH_ROW(r, rows) for (ulong r = get_group_id(0); r < (ulong)(rows); r += get_num_groups(0))
 #else
 #define TEAM_SUM(v) (v)
 #define TEAM_LSE(v) (v)
 #define TEAM_LEADER 1
-#define FOR_EACH_CLASS(c, C) for (ulong c = 0; c < (C); ++c)
+inline ulong class_begin_in(ulong lo, ulong hi) { return lo; }
+inline ulong class_end_in(ulong lo, ulong hi) { return hi; }
+#define FOR_EACH_CLASS_IN(c, lo, hi) for (ulong c = (lo); c < (hi); ++c)
 #define FOR_EACH_ROW(r, rows) FOR_EACH_INDEX(r, rows)
 #endif
+#define FOR_EACH_CLASS(c, C) FOR_EACH_CLASS_IN(c, 0, C)
+inline ulong class_begin(ulong C) { return class_begin_in(0, C); }
+inline ulong class_end(ulong C) { return class_end_in(0, C); }
 
 /* Neumaier-compensated sum: exact where the exact sum is representable and the terms are few (a uniform
  * row's gradient cancels to exactly 0, as PyTorch's pairwise sums do). */
@@ -116,32 +134,56 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+#ifndef STASH_N
+#define STASH_N 1024
+#endif
+
+/* Lanes [from, to) of p (at most 16) as a float16 whose other lanes are pad: the partial blocks at the ends
+ * of a member's classes go through the same vector code as the whole blocks. */
+inline float16 part16(__global const float *p, ulong from, ulong to, float pad) {
+    float a[16];
+    for (int j = 0; j < 16; ++j) a[j] = from + j < to ? p[from + j] : pad;
+    return vload16(0, a);
+}
+
+/* Lanes of a 16-vector summed in a fixed order (deterministic). */
+#define HSUM16(v) ((((v).s0 + (v).s1) + ((v).s2 + (v).s3)) + (((v).s4 + (v).s5) + ((v).s6 + (v).s7)) \
+                 + ((((v).s8 + (v).s9) + ((v).sa + (v).sb)) + (((v).sc + (v).sd) + ((v).se + (v).sf))))
+#define HMAX16(v) fmax(fmax(fmax(fmax((v).s0, (v).s1), fmax((v).s2, (v).s3)), fmax(fmax((v).s4, (v).s5), fmax((v).s6, (v).s7))), \
+                       fmax(fmax(fmax((v).s8, (v).s9), fmax((v).sa, (v).sb)), fmax(fmax((v).sc, (v).sd), fmax((v).se, (v).sf))))
+
 /* This team member's (max, sum exp(x - max)) over its classes of the row at base (stride D). Two short
  * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
  * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
  * lse_value turns into NaN, all -inf the empty state (as lse_add). */
-inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) {
+inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi, acc_t *stash) {
     acc_t m = -INFINITY;
     int nan = 0;
 #if VEC_ROWS
-    /* CPU, contiguous float rows: 16-wide blocks with lane-wise max and sums (explicit vectors: POCL
-     * streams memory and vectorises exp only this way), lanes combined in a fixed order after. */
-    /* Scalar head up to a 16-element boundary, so the 16-wide blocks are aligned. */
-    const ulong head = min(C, (16 - (base & 15)) & 15);
-    ulong c = 0;
+    /* CPU, contiguous float rows: 16-wide float blocks with a lane-wise running max (no horizontal step
+     * inside the loop, so no dependency chain: ~2x faster than a horizontal max per block), lanes combined
+     * after; then the exps in acc_t lanes (common.cl's exp16), combined in a fixed order. A scalar head up to a 16-element boundary keeps the
+     * blocks aligned, a scalar tail ends the member. */
+    const ulong cb = class_begin_in(lo, hi), ce = class_end_in(lo, hi);
+    const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
+    ulong c = cb;
     for (; c < head; ++c) {
         const acc_t v = LOAD(x, base + c);
         nan |= isnan(v);
         m = fmax(m, v);
     }
-    for (; c + 16 <= C; c += 16) {
-        const acc16_t v = convert_acc16(vload16(0, x + base + c));
-        nan |= any(isnan(v));
-        const acc16_t mv = fmax(v, (acc16_t)m);
-        m = fmax(fmax(fmax(mv.s0, mv.s1), fmax(mv.s2, mv.s3)), fmax(fmax(mv.s4, mv.s5), fmax(mv.s6, mv.s7)));
-        m = fmax(m, fmax(fmax(fmax(mv.s8, mv.s9), fmax(mv.sa, mv.sb)), fmax(fmax(mv.sc, mv.sd), fmax(mv.se, mv.sf))));
+    {
+        float16 mv = (float16)(-INFINITY);
+        int16 nv = 0;
+        for (; c + 16 <= ce; c += 16) {
+            const float16 v = vload16(0, x + base + c);
+            nv |= isnan(v);
+            mv = fmax(mv, v);
+        }
+        nan |= any(nv);
+        m = fmax(m, (acc_t)HMAX16(mv));
     }
-    for (; c < C; ++c) {
+    for (; c < ce; ++c) {
         const acc_t v = LOAD(x, base + c);
         nan |= isnan(v);
         m = fmax(m, v);
@@ -150,14 +192,26 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc16_t s16 = 0;
     acc_t s = 0;
-    for (c = 0; c < head; ++c) s += exp(LOAD(x, base + c) - m);
-    for (; c + 16 <= C; c += 16) s16 += exp(convert_acc16(vload16(0, x + base + c)) - m);
-    s += ((s16.s0 + s16.s1) + (s16.s2 + s16.s3)) + ((s16.s4 + s16.s5) + (s16.s6 + s16.s7))
-            + (((s16.s8 + s16.s9) + (s16.sa + s16.sb)) + ((s16.sc + s16.sd) + (s16.se + s16.sf)));
-    for (; c < C; ++c) s += exp(LOAD(x, base + c) - m);
+    /* Head and tail as padded 16-lane blocks too: a scalar double exp costs more than a whole vector one. */
+    {
+        const acc16_t e = exp16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
+        if (stash) vstore16(e, 0, stash); /* lanes past head - cb are overwritten by the next block */
+        s16 += e;
+    }
+    for (c = head; c + 16 <= ce; c += 16) {
+        const acc16_t e = exp16(convert_acc16(vload16(0, x + base + c)) - m);
+        if (stash) vstore16(e, 0, stash + (c - cb));
+        s16 += e;
+    }
+    {
+        const acc16_t e = exp16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
+        if (stash) vstore16(e, 0, stash + (c - cb));
+        s16 += e;
+    }
+    s = HSUM16(s16);
     return (lse_t){m, s};
 #else
-    FOR_EACH_CLASS(c, C) {
+    FOR_EACH_CLASS_IN(c, lo, hi) {
         const acc_t v = LOAD(x, base + c * CSTRIDE);
         nan |= isnan(v);
         m = fmax(m, v);
@@ -165,10 +219,11 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C) 
     if (nan) return (lse_t){NAN, NAN};
     if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
     acc_t s = 0;
-    FOR_EACH_CLASS(c, C) s += exp(LOAD(x, base + c * CSTRIDE) - m);
+    FOR_EACH_CLASS_IN(c, lo, hi) s += exp(LOAD(x, base + c * CSTRIDE) - m);
     return (lse_t){m, s};
 #endif
 }
+inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, acc_t *stash) { return member_lse_in(x, base, D, 0, C, stash); }
 
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
  * One work-group; targets out of range count nothing (class_rows reports them). */
@@ -207,72 +262,105 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
         if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        /* The target's logit, read before any gradient of the row is written (IN_PLACE: gx is x; in a
+         * work-group per row the team's barriers below order this read before every member's writes). */
+        const acc_t xt = (ignored || bad) ? (acc_t)0 : LOAD(x, base + (ulong)t * CSTRIDE);
+#if MODE == 2 && IN_PLACE && ROW_PER_GROUP
+        barrier(CLK_GLOBAL_MEM_FENCE);
+#endif
 #if MODE == 0
-        const acc_t lse = lse_value(TEAM_LSE(member_lse(x, base, D, C)));
+#if VEC_ROWS && GRAD_X && !ROW_PER_GROUP
+        /* STASH: a row of at most STASH_N classes keeps its exp(x_c - m) (m: the row's max) in private
+         * memory, in acc_t, and the gradient is p_c = e_c exp(m - lse): one exp per class instead of two,
+         * exactly as accurate (acc_t products), and no global temporary. Only with a work-item per row: with
+         * a work-group per row the array would live across the team's barriers, and POCL would keep one per
+         * work-item of the group. */
+        acc_t stash_mem[STASH_N + 32];
+        const int stashed = class_end(C) - class_begin(C) <= STASH_N;
+#else
+        acc_t *stash_mem = 0;
+        const int stashed = 0;
+#endif
+        const lse_t mine = member_lse(x, base, D, C, stashed ? stash_mem : 0);
+        const acc_t lse = lse_value(TEAM_LSE(mine));
+        /* The stash is filled only where the member's max is finite (else lse is NaN, or the member's
+         * classes are all -inf and their gradient, exp(-inf) = 0, is recomputed). */
+        const int use_stash = stashed && isfinite(mine.m);
 #endif
         if (ignored || bad) {
             loss = 0 * inv; /* PyTorch's 0/0 = NaN for a mean when every target is ignored */
 #if GRAD_X
             /* log_softmax's backward of a zero upstream gradient is 0 * p: NaN in a NaN row. */
 #if MODE == 0
-            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, 0 * exp(LOAD(x, base + c * CSTRIDE) - lse));
+            /* 0 * exp(x - lse) is 0 for every x once lse is finite (x <= lse), NaN when it is NaN. */
+            const acc_t zero = isnan(lse) ? (acc_t)NAN : (acc_t)0;
+            FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, zero);
 #else
             FOR_EACH_CLASS(c, C) STORE(gx, base + c * CSTRIDE, (acc_t)0);
 #endif
 #endif
         } else {
             const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
-            const acc_t xt = LOAD(x, base + (ulong)t * CSTRIDE);
 #if MODE == 0
             /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
             acc_t smooth = 0;
 #if VEC_ROWS
-            /* CPU, contiguous float rows: the same in 16-wide blocks (see member_lse), then a scalar tail;
-             * the target's gradient is rewritten after with expm1. */
-            acc16_t sm16 = 0;
-            const ulong head = min(C, (16 - (base & 15)) & 15); /* scalar head to an aligned block */
-            ulong c = 0;
-            for (; c < head; ++c) {
-                const acc_t logp = LOAD(x, base + c) - lse;
-                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-                if (eps > 0) smooth += wc * -logp;
-#if GRAD_X
-                acc_t g = (1 - eps) * wt * exp(logp) * inv;
-                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
-                STORE(gx, base + c, g * gscale);
-#endif
-            }
-            for (; c + 16 <= C; c += 16) {
-                const acc16_t logp = convert_acc16(vload16(0, x + base + c)) - lse;
-                const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-                if (eps > 0) sm16 += wc * -logp;
-#if GRAD_X
-                const acc16_t p = exp(logp);
-                acc16_t g = (1 - eps) * wt * p * inv;
-                if (eps > 0) g += eps / C * (w_all * p - wc) * inv;
-                vstore16(convert_float16(g * gscale), 0, gx + base + c);
-#endif
-            }
-            smooth += (((sm16.s0 + sm16.s1) + (sm16.s2 + sm16.s3)) + ((sm16.s4 + sm16.s5) + (sm16.s6 + sm16.s7)))
-                   + (((sm16.s8 + sm16.s9) + (sm16.sa + sm16.sb)) + ((sm16.sc + sm16.sd) + (sm16.se + sm16.sf)));
-            for (; c < C; ++c) {
-                const acc_t logp = LOAD(x, base + c) - lse;
-                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-                if (eps > 0) smooth += wc * -logp;
-#if GRAD_X
-                acc_t g = (1 - eps) * wt * exp(logp) * inv;
-                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
-                STORE(gx, base + c, g * gscale);
-#endif
+            /* CPU, contiguous float rows: the member's classes in 16-wide blocks (see member_lse) between a
+             * scalar head and tail. The smoothing sum only where eps > 0; the target's gradient is rewritten
+             * after with expm1. */
+            const ulong cb = class_begin(C), ce = class_end(C);
+            const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
+            if (eps > 0) {
+                acc16_t sm16 = 0;
+                ulong c = cb;
+                for (; c < head; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
+                for (; c + 16 <= ce; c += 16) {
+                    const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                    sm16 += wc * -(convert_acc16(vload16(0, x + base + c)) - lse);
+                }
+                smooth += HSUM16(sm16);
+                for (; c < ce; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
             }
 #if GRAD_X
             {
-                const acc_t logp = xt - lse;
-                acc_t g = (1 - eps) * wt * expm1(logp) * inv;
-                if (eps > 0) g += eps / C * (w_all * exp(logp) - wt) * inv;
-                STORE(gx, base + t, g * gscale);
+                /* dl/dx_c = ((1 - eps) w_t p_c inv + eps / C (W_all p_c - w_c) inv) gscale, lane-wise. */
+                const acc_t a = (1 - eps) * wt;
+                const acc_t q = use_stash ? exp(mine.m - lse) : (acc_t)0;
+                ulong c = head;
+                /* head and tail: padded 16-lane blocks (see member_lse), only the real lanes stored */
+#define CE_GRAD_PART(from, to)                                                                             \
+                if ((to) > (from)) {                                                                       \
+                    const acc16_t p = use_stash ? vload16(0, stash_mem + ((from) - cb)) * q                 \
+                                                : exp16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
+                    acc16_t g = a * p * inv;                                                               \
+                    if (eps > 0) {                                                                         \
+                        const acc16_t wc = weight ? convert_acc16(part16(weight, (from), (to), 1)) : (acc16_t)1; \
+                        g += eps / C * (w_all * p - wc) * inv;                                             \
+                    }                                                                                      \
+                    g *= gscale;                                                                           \
+                    for (ulong j = (from); j < (to); ++j) STORE(gx, base + j, g[j - (from)]);               \
+                }
+                CE_GRAD_PART(cb, head)
+                for (; c + 16 <= ce; c += 16) {
+                    const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
+                                                : exp16(convert_acc16(vload16(0, x + base + c)) - lse);
+                    acc16_t g = a * p * inv;
+                    if (eps > 0) {
+                        const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                        g += eps / C * (w_all * p - wc) * inv;
+                    }
+                    vstore16(convert_float16(g * gscale), 0, gx + base + c);
+                }
+                CE_GRAD_PART(c, ce)
+#undef CE_GRAD_PART
+                if ((ulong)t >= cb && (ulong)t < ce) {
+                    const acc_t logp = xt - lse;
+                    acc_t g = (1 - eps) * wt * expm1(logp) * inv;
+                    if (eps > 0) g += eps / C * (w_all * exp(logp) - wt) * inv;
+                    STORE(gx, base + t, g * gscale);
+                }
             }
 #endif
 #else
@@ -409,3 +497,104 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
     store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
 #endif
 }
+
+#if ROW_PER_GROUP && MODE == 0
+/* ---- cross_entropy (class indices) with a wide row split across S work-groups ----
+ * One row is not limited to one work-group's throughput (a GPU runs a work-group on one compute unit):
+ * the row's classes are cut into S slices of L = ceil(C / S), slice s of row r is unit u = r S + s, and
+ * units are dealt to work-groups. Deterministic, no atomics, no N x C temporaries:
+ *   class_slices_lse   each unit's (max, sum exp(x - max)) over its slice (the team's fixed tree), and for
+ *                      label smoothing sum_c w_c x_c, into part[u] = {m, s, sum w x, x_t (slice 0 only)}
+ *   class_slices_rows  each unit merges its row's S partials in slice order (every member alike), so all
+ *                      units of a row agree on the log-sum-exp; slice 0's unit owns the row's loss, every
+ *                      unit writes its slice's gradient. The target's logit comes from part (read there
+ *                      before any gradient is written: in place, gx is x).
+ * Smoothing uses sum_c w_c (lse - x_c) = lse W_all - sum_c w_c x_c (the two are far apart: lse - x_c > 0). */
+#define SLICE_COMPS 4
+__kernel void class_slices_lse(__global const real_t *x, __global const long *target, __global const real_t *weight,
+                               const ulong rows, const ulong C, const ulong D, const ulong S, const acc_t eps,
+                               __global acc_t *part) {
+    __local acc_t scratch[WGS];
+    __local acc_t scratch2[WGS];
+    const ulong L = (C + S - 1) / S;
+    for (ulong u = get_group_id(0); u < rows * S; u += get_num_groups(0)) {
+        const ulong r = u / S, s = u - r * S;
+        const ulong n = r / D, d = r - n * D;
+        const ulong base = n * C * D + d;
+        const ulong lo = min(s * L, C), hi = min(lo + L, C);
+        const lse_t st = TEAM_LSE(member_lse_in(x, base, D, lo, hi, 0));
+        acc_t wx = 0;
+        if (eps > 0) {
+            FOR_EACH_CLASS_IN(c, lo, hi) wx += (weight ? LOAD(weight, c) : (acc_t)1) * LOAD(x, base + c * CSTRIDE);
+            wx = TEAM_SUM(wx);
+        }
+        if (TEAM_LEADER) {
+            const long t = target[r];
+            part[u * SLICE_COMPS + 0] = st.m;
+            part[u * SLICE_COMPS + 1] = st.s;
+            part[u * SLICE_COMPS + 2] = wx;
+            part[u * SLICE_COMPS + 3] = (s == 0 && t >= 0 && t < (long)C) ? LOAD(x, base + (ulong)t * CSTRIDE) : (acc_t)0;
+        }
+    }
+}
+
+__kernel void class_slices_rows(__global const real_t *x, __global const long *target, __global const real_t *weight,
+                                const ulong rows, const ulong C, const ulong D, const ulong S,
+                                const long ignore_index, const acc_t eps, const acc_t w_all,
+                                __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err) {
+    __local acc_t scratch[WGS];
+    const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
+    const ulong L = (C + S - 1) / S;
+    sum_t total = SUM_ZERO;
+    for (ulong u = get_group_id(0); u < rows * S; u += get_num_groups(0)) {
+        const ulong r = u / S, s = u - r * S;
+        const ulong n = r / D, d = r - n * D;
+        const ulong base = n * C * D + d;
+        const ulong lo = min(s * L, C), hi = min(lo + L, C);
+        lse_t st = LSE_EMPTY;
+        acc_t wx = 0;
+        for (ulong k = 0; k < S; ++k) {
+            __global const acc_t *pk = part + (r * S + k) * SLICE_COMPS;
+            st = lse_merge(st, (lse_t){pk[0], pk[1]});
+            wx += pk[2];
+        }
+        const acc_t lse = lse_value(st);
+        const acc_t xt = part[r * S * SLICE_COMPS + 3];
+        const long t = target[r];
+        const int ignored = t == ignore_index;
+        const int bad = !ignored && (t < 0 || t >= (long)C);
+        if (s == 0 && bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        acc_t loss;
+        if (ignored || bad) {
+            loss = 0 * inv;
+#if GRAD_X
+            const acc_t zero = isnan(lse) ? (acc_t)NAN : (acc_t)0;
+            FOR_EACH_CLASS_IN(c, lo, hi) STORE(gx, base + c * CSTRIDE, zero);
+#endif
+        } else {
+            const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
+            loss = (1 - eps) * wt * (lse - xt) * inv;
+            if (eps > 0) loss += eps / C * (lse * w_all - wx) * inv;
+#if GRAD_X
+            FOR_EACH_CLASS_IN(c, lo, hi) {
+                const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
+                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
+                const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
+                acc_t g = (1 - eps) * wt * pm * inv;
+                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
+                STORE(gx, base + c * CSTRIDE, g * gscale);
+            }
+#endif
+        }
+#if REDUCE
+        if (s == 0 && TEAM_LEADER) sum_add(&total, loss);
+#else
+        if (s == 0 && TEAM_LEADER) STORE(out, r, loss);
+#endif
+    }
+#if REDUCE
+    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+#endif
+}
+#endif

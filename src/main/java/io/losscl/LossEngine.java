@@ -90,6 +90,12 @@ public final class LossEngine implements AutoCloseable {
      */
     public LossResult compute(Loss loss, LossInputs inputs, String... gradFor) {
         Set<String> grads = new LinkedHashSet<>(Arrays.asList(gradFor));
+        check(loss, inputs, grads);
+        return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
+    }
+
+    /** The checks every call makes before any kernel: gradient names, input names, the loss's validation. */
+    private static void check(Loss loss, LossInputs inputs, Set<String> grads) {
         for (String g : grads) {
             Tensor t = inputs.get(g);
             if (t == null) {
@@ -105,7 +111,44 @@ public final class LossEngine implements AutoCloseable {
             }
         }
         loss.validate(inputs);
-        return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
+    }
+
+    /**
+     * Like {@code compute(loss, inputs, name)}, but writes d loss / d {@code name} INTO that input's device
+     * buffer, as fused GPU losses do: no second buffer of the input's size, half the memory. The call
+     * CONSUMES the input: afterwards the {@link io.losscl.opencl.DeviceTensor} given as {@code name} holds the
+     * gradient, and {@code result.grad(name)} is that same tensor object. If the call fails after the kernel
+     * ran (a device-resident class index out of range is only found by the kernel), the input may already
+     * be partly overwritten.
+     *
+     * <p>Supported on the OpenCL backend for {@code cross_entropy} (class-index and class-probability
+     * targets) and {@code nll_loss}, for their {@code input}, which must be a device tensor of this engine
+     * in the result's dtype.
+     *
+     * @throws UnsupportedFeatureException for other losses, other inputs, host tensors or the Java backend
+     * @throws InvalidArgumentException for bad input, before any kernel runs
+     */
+    public LossResult computeGradientInPlace(Loss loss, LossInputs inputs, String name) {
+        if (!(backend instanceof OpenClBackend)) {
+            throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the OpenCL backend (this engine is " + backend.name() + ")");
+        }
+        Set<String> grads = Set.of(name);
+        check(loss, inputs, grads);
+        LossEntry<?> entry = LossRegistry.entryFor(loss);
+        if (!(entry.kernel() instanceof io.losscl.opencl.InPlaceGradient)) {
+            throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient is not implemented for this loss"
+                    + " (cross_entropy and nll_loss have one)");
+        }
+        return computeInPlace(entry, loss, inputs, name);
+    }
+
+    private <L extends Loss> LossResult computeInPlace(LossEntry<L> entry, Loss loss, LossInputs inputs, String name) {
+        L typed = entry.type().cast(loss);
+        @SuppressWarnings("unchecked")
+        io.losscl.opencl.InPlaceGradient<L> k = (io.losscl.opencl.InPlaceGradient<L>) entry.kernel();
+        synchronized (backend) {
+            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name);
+        }
     }
 
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {

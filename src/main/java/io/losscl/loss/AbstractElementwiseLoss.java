@@ -18,11 +18,16 @@ public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
 
     protected AbstractElementwiseLoss(Reduction reduction) {
         if (reduction == null) throw new NullPointerException(name() + ": reduction is null");
-        if (reduction == Reduction.BATCHMEAN) throw new IllegalArgumentException(name() + ": reduction batchmean is only valid for kl_div");
+        if (reduction == Reduction.BATCHMEAN && !allowsBatchmean()) {
+            throw new IllegalArgumentException(name() + ": reduction batchmean is only valid for kl_div");
+        }
         this.reduction = reduction;
     }
 
     @Override public Reduction reduction() { return reduction; }
+
+    /** Whether {@link Reduction#BATCHMEAN} is a valid reduction (kl_div only; called from the constructor). */
+    protected boolean allowsBatchmean() { return false; }
 
     @Override public double[] parameters() { return new double[0]; }
 

@@ -55,4 +55,11 @@ public interface ElementwiseLoss extends Loss {
      * gradient's upstream scale): {@code 1/n} for mean, 1 for sum and none. kl_div's batchmean overrides it.
      */
     default double reductionScale(io.losscl.Shape input, long n) { return reduction() == Reduction.MEAN ? 1.0 / n : 1.0; }
+
+    /**
+     * {@link #reductionScale(Shape, long)} for a call on {@code inputs} whose per-element losses have shape
+     * {@code elementShape} ({@code n} elements). By default the element shape decides; kl_div's batchmean
+     * divides by the INPUT's first dimension, as PyTorch does, also when the target broadcasts it larger.
+     */
+    default double reductionScale(LossInputs inputs, Shape elementShape, long n) { return reductionScale(elementShape, n); }
 }

@@ -1,11 +1,9 @@
 package io.losscl.loss;
 
-import io.losscl.Broadcast;
 import io.losscl.LossInputs;
 import io.losscl.Options;
 import io.losscl.Reduction;
 import io.losscl.Shape;
-import io.losscl.Tensor;
 import java.util.List;
 
 /**
@@ -17,15 +15,18 @@ import java.util.List;
  * input; the mathematically correct KL). Gradients: {@code d/dx = -t} (or {@code -exp(t)}),
  * {@code d/dt = log t + 1 - x} (or {@code exp(t) (t - x + 1)}).
  */
-public final class KlDivLoss implements ElementwiseLoss {
+public final class KlDivLoss extends AbstractElementwiseLoss {
     public static final String NAME = "kl_div";
-    private final Reduction reduction;
     private final boolean logTarget;
 
     private KlDivLoss(Reduction reduction, boolean logTarget) {
-        if (reduction == null) throw Checks.invalid(NAME, "reduction must be given");
-        this.reduction = reduction;
+        super(requireReduction(reduction));
         this.logTarget = logTarget;
+    }
+
+    private static Reduction requireReduction(Reduction reduction) {
+        if (reduction == null) throw Checks.invalid(NAME, "reduction must be given");
+        return reduction;
     }
 
     /** kl_div with the given reduction and target convention. */
@@ -40,7 +41,10 @@ public final class KlDivLoss implements ElementwiseLoss {
         return of(o.reduction(Reduction.MEAN, true), o.bool("log_target", false));
     }
 
-    @Override public Reduction reduction() { return reduction; }
+    @Override protected boolean allowsBatchmean() { return true; }
+
+    /** PyTorch's kl_div takes no integral tensors. */
+    @Override protected boolean acceptsInt64(String name) { return false; }
 
     public boolean logTarget() { return logTarget; }
 
@@ -49,30 +53,22 @@ public final class KlDivLoss implements ElementwiseLoss {
     /** batchmean: 1 / input.size(0) (1 for a 0-dim input); mean: 1 / numel; otherwise 1. */
     @Override
     public double reductionScale(Shape input, long numel) {
-        switch (reduction) {
+        switch (reduction()) {
             case MEAN: return 1.0 / numel;
             case BATCHMEAN: return 1.0 / (input.rank() == 0 ? 1 : input.dim(0));
             default: return 1.0;
         }
     }
 
+    /** batchmean divides by the input's first dimension (not the broadcast shape's), as PyTorch does. */
+    @Override
+    public double reductionScale(LossInputs inputs, Shape elementShape, long n) {
+        return reductionScale(reduction() == Reduction.BATCHMEAN ? inputs.get("input").shape() : elementShape, n);
+    }
+
     @Override public String name() { return NAME; }
 
     @Override public List<String> inputNames() { return List.of("input", "target"); }
 
-    @Override
-    public Shape validate(LossInputs inputs) {
-        Tensor input = inputs.require(NAME, "input"), target = inputs.require(NAME, "target");
-        if (!input.dtype().isFloating() || !target.dtype().isFloating()) {
-            throw Checks.invalid(NAME, "integral inputs are not supported (input " + input.dtype() + ", target " + target.dtype() + ")");
-        }
-        Shape out = Broadcast.shapes(input.shape(), target.shape());
-        if (out == null) {
-            throw Checks.invalid(NAME, "target of shape " + target.shape() + " cannot be broadcast with input of shape " + input.shape());
-        }
-        return reduction == Reduction.NONE ? out : Shape.scalar();
-    }
-
-    @Override
-    public String toString() { return NAME + "(reduction=" + reduction + ", log_target=" + logTarget + ")"; }
+    @Override protected String describeOptions() { return "log_target=" + logTarget; }
 }

@@ -24,12 +24,16 @@ import java.util.Set;
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
  * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link #WIDE_ROW} classes
  * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
- * with explicit vectors) unless there are too few rows to fill the cores. Targets or entropy inputs that live
- * on the device are checked by the kernel (an error flag read after the launch).
+ * with explicit vectors) unless the rows are too few to give every core a work-group, when a work-group per row
+ * splits it in contiguous chunks. cross_entropy's wide rows too few to fill the device are also split across
+ * several work-groups ({@code class_slices_lse} + {@code class_slices_rows}; system property
+ * {@code losscl.rowSlices} forces the slice count, for tests). Targets or entropy inputs that live
+ * on the device are checked by the kernel (an error flag read after the launch). {@link #computeInPlace} writes
+ * the gradient over the logits.
  *
  * @param <L> the loss
  */
-public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
+public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InPlaceGradient<L> {
     /** Classes from which a row is worth a whole work-group on a GPU (below, one work-item streams the row). */
     static final long WIDE_ROW = Long.getLong("losscl.wideRow", 256);
     private static final List<String> STEMS = List.of("cross_entropy");
@@ -49,6 +53,34 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
 
     @Override
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
+        return compute(cl, loss, inputs, grads, false);
+    }
+
+    /**
+     * cross_entropy (class indices or probabilities) and nll_loss write d loss / d input over the input's own
+     * buffer: each row's kernel reads the row (and the target's logit) before any of its gradient is written,
+     * and a row is owned by one work-item or one work-group.
+     */
+    @Override
+    public LossResult computeInPlace(OpenClContext cl, L loss, LossInputs inputs, String name) {
+        if (!(loss instanceof CrossEntropyLoss || loss instanceof NllLoss)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient is implemented for cross_entropy and nll_loss only");
+        }
+        if (!name.equals("input")) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": only the gradient of 'input' can be written in place, not of '" + name + "'");
+        }
+        if (!(inputs.get(name) instanceof DeviceTensor)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs 'input' to be a device tensor");
+        }
+        DeviceTensor x = (DeviceTensor) inputs.get(name);
+        if (x.dtype() != DType.resultOf(inputs)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the result dtype " + DType.resultOf(inputs)
+                    + " for 'input', which is " + x.dtype());
+        }
+        return compute(cl, loss, inputs, Set.of(name), true);
+    }
+
+    private LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads, boolean inPlace) {
         // What each loss asks of class_rows.
         Mode mode;
         String xName = "input";
@@ -102,12 +134,25 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
         // GPUs: a work-group per wide row. CPUs (chunked layout): a work-item streams each row with explicit
         // vectors, ~8x faster than splitting rows across a work-group there, unless too few rows to fill the cores.
         boolean chunked = cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
-        boolean wide = c >= WIDE_ROW && (!chunked || n < 4L * cl.device().computeUnits());
         int wgs = cl.profile().workGroupSize();
+        // CPUs: a work-item per row only when the rows fill a work-group per compute unit (a work-group runs on
+        // one core); fewer rows are split across a work-group's items instead (each streams a contiguous chunk).
+        boolean wide = c >= WIDE_ROW && (!chunked || (n + wgs - 1) / wgs < cl.device().computeUnits());
         long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
+        // Wide rows too few to fill the device (e.g. 32 rows of 128k classes on a GPU): each row is cut into
+        // `slices` work-groups' worth (class_slices_lse + class_slices_rows), at least 4 classes per work-item.
+        long slices = 1;
+        if (wide && mode == Mode.CE_INDEX && n > 0) {
+            long wanted = cl.profile().groupsFor(n * c);
+            long forced = Long.getLong("losscl.rowSlices", 0);
+            slices = forced > 0 ? forced : Math.min((wanted + n - 1) / n, c / (4L * wgs));
+            slices = Math.max(1, Math.min(slices, c));
+            if (slices > 1) groups = Math.max(1, Math.min(n * slices, wanted));
+        }
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
-                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0);
+                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
+                + (inPlace ? " -DIN_PLACE=1" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -118,7 +163,13 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
             CallScope.Result out = scope.result(dtype, outShape);
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             CallScope.Result gx = null, gt = null;
-            if (gradX) gradOut.put(xName, gx = scope.result(dtype, xShape));
+            DeviceBuffer gxBuffer = null;
+            if (gradX && inPlace) {
+                gxBuffer = scope.input(xName); // the gradient overwrites the input (documented as consuming it)
+            } else if (gradX) {
+                gradOut.put(xName, gx = scope.result(dtype, xShape));
+                gxBuffer = gx.buffer();
+            }
             if (gradT) gradOut.put("target", gt = scope.result(dtype, target.shape()));
             DeviceBuffer w = weight == null ? null : scope.upload(HostTensor.fromDoubles(dtype, weight.shape(), weight.toDoubleArray()));
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
@@ -135,7 +186,23 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
                         .launch(1);
             }
-            if (n > 0) {
+            if (n > 0 && slices > 1) {
+                DeviceBuffer part = scope.temp(n * slices * 4 * cl.accBytes());
+                cl.call(cl.kernel(STEMS, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
+                        .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
+                        .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices).real(eps)
+                        .mem(part)
+                        .launch(groups);
+                cl.call(cl.kernel(STEMS, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
+                        .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
+                        .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
+                        .int64(ignoreIndex).real(eps).real(wAll)
+                        .mem(denom).real(gscale).mem(part)
+                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(gxBuffer)
+                        .mem(err)
+                        .launch(groups);
+            } else if (n > 0) {
                 cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
                         .mem(scope.input(xName))
                         .mem(indexTargets ? scope.input("target") : null)
@@ -145,7 +212,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale)
                         .mem(reduce ? null : out.buffer()).mem(partials)
-                        .mem(gx == null ? null : gx.buffer()).mem(gt == null ? null : gt.buffer())
+                        .mem(gxBuffer).mem(gt == null ? null : gt.buffer())
                         .mem(err)
                         .launch(groups);
             }
@@ -170,7 +237,11 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L> {
                     Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
                 }
             }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            if (!inPlace) return r;
+            Map<String, Tensor> g = new LinkedHashMap<>(r.grads());
+            g.put(xName, x);
+            return new LossResult(r.output(), g, r.backend());
         }
     }
 }

@@ -45,7 +45,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
         for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
         String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
         double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
-        double gradScale = loss.reductionScale(shape, n);
+        double gradScale = loss.reductionScale(inputs, shape, n);
         long groups = cl.profile().groupsFor(n);
 
         try (CallScope scope = new CallScope(cl, inputs)) {

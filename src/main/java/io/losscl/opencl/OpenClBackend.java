@@ -65,6 +65,27 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /** {@link io.losscl.LossEngine#computeGradientInPlace}: the gradient of {@code name} over that device tensor. */
+    public <L extends Loss> LossResult computeInPlace(InPlaceGradient<L> kernel, L loss, LossInputs inputs, String name) {
+        Tensor t = inputs.get(name);
+        if (!(t instanceof DeviceTensor)) {
+            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
+                    + "' to be a device tensor (upload it with OpenClBackend.upload), not a host tensor");
+        }
+        for (Tensor u : inputs.asMap().values()) {
+            if (u instanceof DeviceTensor && ((DeviceTensor) u).owner() != cl) {
+                throw new IllegalArgumentException(loss.name() + ": " + u + " belongs to another engine");
+            }
+        }
+        synchronized (cl) {
+            try {
+                return kernel.computeInPlace(cl, loss, inputs, name);
+            } catch (CLException e) {
+                throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
         for (Tensor t : inputs.asMap().values()) {
