@@ -4,7 +4,10 @@
  *   ARITY                                       number of tensor inputs (2 or 3)
  *   acc_t elem_loss(const acc_t *x, const acc_t *P)          loss of one element; x[k] is input k
  *   acc_t elem_grad(const acc_t *x, const acc_t *P, int k)   d elem_loss / d x[k]
- * where P[0..3] are the loss's scalar options (delta, beta, eps, ...).
+ * where P[0..3] are the loss's scalar options (delta, beta, eps, ...). Optionally also
+ *   ELEM_VEC16 and void elem_vec16(x0, x1, x2, P, &l, &d0, &d1, &d2)   the same on acc16_t vectors
+ * for losses whose formula calls exp/log: the per-lane form then becomes scalar library calls on
+ * POCL, ~10x slower than the vector functions; d0..d2 unscaled, only those in GRAD_MASK are used.
  *
  * Build options: REDUCE (0: per-element output, 1: one partial sum per work-group for
  * reduce_partials) and GRAD_MASK (bit k set: write the gradient of input k, scaled by grad_scale,
@@ -46,6 +49,12 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
         const acc16_t v2 = 0;
 #endif
         acc16_t l, d0, d1, d2;
+#ifdef ELEM_VEC16
+        elem_vec16(v0, v1, v2, P, &l, &d0, &d1, &d2);
+        d0 *= grad_scale;
+        d1 *= grad_scale;
+        d2 *= grad_scale;
+#else
         /* The loss's scalar formula per lane; the loop has a constant trip count, so it is unrolled
          * and the lanes are vectorised back together. */
         __attribute__((opencl_unroll_hint(16))) for (int j = 0; j < 16; ++j) {
@@ -55,6 +64,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
             d1[j] = (GRAD_MASK & 2) ? elem_grad(x, P, 1) * grad_scale : 0;
             d2[j] = (GRAD_MASK & 4) ? elem_grad(x, P, 2) * grad_scale : 0;
         }
+#endif
 #if REDUCE
 #if USE_FP64
         lane += l;

@@ -36,7 +36,7 @@ public final class LossRegistry {
             new LossEntry<>("ctc_loss", CtcLoss.class, CtcLoss::fromOptions, new CtcLossReference(), new CtcLossKernel()),
             new LossEntry<>("cross_entropy", CrossEntropyLoss.class, CrossEntropyLoss::fromOptions, new CrossEntropyReference(), ClassRowsKernel.crossEntropy()),
             new LossEntry<>("nll_loss", NllLoss.class, NllLoss::fromOptions, new NllLossReference(), ClassRowsKernel.nll()),
-            new LossEntry<>("kl_div", KlDivLoss.class, KlDivLoss::fromOptions, new KlDivLossReference(), new KlDivKernel()),
+            new LossEntry<>("kl_div", KlDivLoss.class, KlDivLoss::fromOptions, new KlDivLossReference(), new ElementwiseKernel<>("kl_div")),
             new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), ClassRowsKernel.entropy())
     );
 
