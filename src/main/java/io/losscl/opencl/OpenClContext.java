@@ -97,6 +97,14 @@ public final class OpenClContext implements AutoCloseable {
         return t;
     }
 
+    /** Reads {@code t.numel()} elements of {@code t}'s dtype from {@code buffer} into {@code t}'s own array (blocking). */
+    public void readInto(DeviceBuffer buffer, HostTensor t) {
+        long bytes = t.numel() * t.dtype().bytes();
+        if (bytes == 0) return;
+        ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
+                () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
+    }
+
     /** Enqueues a 1-D launch of {@code groups} work-groups of the profile's size. */
     void launch(cl_kernel kernel, String name, long groups) {
         long local = profile.workGroupSize();
