@@ -54,6 +54,19 @@ inline acc_t row_loss(acc_t s, acc_t q1, acc_t q2, acc_t y, acc_t margin, acc_t 
     return l;
 }
 
+/* Gradients of one element pair from the row's coefficients (row_loss): d/dx1 = a x2 + b1 x1,
+ * d/dx2 = a x1 + b2 x2. Shared by both row layouts. */
+inline void store_grads(__global const real_t *x1, __global const real_t *x2, __global real_t *g1,
+                        __global real_t *g2, const ulong i, const acc_t a, const acc_t b1, const acc_t b2) {
+    const acc_t u = LOAD(x1, i), v = LOAD(x2, i);
+#if GRAD1
+    STORE(g1, i, a * v + u * b1);
+#endif
+#if GRAD2
+    STORE(g2, i, a * u + v * b2);
+#endif
+}
+
 #if ROW_PER_ITEM
 
 __kernel void cosine_embedding_loss(__global const real_t *x1, __global const real_t *x2,
@@ -80,15 +93,7 @@ __kernel void cosine_embedding_loss(__global const real_t *x1, __global const re
         STORE(out, r, l);
 #endif
 #if GRAD1 || GRAD2
-        for (ulong j = 0; j < d; ++j) {
-            const acc_t u = LOAD(x1, base + j), v = LOAD(x2, base + j);
-#if GRAD1
-            STORE(g1, base + j, a * v + u * b1);
-#endif
-#if GRAD2
-            STORE(g2, base + j, a * u + v * b2);
-#endif
-        }
+        for (ulong j = 0; j < d; ++j) store_grads(x1, x2, g1, g2, base + j, a, b1, b2);
 #endif
     }
 #if REDUCE
@@ -160,17 +165,7 @@ __kernel void cosine_embedding_loss(__global const real_t *x1, __global const re
 #endif
         }
 #if GRAD1 || GRAD2
-        {
-            FOR_EACH_IN_ROW(j, d) {
-                const acc_t u = LOAD(x1, base + j), v = LOAD(x2, base + j);
-#if GRAD1
-                STORE(g1, base + j, a * v + u * b1);
-#endif
-#if GRAD2
-                STORE(g2, base + j, a * u + v * b2);
-#endif
-            }
-        }
+        FOR_EACH_IN_ROW(j, d) store_grads(x1, x2, g1, g2, base + j, a, b1, b2);
 #endif
     }
 #if REDUCE

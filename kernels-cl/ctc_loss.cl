@@ -58,6 +58,15 @@ inline acc_t log_add3(acc_t a, acc_t b, acc_t c) {
 /* Label of extended position s: blank at even s, target label (s-1)/2 at odd s. */
 #define EXT(s) ((((s) & 1) != 0) ? tg[(s) >> 1] : blank)
 
+/* The sequence's negative log-likelihood from the alpha row of its last input step (alpha keeps
+ * `rows` rows, cyclically): -log(alpha(L-1) + alpha(L-2)). An empty input produces exactly the empty
+ * target (0) and nothing else (+inf). Shared by both kernel variants. */
+inline acc_t ctc_nll(__global const acc_t *alpha, const int rows, const int L, const int il, const int tl) {
+    if (il == 0) return tl == 0 ? (acc_t)0 : (acc_t)INFINITY;
+    __global const acc_t *last = alpha + (ulong)((il - 1) % rows) * L;
+    return -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
+}
+
 /* One gradient element from the class's log occupancy `lcab`. */
 inline acc_t ctc_grad(acc_t lpc, acc_t lcab, acc_t nll, acc_t up) {
     return (exp(lpc) - exp(lcab + nll - lpc)) * up;
@@ -278,13 +287,7 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
         }
     }
 
-    acc_t nll;
-    if (il == 0) {
-        nll = tl == 0 ? (acc_t)0 : (acc_t)INFINITY;
-    } else {
-        __global const acc_t *last = alpha + (ulong)((il - 1) % rows) * L;
-        nll = -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
-    }
+    const acc_t nll = ctc_nll(alpha, rows, L, il, tl);
     const int zeroed = zero_infinity && nll == (acc_t)INFINITY;
     const acc_t loss = zeroed ? (acc_t)0 : nll;
     if (mode == 0) STORE(out, n, loss);
@@ -383,13 +386,7 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
 
     /* ---- the loss: -log(alpha_{il-1}(L-1) + alpha_{il-1}(L-2)); an empty input produces exactly the
      * empty target ---- */
-    acc_t nll;
-    if (il == 0) {
-        nll = tl == 0 ? (acc_t)0 : (acc_t)INFINITY;
-    } else {
-        __global const acc_t *last = alpha + (ulong)((il - 1) % rows) * L;
-        nll = -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
-    }
+    const acc_t nll = ctc_nll(alpha, rows, L, il, tl);
     const int zeroed = zero_infinity && nll == (acc_t)INFINITY;
     const acc_t loss = zeroed ? (acc_t)0 : nll;
     if (lid == 0) {

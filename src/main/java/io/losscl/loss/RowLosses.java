@@ -7,7 +7,7 @@ import io.losscl.Shape;
 import io.losscl.Tensor;
 
 /** Checks shared by the row-wise losses (multi-margin, multi-label, triplet): one loss per row of the last dimension. */
-final class RowLosses {
+public final class RowLosses {
     private RowLosses() {}
 
     static Reduction noBatchmean(String loss, Reduction r) {
@@ -27,10 +27,10 @@ final class RowLosses {
     }
 
     /** Number of rows of a margin-loss input (1 for a vector or scalar). */
-    static long frames(Shape s) { return s.rank() <= 1 ? 1 : s.dim(0); }
+    public static long frames(Shape s) { return s.rank() <= 1 ? 1 : s.dim(0); }
 
     /** Number of classes of a margin-loss input (1 for a scalar). */
-    static long classes(Shape s) { return s.rank() == 0 ? 1 : s.dim(s.rank() - 1); }
+    public static long classes(Shape s) { return s.rank() == 0 ? 1 : s.dim(s.rank() - 1); }
 
     /** The broadcast shape of several tensors, with PyTorch's message when they do not broadcast. */
     static Shape broadcast(String loss, String[] names, Shape... shapes) {

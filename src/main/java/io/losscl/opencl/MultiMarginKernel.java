@@ -7,6 +7,7 @@ import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.loss.MultiMarginLoss;
 import java.util.LinkedHashMap;
+import io.losscl.loss.RowLosses;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +20,8 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
     public LossResult compute(OpenClContext cl, MultiMarginLoss loss, LossInputs inputs, Set<String> grads) {
         Shape shape = inputs.get("input").shape();
         Shape outShape = loss.validate(inputs);
-        long rows = shape.rank() <= 1 ? 1 : shape.dim(0);
-        long c = shape.rank() == 0 ? 1 : shape.dim(-1);
+        long rows = RowLosses.frames(shape);
+        long c = RowLosses.classes(shape);
         DType dtype = inputs.get("input").dtype();
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");

@@ -5,6 +5,7 @@ import io.losscl.LossInputs;
 import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.loss.MultiMarginLoss;
+import io.losscl.loss.RowLosses;
 import java.util.Set;
 
 /**
@@ -16,8 +17,8 @@ public final class MultiMarginLossReference implements ReferenceLoss<MultiMargin
     public ReferenceResult compute(MultiMarginLoss loss, LossInputs inputs, Set<String> grads) {
         HostTensor input = (HostTensor) inputs.get("input"), target = (HostTensor) inputs.get("target");
         Shape s = input.shape();
-        int n = (int) (s.rank() <= 1 ? 1 : s.dim(0));
-        int c = (int) (s.rank() == 0 ? 1 : s.dim(s.rank() - 1));
+        int n = (int) RowLosses.frames(s);
+        int c = (int) RowLosses.classes(s);
         double[] x = input.toDoubleArray();
         double[] rows = new double[n];
         double[] g = new double[x.length];
