@@ -271,7 +271,37 @@ inline double##N log1p_s##N(double##N s) {                                      
 }
 DEFINE_EXP_N(8)
 DEFINE_EXP_N(16)
+
+/* exp(d) for d <= 0 on 16 double lanes, for results that end as float32 (the softmax of cross-entropy):
+ * relative error below 2^-25.5 (~0.15 float ulp; exp16: 2^-46) at less cost, because only the small part
+ * runs in float lanes (a float16 op is one AVX-512 instruction, a double16 op two):
+ *   d = k ln2 + r in double (|r| <= ln2/2; one ln2 constant: |k| <= 160 keeps k ln2 within 2^-44),
+ *   q = exp(r) - 1 - r = r^2 (1/2 + r/6 + ... + r^6/8!) in FLOAT (Taylor remainder < 2^-32): |q| < 0.068,
+ *       so q's float rounding (a few 2^-24 of q) and r's rounding to float move the result by < 2^-25.5,
+ *   exp(d) = ((1 + r) + q) 2^k back in double.
+ * d below -110 is raised to -110: exp(-110) ~ 2^-158 replaces a smaller value, and both round to float 0
+ * after any factor <= 1 (softmax's 1 / sum). -inf gives that tiny value, NaN gives NaN (the scaling is a
+ * multiplication, so NaN survives it). No fma(), for exp16's reason. */
+inline double16 exp16_nonpos_to_float(const double16 d) {
+    const double16 dc = select(d, (double16)-110.0, d < -110.0); /* a NaN lane compares false: stays NaN */
+    const double16 magic = (double16)0x1.8p52;
+    const double16 kb = dc * (double16)1.4426950408889634 + magic;
+    const double16 r = dc - (kb - magic) * (double16)0.6931471805599453;
+    const float16 rf = convert_float16(r);
+    float16 p = (float16)(1.0f / 40320);
+    p = p * rf + (float16)(1.0f / 5040);
+    p = p * rf + (float16)(1.0f / 720);
+    p = p * rf + (float16)(1.0f / 120);
+    p = p * rf + (float16)(1.0f / 24);
+    p = p * rf + (float16)(1.0f / 6);
+    p = p * rf + (float16)0.5f;
+    const double16 e = (r + (double16)1.0) + convert_double16(p * (rf * rf));
+    /* 2^k from k's bits: kb's low bits hold k + 0x8000000000000 (the magic's mantissa); k + 1023 in the exponent field */
+    const double16 two_k = as_double16((as_long16(kb) - as_long16(magic) + 1023) << 52);
+    return e * two_k;
+}
 #else
 #define exp16(d) exp(d)
 #define exp8(d) exp(d)
+#define exp16_nonpos_to_float(d) exp(d)
 #endif

@@ -58,10 +58,20 @@
  * would gather from 16 rows). */
 #define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32)
 
-/* Precision: every exp and log here stays in acc_t. Float math (see common.cl) was tried and measured:
- * each gradient element is its own output, and a float exp's error of up to an ulp, plus the final
- * rounding, made some elements less accurate than PyTorch's float32 ones; the log-sum-exp feeds every
- * gradient element, so its sum of exps must be as accurate. */
+/* Precision: every exp and log here is computed for acc_t. Plain float exp was tried and measured: each
+ * gradient element is its own output, and a float exp's error of up to an ulp, plus the final rounding,
+ * made some elements less accurate than PyTorch's float32 ones. The streaming CPU path (VEC_ROWS) uses
+ * ROW_EXP16: common.cl's exp16_nonpos_to_float (error < 0.15 float ulp, half exp16's cost; the softmax and its
+ * gradient then stay within ~0.8 ulp), except with label smoothing (SMOOTHING=1, set by the host when
+ * eps > 0), whose gradient eps/C (W p_c - w_c) cancels and magnifies p's error: there the full exp16. */
+#ifndef SMOOTHING
+#define SMOOTHING 0
+#endif
+#if SMOOTHING
+#define ROW_EXP16 exp16
+#else
+#define ROW_EXP16 exp16_nonpos_to_float
+#endif
 
 #ifndef VLOAD16 /* common.cl may already provide the vector types */
 #if USE_FP64
@@ -162,7 +172,7 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
 #if VEC_ROWS
     /* CPU, contiguous float rows: 16-wide float blocks with a lane-wise running max (no horizontal step
      * inside the loop, so no dependency chain: ~2x faster than a horizontal max per block), lanes combined
-     * after; then the exps in acc_t lanes (common.cl's exp16), combined in a fixed order. A scalar head up to a 16-element boundary keeps the
+     * after; then the exps in acc_t lanes (ROW_EXP16), combined in a fixed order. A scalar head up to a 16-element boundary keeps the
      * blocks aligned, a scalar tail ends the member. */
     const ulong cb = class_begin_in(lo, hi), ce = class_end_in(lo, hi);
     const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
@@ -173,15 +183,20 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
         m = fmax(m, v);
     }
     {
-        float16 mv = (float16)(-INFINITY);
-        int16 nv = 0;
-        for (; c + 16 <= ce; c += 16) {
-            const float16 v = vload16(0, x + base + c);
-            nv |= isnan(v);
-            mv = fmax(mv, v);
+        /* A compare-and-select max skips NaN lanes without a per-block NaN test (fmax and isnan cost a mask
+         * chain: a third of this function's time); a NaN still reaches the sum below, since exp(NaN) is
+         * NaN, and makes the row's lse, loss and gradient NaN. Two accumulators halve the dependency chain. */
+        float16 mv0 = (float16)(-INFINITY), mv1 = mv0;
+        for (; c + 32 <= ce; c += 32) {
+            const float16 v0 = vload16(0, x + base + c), v1 = vload16(0, x + base + c + 16);
+            mv0 = select(mv0, v0, v0 > mv0);
+            mv1 = select(mv1, v1, v1 > mv1);
         }
-        nan |= any(nv);
-        m = fmax(m, (acc_t)HMAX16(mv));
+        for (; c + 16 <= ce; c += 16) {
+            const float16 v0 = vload16(0, x + base + c);
+            mv0 = select(mv0, v0, v0 > mv0);
+        }
+        m = fmax(m, (acc_t)HMAX16(select(mv0, mv1, mv1 > mv0)));
     }
     for (; c < ce; ++c) {
         const acc_t v = LOAD(x, base + c);
@@ -194,17 +209,17 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
     acc_t s = 0;
     /* Head and tail as padded 16-lane blocks too: a scalar double exp costs more than a whole vector one. */
     {
-        const acc16_t e = exp16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
+        const acc16_t e = ROW_EXP16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
         if (stash) vstore16(e, 0, stash); /* lanes past head - cb are overwritten by the next block */
         s16 += e;
     }
     for (c = head; c + 16 <= ce; c += 16) {
-        const acc16_t e = exp16(convert_acc16(vload16(0, x + base + c)) - m);
+        const acc16_t e = ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - m);
         if (stash) vstore16(e, 0, stash + (c - cb));
         s16 += e;
     }
     {
-        const acc16_t e = exp16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
+        const acc16_t e = ROW_EXP16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
         if (stash) vstore16(e, 0, stash + (c - cb));
         s16 += e;
     }
@@ -333,7 +348,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #define CE_GRAD_PART(from, to)                                                                             \
                 if ((to) > (from)) {                                                                       \
                     const acc16_t p = use_stash ? vload16(0, stash_mem + ((from) - cb)) * q                 \
-                                                : exp16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
+                                                : ROW_EXP16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
                     acc16_t g = a * p * inv;                                                               \
                     if (eps > 0) {                                                                         \
                         const acc16_t wc = weight ? convert_acc16(part16(weight, (from), (to), 1)) : (acc16_t)1; \
@@ -343,15 +358,21 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                     for (ulong j = (from); j < (to); ++j) STORE(gx, base + j, g[j - (from)]);               \
                 }
                 CE_GRAD_PART(cb, head)
+#if !SMOOTHING
+                /* Without smoothing dl/dx_c = p_c a inv gscale: one product per lane (e_c times q a inv gscale). */
+                const acc_t ag = a * inv * gscale, qg = q * ag;
+#endif
                 for (; c + 16 <= ce; c += 16) {
+#if SMOOTHING
                     const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
-                                                : exp16(convert_acc16(vload16(0, x + base + c)) - lse);
-                    acc16_t g = a * p * inv;
-                    if (eps > 0) {
-                        const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-                        g += eps / C * (w_all * p - wc) * inv;
-                    }
-                    vstore16(convert_float16(g * gscale), 0, gx + base + c);
+                                                : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse);
+                    const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                    const acc16_t g = (a * p * inv + eps / C * (w_all * p - wc) * inv) * gscale;
+#else
+                    const acc16_t g = use_stash ? vload16(0, stash_mem + (c - cb)) * qg
+                                                : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse) * ag;
+#endif
+                    vstore16(convert_float16(g), 0, gx + base + c);
                 }
                 CE_GRAD_PART(c, ce)
 #undef CE_GRAD_PART

@@ -183,6 +183,45 @@ class CrossEntropyFamilyTest {
                 LossInputs.of("input", x, "target", t), "input");
     }
 
+    /**
+     * The streaming CPU path computes the softmax with a float-lane exp (common.cl's exp16_nonpos_to_float):
+     * every float32 loss and gradient element must still be within one float32 ulp of the float64 answer
+     * (the accuracy rule's "never less accurate than PyTorch" holds then whatever PyTorch's error), for rows
+     * kept in the kernel's stash (<= 1024 classes) and rows too wide for it, and logits of every scale.
+     */
+    @TestFactory
+    Stream<DynamicTest> float32SoftmaxWithinOneUlpOfTheExactAnswer() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (long[] shape : new long[][] {{300, 37}, {64, 1000}, {16, 5000}}) {
+            for (double scale : new double[] {0.1, 3, 30}) {
+                tests.add(DynamicTest.dynamicTest(Arrays.toString(shape) + " logits x" + scale, () -> {
+                    OpenClSupport.assume();
+                    Random rnd = new Random(shape[1] + (long) scale);
+                    double[] v = new double[(int) (shape[0] * shape[1])];
+                    for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * scale);
+                    HostTensor t = targets(rnd, shape[1], -100, shape[0]);
+                    Loss loss = CrossEntropyLoss.builder().reduction(Reduction.NONE).build();
+                    LossResult want = java.compute(loss, LossInputs.of("input", HostTensor.of(v, shape), "target", t), "input");
+                    LossResult got = opencl.compute(loss, LossInputs.of("input", HostTensor.fromDoubles(DType.FLOAT32, Shape.of(shape), v), "target", t), "input");
+                    withinOneUlp("loss", want.output().toHost(), got.output().toHost());
+                    withinOneUlp("grad", want.grad("input").toHost(), got.grad("input").toHost());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void withinOneUlp(String what, HostTensor exact, HostTensor got) {
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < exact.numel(); i++) {
+            double want = exact.getDouble(i);
+            double ulps = Math.abs(got.getDouble(i) - want) / Math.ulp((float) want);
+            if (!(ulps <= worst)) { worst = ulps; at = i; }
+        }
+        assertTrue(worst <= 1, what + ": element " + at + " is " + worst + " float32 ulps from the float64 answer");
+    }
+
     private static long[] targetShape(long[] inputShape) {
         if (inputShape.length == 1) return new long[0];
         long[] t = new long[inputShape.length - 1];

@@ -152,7 +152,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         }
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
-                + (inPlace ? " -DIN_PLACE=1" : "");
+                + (inPlace ? " -DIN_PLACE=1" : "") + (eps > 0 ? " -DSMOOTHING=1" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -216,6 +216,17 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .mem(err)
                         .launch(groups);
             }
+            if (reduce) {
+                if (n == 0) {
+                    // No rows: sum is 0, a mean NaN. partials of one (empty) group are written by a launch
+                    // only, so write the value directly.
+                    cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
+                } else {
+                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
+                }
+            }
+            // Read after every launch of the call is queued (no host round trip between them); a flagged
+            // call discards its results.
             if (err != null) {
                 int bad = (int) cl.read(err, DType.INT64, Shape.of(1)).getLong(0);
                 if (bad != Integer.MAX_VALUE) {
@@ -226,15 +237,6 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                     }
                     long value = target.toHost().getLong(bad);
                     throw ClassTargets.targetOutOfRange(loss.name(), target.shape(), bad, value, c);
-                }
-            }
-            if (reduce) {
-                if (n == 0) {
-                    // No rows: sum is 0, a mean NaN. partials of one (empty) group are written by a launch
-                    // only, so write the value directly.
-                    cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
-                } else {
-                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
                 }
             }
             LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut);
