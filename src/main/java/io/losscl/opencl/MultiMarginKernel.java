@@ -41,8 +41,8 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
                     .mem(reduce ? null : out.buffer()).mem(partials)
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
-            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has a class index out of range [0, " + c + ")");
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
+            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has a class index out of range [0, " + c + ")");
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
     }

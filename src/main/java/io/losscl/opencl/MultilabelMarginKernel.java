@@ -41,8 +41,8 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
                     .mem(reduce ? null : out.buffer()).mem(partials).mem(work)
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
-            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has an entry out of range [-1, " + c + ")");
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
+            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has an entry out of range [-1, " + c + ")");
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
     }

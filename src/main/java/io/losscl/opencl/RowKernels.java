@@ -134,7 +134,7 @@ final class RowKernels {
         return flag;
     }
 
-    /** Raises {@code message} when the kernel set the flag. */
+    /** Raises {@code message} when the kernel set the flag; called after the call's last launch is queued (one wait). */
     static void checkFlag(OpenClContext cl, DeviceBuffer flag, String message) {
         if (flag != null && cl.read(flag, DType.INT64, Shape.of(1)).getLong(0) != 0) {
             throw new io.losscl.InvalidArgumentException(message);
