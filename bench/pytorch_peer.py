@@ -1,14 +1,15 @@
 #!/usr/bin/python3
-"""PyTorch CPU peer of `losscl bench --peers`.
+"""PyTorch peer of `losscl bench --peers`: on the CPU, or on a CUDA GPU (the spec's "device": "cuda").
 
-Reads the bench's case description (JSON file given as argv[1]: threads, warmup, repeats, and cases with
+Reads the bench's case description (JSON file given as argv[1]: threads, device, warmup, repeats, and cases with
 loss, options, inputs {name, dtype, shape, gen, lo, hi} and grads), times each case forward
 (under no_grad) and forward+backward (gradients of the case's `grads` inputs), and prints JSON:
-{"peer": "pytorch", "version", "threads", "glibc_tunables", "results": [{"id", "pass", "ms": [...]}],
+{"peer": "pytorch", "version", "threads", "device", "glibc_tunables", "results": [{"id", "pass", "ms": [...]}],
  "skipped": [{"id", "reason"}]}.  Run with /usr/bin/python3 (Debian's python3-torch).
 The bench runs it twice: with and without
 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 (glibc keeping freed
 memory, so large tensors do not page-fault afresh on every call); the output says which.
+On CUDA each timed call ends with torch.cuda.synchronize(), so the time covers the kernels, not their launch.
 """
 import json
 import os
@@ -54,8 +55,21 @@ def main():
     threads = int(spec.get("threads", 2))
     torch.set_num_threads(threads)
     warmup, repeats = int(spec["warmup"]), int(spec["repeats"])
-    out = {"peer": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(),
+    device = spec.get("device", "cpu")
+    out = {"peer": "pytorch", "version": torch.__version__, "threads": torch.get_num_threads(), "device": device,
            "glibc_tunables": os.environ.get("GLIBC_TUNABLES", ""), "results": [], "skipped": []}
+    cuda = device.startswith("cuda")
+    if cuda and not torch.cuda.is_available():
+        out["skipped"] = [{"id": c["id"], "reason": "CUDA is not available to this torch"} for c in spec["cases"]]
+        json.dump(out, sys.stdout)
+        print()
+        return
+    if cuda:
+        out["device"] = device + " (" + torch.cuda.get_device_name(torch.device(device)) + ")"
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize()
     for c in spec["cases"]:
         fn = getattr(F, c["loss"], None)
         if fn is None:
@@ -64,7 +78,7 @@ def main():
         print("pytorch_peer: %s (GLIBC_TUNABLES %s)" % (c["id"], "set" if out["glibc_tunables"] else "unset"),
               file=sys.stderr, flush=True)
         try:
-            inputs = {i["name"]: make(i, 42 + k) for k, i in enumerate(c["inputs"])}
+            inputs = {i["name"]: make(i, 42 + k).to(device) for k, i in enumerate(c["inputs"])}
         except RuntimeError as e:  # out of memory for the largest case
             out["skipped"].append({"id": c["id"], "reason": str(e)[:200]})
             continue
@@ -79,6 +93,7 @@ def main():
                 inputs[n].grad = None
                 inputs[n].requires_grad_(True)
             fn(**inputs, **opts).backward()
+            sync()
 
         for name, body in (("fwd", fwd), ("fwd+bwd", fwdbwd)):
             try:

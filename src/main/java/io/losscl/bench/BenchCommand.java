@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
  */
 public final class BenchCommand {
-    static final String USAGE = "bench [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--java]";
+    static final String USAGE = "bench [--suite cpu|gpu] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java]";
     private static final String[] PASSES = {"fwd", "fwd+bwd"};
     private static final int THREADS = 2;
 
@@ -66,13 +66,15 @@ public final class BenchCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String filter = null, json = null;
+        String filter = null, json = null, suite = "cpu", peerDevice = null;
         int repeats = 10, warmup = 3;
         boolean peers = false, javaToo = false;
         try {
             for (int k = 0; k < args.length; k++) {
                 switch (args[k]) {
+                    case "--suite": suite = args[++k]; break;
                     case "--filter": filter = args[++k]; break;
+                    case "--peer-device": peerDevice = args[++k]; break;
                     case "--repeats": repeats = Integer.parseInt(args[++k]); break;
                     case "--warmup": warmup = Integer.parseInt(args[++k]); break;
                     case "--json": json = args[++k]; break;
@@ -88,7 +90,16 @@ public final class BenchCommand {
         if (repeats < 1 || warmup < 0) { err.println("losscl bench: --repeats must be >= 1, --warmup >= 0"); return 2; }
         Pattern pat = filter == null ? null : Pattern.compile(filter, Pattern.CASE_INSENSITIVE);
         List<BenchCase> cases = new ArrayList<>();
-        for (BenchCase c : BenchSuite.cases()) if (pat == null || pat.matcher(c.id).find()) cases.add(c);
+        List<BenchCase> suiteCases;
+        try {
+            suiteCases = BenchSuite.named(suite);
+        } catch (IllegalArgumentException e) {
+            err.println("losscl bench: " + e.getMessage());
+            return 2;
+        }
+        // The GPU suite's peer is PyTorch on the GPU (CUDA) unless told otherwise.
+        if (peerDevice == null) peerDevice = suite.equals("gpu") ? "cuda" : "cpu";
+        for (BenchCase c : suiteCases) if (pat == null || pat.matcher(c.id).find()) cases.add(c);
         if (cases.isEmpty()) { err.println("losscl bench: no case matches --filter " + filter); return 2; }
 
         try (LossEngine engine = LossEngine.create(BackendKind.OPENCL);
@@ -160,8 +171,8 @@ public final class BenchCommand {
                 try {
                     List<BenchCase> peerCases = new ArrayList<>(cases);
                     peerCases.removeAll(tooLarge); // what does not fit here for losscl does not run for the peers either
-                    Files.writeString(spec, specJson(peerCases, warmup, repeats).toString());
-                    peerRuns = Peers.runAll(spec, home(), THREADS, err);
+                    Files.writeString(spec, specJson(peerCases, warmup, repeats, peerDevice).toString());
+                    peerRuns = Peers.runAll(spec, home(), THREADS, peerDevice, err);
                 } finally {
                     Files.deleteIfExists(spec);
                 }
@@ -283,10 +294,10 @@ public final class BenchCommand {
                 cl.device().globalMemBytes() / 1073741824.0) + " device memory; OpenCL " + cl.device().name() + " (" + cl.device().platformName() + ")";
     }
 
-    static ObjectNode specJson(List<BenchCase> cases, int warmup, int repeats) {
+    static ObjectNode specJson(List<BenchCase> cases, int warmup, int repeats, String device) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
-        root.put("threads", THREADS).put("warmup", warmup).put("repeats", repeats);
+        root.put("threads", THREADS).put("warmup", warmup).put("repeats", repeats).put("device", device);
         ArrayNode arr = root.putArray("cases");
         for (BenchCase c : cases) {
             ObjectNode o = arr.addObject();

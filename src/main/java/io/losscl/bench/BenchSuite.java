@@ -9,23 +9,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The fixed suite of {@code losscl bench}. Cases name losses; unregistered losses are skipped at run time. */
+/**
+ * The fixed suites of {@code losscl bench}. Cases name losses; unregistered losses are skipped at run time.
+ * {@link #cases()} is the default suite (sized for a CPU device); {@link #gpuCases()} the sizes at which the GPU
+ * targets are stated (elementwise losses on 64M elements, cross_entropy 16384x32768).
+ */
 final class BenchSuite {
     private BenchSuite() {}
 
     static final long M16 = 16L << 20;
+    static final long M64 = 64L << 20;
+
+    /** The suite named by {@code --suite}: "cpu" (the default) or "gpu". */
+    static List<BenchCase> named(String suite) {
+        switch (suite) {
+            case "cpu": return cases();
+            case "gpu": return gpuCases();
+            default: throw new IllegalArgumentException("unknown suite '" + suite + "' (cpu or gpu)");
+        }
+    }
+
+    static List<BenchCase> gpuCases() {
+        List<BenchCase> c = new ArrayList<>();
+        c.add(crossEntropy(16384, 32768));
+        for (String loss : ELEMENTWISE) c.add(elementwise(loss, M64, "64M"));
+        return c;
+    }
 
     static List<BenchCase> cases() {
         List<BenchCase> c = new ArrayList<>();
-        for (long[] nc : new long[][] {{4096, 1000}, {256, 32000}, {32, 128000}, {8192, 32768}}) {
-            c.add(new BenchCase("cross_entropy " + nc[0] + "x" + nc[1], "cross_entropy", Map.of(),
-                    List.of(f("input", RANDN, nc), i("target", INT, 0, nc[1], nc[0])), List.of("input")));
-        }
-        for (String loss : new String[] {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits"}) {
-            Gen target = loss.equals("binary_cross_entropy_with_logits") ? RAND : RANDN;
-            c.add(new BenchCase(loss + " 16M", loss, Map.of(),
-                    List.of(f("input", RANDN, M16), f("target", target, M16)), List.of("input")));
-        }
+        for (long[] nc : new long[][] {{4096, 1000}, {256, 32000}, {32, 128000}, {8192, 32768}}) c.add(crossEntropy(nc[0], nc[1]));
+        for (String loss : ELEMENTWISE) c.add(elementwise(loss, M16, "16M"));
         c.add(new BenchCase("kl_div 4096x1000 batchmean", "kl_div", Map.of("reduction", "batchmean"),
                 List.of(f("input", LOG_SOFTMAX, 4096, 1000), f("target", SOFTMAX, 4096, 1000)), List.of("input")));
         c.add(new BenchCase("cosine_embedding_loss 4096x512", "cosine_embedding_loss", Map.of(),
@@ -42,6 +56,18 @@ final class BenchSuite {
                     List.of("log_probs")));
         }
         return c;
+    }
+
+    private static final String[] ELEMENTWISE = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits"};
+
+    private static BenchCase crossEntropy(long n, long classes) {
+        return new BenchCase("cross_entropy " + n + "x" + classes, "cross_entropy", Map.of(),
+                List.of(f("input", RANDN, n, classes), i("target", INT, 0, classes, n)), List.of("input"));
+    }
+
+    private static BenchCase elementwise(String loss, long n, String size) {
+        Gen target = loss.equals("binary_cross_entropy_with_logits") ? RAND : RANDN;
+        return new BenchCase(loss + " " + size, loss, Map.of(), List.of(f("input", RANDN, n), f("target", target, n)), List.of("input"));
     }
 
     private static Input f(String name, Gen gen, long... shape) { return new Input(name, DType.FLOAT32, shape, gen, 0, 0); }

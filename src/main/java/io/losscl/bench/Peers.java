@@ -36,14 +36,16 @@ final class Peers {
     private Peers() {}
 
     /** All peers available here; a line on {@code log} for each one skipped and why. */
-    static List<Run> runAll(Path spec, Path home, int threads, java.io.PrintStream log) {
+    static List<Run> runAll(Path spec, Path home, int threads, String device, java.io.PrintStream log) {
         List<Run> runs = new ArrayList<>();
         Path script = home.resolve("bench/pytorch_peer.py");
-        File python = new File("/usr/bin/python3");
+        // Debian's python3-torch by default; LOSSCL_PYTHON names another interpreter (e.g. on a GPU machine).
+        String pythonPath = System.getenv().getOrDefault("LOSSCL_PYTHON", "/usr/bin/python3");
+        File python = new File(pythonPath);
         if (!Files.isRegularFile(script)) {
             log.println("bench: PyTorch peer skipped: " + script + " not found");
         } else if (!python.canExecute()) {
-            log.println("bench: PyTorch peer skipped: /usr/bin/python3 not found (apt-get install python3-torch)");
+            log.println("bench: PyTorch peer skipped: " + pythonPath + " not found (apt-get install python3-torch, or set LOSSCL_PYTHON)");
         } else {
             for (boolean tuned : new boolean[] {false, true}) {
                 List<String> cmd = List.of(python.getPath(), script.toString(), spec.toString());
@@ -52,7 +54,9 @@ final class Peers {
             }
         }
         Path djl = home.resolve("bench/djl/target");
-        if (!Files.isDirectory(djl.resolve("classes")) || !Files.isDirectory(djl.resolve("lib"))) {
+        if (!device.equals("cpu")) {
+            log.println("bench: DJL peer skipped: its build here is CPU-only (peer device " + device + ")");
+        } else if (!Files.isDirectory(djl.resolve("classes")) || !Files.isDirectory(djl.resolve("lib"))) {
             log.println("bench: DJL peer skipped: not built (build it with: cd bench/djl && mvn -q -B package)");
         } else {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -89,7 +93,8 @@ final class Peers {
             }
             for (JsonNode s : root.path("skipped")) log.println("bench: " + label + ": " + s.path("id").asText() + ": " + s.path("reason").asText());
             String note = root.path("peer").asText(label) + " " + root.path("version").asText("") + ", threads "
-                    + root.path("threads").asText("?") + ", GLIBC_TUNABLES=" + (tuned ? TUNED_MALLOC : "(unset)");
+                    + root.path("threads").asText("?") + ", device " + root.path("device").asText("cpu")
+                    + ", GLIBC_TUNABLES=" + (tuned ? TUNED_MALLOC : "(unset)");
             return new Run(label, note, times);
         } catch (IOException e) {
             log.println("bench: peer " + label + " could not run: " + e.getMessage());
