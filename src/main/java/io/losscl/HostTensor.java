@@ -88,16 +88,10 @@ public final class HostTensor implements Tensor {
 
     /** Copies {@code src}'s elements into {@code dst} (same dtype and number of elements). */
     static void copy(HostTensor src, HostTensor dst) {
-        requireSameLayout(src, dst);
-        System.arraycopy(src.data, 0, dst.data, 0, dst.shape.numelInt());
-    }
-
-    /** Throws unless {@code src} fits {@code dst}: same dtype and number of elements. */
-    static void requireSameLayout(Tensor src, HostTensor dst) {
-        if (src.dtype() != dst.dtype || src.numel() != dst.numel()) {
-            throw new IllegalArgumentException("cannot copy a " + src.dtype() + " tensor of shape " + src.shape()
-                    + " into a " + dst.dtype + " tensor of shape " + dst.shape);
+        if (src.dtype != dst.dtype || src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("cannot copy " + src + " into a " + dst.dtype + " tensor of shape " + dst.shape);
         }
+        System.arraycopy(src.data, 0, dst.data, 0, dst.shape.numelInt());
     }
 
     @Override public DType dtype() { return dtype; }
