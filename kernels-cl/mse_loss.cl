@@ -1,10 +1,6 @@
-/* mse_loss: l = (x - y)^2; dl/dx = 2 (x - y) = -dl/dy. */
+/* mse_loss: l = (x - y)^2; dl/dx = 2 (x - y) = -dl/dy. A function of d = x - y: see DIFF_LOSS in elementwise.cl. */
 #define ARITY 2
-inline acc_t elem_loss(const acc_t *x, const acc_t *P) {
-    const acc_t d = x[0] - x[1];
-    return d * d;
-}
-inline acc_t elem_grad(const acc_t *x, const acc_t *P, int k) {
-    const acc_t g = 2 * (x[0] - x[1]);
-    return k == 0 ? g : -g;
-}
+#define DIFF_LOSS(T)                                                                      \
+    inline T diff_value_##T(T d, acc_t p) { return d * d; }                               \
+    inline T diff_slope_##T(T d, acc_t p) { return 2 * d; }                               \
+    inline T diff_target_slope_##T(T d, acc_t p) { return -2 * d; }

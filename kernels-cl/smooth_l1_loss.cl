@@ -4,15 +4,17 @@
  * and for the target the same function of y - x (so with beta = 0 both are -1 where x == y).
  * Written with the reciprocal of beta and constant/arithmetic select arms: a division inside a
  * select arm kept POCL from vectorising the skeleton's 16-lane loop (13x slower than huber_loss).
- * With beta = 0 the reciprocal is inf, but only in arms the selects never take. */
+ * With beta = 0 the reciprocal is inf, but only in arms the selects never take.
+ * A function of d = x - y: see DIFF_LOSS in elementwise.cl. */
 #define ARITY 2
-inline acc_t elem_loss(const acc_t *x, const acc_t *P) {
-    const acc_t z = fabs(x[0] - x[1]);
-    const acc_t inv_beta = (acc_t)1 / P[0];
-    return z < P[0] ? (acc_t)0.5 * z * z * inv_beta : z - (acc_t)0.5 * P[0];
-}
-inline acc_t elem_grad(const acc_t *x, const acc_t *P, int k) {
-    const acc_t d = k == 0 ? x[0] - x[1] : x[1] - x[0];
-    const acc_t inside = d * ((acc_t)1 / P[0]);
-    return d <= -P[0] ? (acc_t)-1 : (d >= P[0] ? (acc_t)1 : inside);
-}
+#define DIFF_LOSS(T)                                                                      \
+    inline T diff_value_##T(T d, acc_t beta) {                                            \
+        const T z = fabs(d);                                                              \
+        const acc_t inv_beta = (acc_t)1 / beta;                                           \
+        return z < beta ? (T)0.5 * z * z * inv_beta : z - (T)0.5 * beta;                  \
+    }                                                                                     \
+    inline T diff_slope_##T(T d, acc_t beta) {                                            \
+        const T inside = d * ((acc_t)1 / beta);                                           \
+        return d <= -beta ? (T)-1 : (d >= beta ? (T)1 : inside);                          \
+    }                                                                                     \
+    inline T diff_target_slope_##T(T d, acc_t beta) { return diff_slope_##T(-d, beta); }

@@ -86,6 +86,14 @@ public final class HostTensor implements Tensor {
         }
     }
 
+    /** Copies {@code src}'s elements into {@code dst} (same dtype and number of elements). */
+    static void copy(HostTensor src, HostTensor dst) {
+        if (src.dtype != dst.dtype || src.numel() != dst.numel()) {
+            throw new IllegalArgumentException("cannot copy " + src + " into a " + dst.dtype + " tensor of shape " + dst.shape);
+        }
+        System.arraycopy(src.data, 0, dst.data, 0, dst.shape.numelInt());
+    }
+
     @Override public DType dtype() { return dtype; }
     @Override public Shape shape() { return shape; }
     @Override public HostTensor toHost() { return this; }

@@ -38,4 +38,30 @@ public final class LossResult {
 
     /** Which backend computed this, e.g. {@code java} or {@code opencl:<device name>}. */
     public String backend() { return backend; }
+
+    /**
+     * This result with its output (when {@code outputInto} is not null) and the gradients named in
+     * {@code gradsInto} moved into those host tensors: each result not already there is copied in
+     * ({@link Tensor#copyTo}) and, if device-resident, closed. For backends implementing
+     * {@link LossEngine#computeInto}.
+     */
+    public LossResult into(HostTensor outputInto, Map<String, HostTensor> gradsInto) {
+        Map<String, Tensor> g = new LinkedHashMap<>(grads);
+        gradsInto.forEach((name, dst) -> g.put(name, moveInto(grads.get(name), dst)));
+        return new LossResult(outputInto == null ? output : moveInto(output, outputInto), g, backend);
+    }
+
+    private static Tensor moveInto(Tensor t, HostTensor dst) {
+        if (t == null) throw new IllegalStateException("no result to copy into " + dst);
+        if (t == dst) return dst;
+        t.copyTo(dst);
+        if (t instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) t).close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + t + " failed", e);
+            }
+        }
+        return dst;
+    }
 }

@@ -16,4 +16,14 @@ public interface Tensor {
 
     /** This tensor's data in host memory: itself for a host tensor, a download for a device tensor. */
     HostTensor toHost();
+
+    /**
+     * Copies this tensor's elements into {@code dst}, a host tensor of the same dtype and number of
+     * elements, e.g. one a caller reuses across calls; a device tensor downloads straight into
+     * {@code dst}'s array, with no intermediate array.
+     */
+    default void copyTo(HostTensor dst) {
+        HostTensor h = toHost();
+        if (h != dst) HostTensor.copy(h, dst);
+    }
 }

@@ -8,6 +8,7 @@ import io.losscl.opencl.OpenClBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,15 +32,22 @@ class LeakTest {
             }
             LossInputs in = LossInputs.of("input", HostTensor.of(a, a.length), "target", HostTensor.of(b, b.length));
             MseLoss none = MseLoss.of(Reduction.NONE), mean = MseLoss.mean();
-            for (int i = 0; i < 5_000; i++) engine.compute(i % 2 == 0 ? none : mean, in, "input");
+            // every fourth call reads its gradient into a reused array (computeInto)
+            Map<String, HostTensor> into = Map.of("input", HostTensor.zeros(DType.FLOAT32, Shape.of(a.length)));
+            for (int i = 0; i < 5_000; i++) call(engine, i, none, mean, in, into);
             long buffersAfterWarmup = cl.context().liveBuffers();
             long rssAfterWarmup = residentKiB();
-            for (int i = 0; i < CALLS; i++) engine.compute(i % 2 == 0 ? none : mean, in, "input");
+            for (int i = 0; i < CALLS; i++) call(engine, i, none, mean, in, into);
             long growthKiB = residentKiB() - rssAfterWarmup;
             assertEquals(buffersAfterWarmup, cl.context().liveBuffers(), "live cl_mem objects grew over " + CALLS + " calls");
             System.err.println("LeakTest: " + CALLS + " calls, live cl_mem " + buffersAfterWarmup + ", resident memory growth " + growthKiB + " KiB");
             assertTrue(growthKiB < 64 * 1024, "resident memory grew by " + growthKiB + " KiB over " + CALLS + " calls");
         }
+    }
+
+    private static void call(LossEngine engine, int i, MseLoss none, MseLoss mean, LossInputs in, Map<String, HostTensor> into) {
+        if (i % 4 == 3) engine.computeInto(mean, in, into);
+        else engine.compute(i % 2 == 0 ? none : mean, in, "input");
     }
 
     private static long residentKiB() throws IOException {

@@ -61,15 +61,23 @@ public final class CallScope implements AutoCloseable {
         return new Result(temp(shape.numel() * dtype.bytes()), dtype, shape);
     }
 
-    /** Builds the call's result: host tensors when every input was on the host, else device tensors. */
+    /**
+     * Builds the call's result: read into the caller's host tensors where it gave some
+     * ({@link io.losscl.LossEngine#computeInto}), else host tensors when every input was on the host,
+     * else device tensors.
+     */
     public LossResult finish(String backend, Result output, Map<String, Result> grads) {
         boolean toHost = inputs.allOnHost();
         Map<String, Tensor> g = new LinkedHashMap<>();
-        grads.forEach((k, v) -> g.put(k, deliver(v, toHost)));
-        return new LossResult(deliver(output, toHost), g, backend);
+        grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));
+        return new LossResult(deliver(output, toHost, cl.outputInto()), g, backend);
     }
 
-    private Tensor deliver(Result r, boolean toHost) {
+    private Tensor deliver(Result r, boolean toHost, HostTensor into) {
+        if (into != null && into.dtype() == r.dtype && into.numel() == r.shape.numel()) {
+            cl.readInto(r.buffer, into); // straight into the caller's array: no new array to allocate and zero
+            return into;
+        }
         if (toHost) return cl.read(r.buffer, r.dtype, r.shape);
         borrowed.remove(r.buffer); // ownership moves to the device tensor
         return new DeviceTensor(cl, r.buffer, r.dtype, r.shape);

@@ -34,6 +34,17 @@ public final class DeviceTensor implements Tensor, AutoCloseable {
         }
     }
 
+    /** Downloads the data straight into {@code dst}'s array (blocking). */
+    @Override
+    public void copyTo(HostTensor dst) {
+        if (dst.dtype() != dtype || dst.numel() != numel()) {
+            throw new IllegalArgumentException("cannot copy " + this + " into a " + dst.dtype() + " tensor of shape " + dst.shape());
+        }
+        synchronized (owner) {
+            owner.readInto(buffer, dst);
+        }
+    }
+
     /** The device buffer (for kernels of the owning context). */
     public DeviceBuffer buffer() { return buffer; }
 

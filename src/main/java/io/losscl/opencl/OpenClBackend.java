@@ -9,6 +9,7 @@ import io.losscl.LossEntry;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Tensor;
+import java.util.Map;
 import java.util.Set;
 import org.jocl.CLException;
 import org.slf4j.Logger;
@@ -72,11 +73,7 @@ public final class OpenClBackend implements Backend {
             throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
                     + "' to be a device tensor (upload it with OpenClBackend.upload), not a host tensor");
         }
-        for (Tensor u : inputs.asMap().values()) {
-            if (u instanceof DeviceTensor && ((DeviceTensor) u).owner() != cl) {
-                throw new IllegalArgumentException(loss.name() + ": " + u + " belongs to another engine");
-            }
-        }
+        checkOwner(loss, inputs);
         synchronized (cl) {
             try {
                 return kernel.computeInPlace(cl, loss, inputs, name);
@@ -88,16 +85,41 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
-        for (Tensor t : inputs.asMap().values()) {
-            if (t instanceof DeviceTensor && ((DeviceTensor) t).owner() != cl) {
-                throw new IllegalArgumentException(loss.name() + ": " + t + " belongs to another engine");
-            }
-        }
+        checkOwner(loss, inputs);
         synchronized (cl) {
             try {
                 return entry.kernel().compute(cl, loss, inputs, grads);
             } catch (CLException e) {
                 throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * {@link io.losscl.LossEngine#computeInto}: the kernels' results are read from the device straight
+     * into the caller's tensors; a result a kernel finishes on the host (a broadcast input's gradient
+     * summed there) is copied in afterwards.
+     */
+    @Override
+    public <L extends Loss> LossResult computeInto(LossEntry<L> entry, L loss, LossInputs inputs,
+                                                   HostTensor outputInto, Map<String, HostTensor> gradsInto) {
+        checkOwner(loss, inputs);
+        synchronized (cl) {
+            cl.deliverInto(outputInto, gradsInto);
+            try {
+                return entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()).into(outputInto, gradsInto);
+            } catch (CLException e) {
+                throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
+            } finally {
+                cl.deliverInto(null, Map.of());
+            }
+        }
+    }
+
+    private void checkOwner(Loss loss, LossInputs inputs) {
+        for (Tensor t : inputs.asMap().values()) {
+            if (t instanceof DeviceTensor && ((DeviceTensor) t).owner() != cl) {
+                throw new IllegalArgumentException(loss.name() + ": " + t + " belongs to another engine");
             }
         }
     }

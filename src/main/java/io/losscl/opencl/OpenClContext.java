@@ -7,6 +7,7 @@ import io.losscl.HostTensor;
 import io.losscl.Shape;
 import io.losscl.UnsupportedFeatureException;
 import java.util.List;
+import java.util.Map;
 import org.jocl.Pointer;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
@@ -25,6 +26,8 @@ public final class OpenClContext implements AutoCloseable {
     private final cl_command_queue queue;
     private final ProgramCache programs;
     private final BufferPool pool;
+    private HostTensor outputInto;
+    private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
 
     OpenClContext(DeviceInfo device) {
@@ -104,6 +107,22 @@ public final class OpenClContext implements AutoCloseable {
         ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
                 () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
     }
+
+    /**
+     * Sets the caller's host tensors that the results of the call about to run are read into
+     * ({@link io.losscl.LossEngine#computeInto}; {@code null} and an empty map: none). Per call, like
+     * the queue: set and cleared by the backend around one call, holding this object's monitor.
+     */
+    void deliverInto(HostTensor output, Map<String, HostTensor> grads) {
+        this.outputInto = output;
+        this.gradsInto = grads;
+    }
+
+    /** The caller's destination for the output of the call in progress, or {@code null}. */
+    HostTensor outputInto() { return outputInto; }
+
+    /** The caller's destination for the gradient of {@code name} in the call in progress, or {@code null}. */
+    HostTensor gradInto(String name) { return gradsInto.get(name); }
 
     /** Enqueues a 1-D launch of {@code groups} work-groups of the profile's size. */
     void launch(cl_kernel kernel, String name, long groups) {
