@@ -108,12 +108,19 @@ inline ulong rowv_end(ulong d) { return row_end(d); }
 
 #define ROW_FOR_V(j, d) for (ulong j = rowv_first(d); j < rowv_end(d); j += ROW_VSTEP)
 
-inline rowv_t row_load(__global const real_t *p, ulong j, ulong e) {
 #if ROW_VW == 16
-    if (j + 16 <= e) return VLOAD16(p, j);
+/* The partial last block, kept out of row_load's fast path. */
+__attribute__((noinline)) rowv_t row_tail_load(__global const real_t *p, ulong j, ulong e) {
     acc_t t[16];
     for (uint k = 0; k < 16; ++k) t[k] = j + k < e ? LOAD(p, j + k) : (acc_t)0;
     return vload16(0, t);
+}
+#endif
+
+inline rowv_t row_load(__global const real_t *p, ulong j, ulong e) {
+#if ROW_VW == 16
+    if (j + 16 <= e) return VLOAD16(p, j);
+    return row_tail_load(p, j, e);
 #else
     return LOAD(p, j);
 #endif
@@ -122,6 +129,16 @@ inline rowv_t row_load(__global const real_t *p, ulong j, ulong e) {
 inline void row_store(__global real_t *p, ulong j, ulong e, rowv_t v) {
 #if ROW_VW == 16
     if (j + 16 <= e) {
+#if DTYPE_F32 && defined(__clang__)
+        /* A gradient row is written once and not read back here: a non-temporal store skips the
+         * read-for-ownership of its cache line (a third of the traffic of a gradient pass; measured
+         * on cosine_embedding 4096x512 fwd+bwd, ~1.0 -> ~0.65 ms best of many). The instruction needs
+         * 64-byte alignment, so unaligned blocks (rows of odd width) take the plain store. */
+        if (((ulong)(p + j) & 63) == 0) {
+            __builtin_nontemporal_store(convert_float16(v), (__global float16 *)(p + j));
+            return;
+        }
+#endif
         VSTORE16(p, j, v);
         return;
     }

@@ -10,7 +10,10 @@
  * and three squared norms) in one tree; the loss follows; pass 2 re-reads the row (still in cache)
  * and writes all three gradients (also for rows whose loss is clamped to 0: like PyTorch, the zero
  * upstream gradient times a NaN local derivative is NaN). PyTorch's autograd rules: clamp_min passes the gradient where its
- * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0. */
+ * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0.
+ * Both passes run on rowv_t blocks (rows.cl's ROW_FOR_V: 16 lanes on a CPU, where POCL streams only
+ * vector loads; one on a GPU); every element is computed in acc_t as a scalar loop would, only the
+ * order of the row sums' additions differs. */
 #ifndef PMODE
 #define PMODE 2
 #endif
@@ -18,15 +21,15 @@
 #define COS_EPS 1e-8
 
 /* |v|^p summand of the p-norm */
-inline acc_t pn_term(acc_t v, acc_t p) {
+inline rowv_t pn_term(rowv_t v, acc_t p) {
 #if PMODE == 1
     return fabs(v);
 #elif PMODE == 2
     return v * v;
 #elif PMODE == 0
-    return v != 0 ? (acc_t)1 : (acc_t)0;
+    return v != 0 ? (rowv_t)1 : (rowv_t)0;
 #else
-    return pow(fabs(v), p);
+    return pow(fabs(v), (rowv_t)p);
 #endif
 }
 
@@ -41,22 +44,31 @@ inline acc_t pn_norm(acc_t s, acc_t p) {
 #endif
 }
 
-/* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements) */
-inline acc_t pn_grad(acc_t v, acc_t norm, acc_t p, acc_t nmax) {
+/* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements). Divided, not
+ * multiplied by a per-row reciprocal (which measured ~10% faster on fwd+bwd): a correctly rounded v / norm
+ * keeps PyTorch's exact zeros, e.g. v / |v| = +-1 on rows of one element, where the reciprocal's extra
+ * rounding left 1e-16 (ConformanceTest trip-size-1x1). */
+inline rowv_t pn_grad(rowv_t v, acc_t norm, acc_t p, acc_t nmax) {
 #if PMODE == 1
     /* Selects between acc_t constants, not ints: the int-typed form (converted on return) came out
      * with the wrong sign under oclgrind's simulator; this form is right on every device tried. */
-    return v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
+    return v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
 #elif PMODE == 2
-    return norm == 0 ? 0 : v / norm;
+    return norm == 0 ? (rowv_t)0 : v / norm;
 #elif PMODE == 0
-    return 0;
+    return (rowv_t)0;
 #elif PMODE == 4
-    const acc_t sg = v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
-    return (fabs(v) == norm || isnan(v)) ? sg / nmax : 0;
+    const rowv_t sg = v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
+    return (fabs(v) == norm || isnan(v)) ? sg / nmax : (rowv_t)0;
 #else
-    return norm == 0 ? 0 : v * pow(fabs(v), p - 2) / pow(norm, p - 1);
+    return norm == 0 ? (rowv_t)0 : v * pow(fabs(v), (rowv_t)(p - 2)) / pow(norm, p - 1);
 #endif
+}
+
+/* The running max of |v| (NaN-propagating) over the real lanes (padding lanes count as 0). */
+inline rowv_t abs_max(rowv_t m, rowv_t v, ulong j, ulong e) {
+    const rowv_t a = row_mask(fabs(v), j, e);
+    return (isnan(m) || m >= a) ? m : a;
 }
 
 __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, __global const real_t *Nn,
@@ -67,42 +79,49 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)
-        const ulong base = r * D;
+        const ulong base = r * D, e = rowv_end(D);
+        __global const real_t *ra = A + base, *rp = Pp + base, *rn = Nn + base;
 #if COSINE
         /* s: a.p, a.n, p.n, a.a, p.p, n.n */
-        acc_t s[6] = {0, 0, 0, 0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            s[0] += a * q; s[1] += a * n; s[2] += q * n;
-            s[3] += a * a; s[4] += q * q; s[5] += n * n;
+        rowv_t sv[6] = {0, 0, 0, 0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            sv[0] += a * q; sv[1] += a * n; sv[2] += q * n;
+            sv[3] += a * a; sv[4] += q * q; sv[5] += n * n;
         }
+        acc_t s[6];
+        for (int k = 0; k < 6; ++k) s[k] = row_hsum(sv[k]);
         row_sums(s, 6, scratch);
         const acc_t na = sqrt(s[3]), nq = sqrt(s[4]), nn = sqrt(s[5]);
         const acc_t ca = fmax(na, (acc_t)COS_EPS), cq = fmax(nq, (acc_t)COS_EPS), cn = fmax(nn, (acc_t)COS_EPS);
         const acc_t cos_ap = s[0] / (ca * cq), cos_an = s[1] / (ca * cn), cos_pn = s[2] / (cq * cn);
         const acc_t d_ap = 1 - cos_ap, d_an = 1 - cos_an, d_pn = 1 - cos_pn;
 #else
-        acc_t s[3] = {0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            const acc_t t0 = pn_term(a - q + eps, p), t1 = pn_term(a - n + eps, p);
-#if SWAP
-            const acc_t t2 = pn_term(q - n + eps, p);
-#else
-            const acc_t t2 = 0;
-#endif
+        rowv_t sv[3] = {0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            const rowv_t v0 = a - q + eps, v1 = a - n + eps;
 #if PMODE == 4
-            /* max norm: the running max (NaN-propagating), of |v| */
-            s[0] = (isnan(s[0]) || s[0] >= fabs(a - q + eps)) ? s[0] : fabs(a - q + eps);
-            s[1] = (isnan(s[1]) || s[1] >= fabs(a - n + eps)) ? s[1] : fabs(a - n + eps);
-            s[2] = (isnan(s[2]) || s[2] >= fabs(q - n + eps)) ? s[2] : fabs(q - n + eps);
+            /* max norm: the running max (NaN-propagating) of |v| */
+            sv[0] = abs_max(sv[0], v0, i, e);
+            sv[1] = abs_max(sv[1], v1, i, e);
+#if SWAP
+            sv[2] = abs_max(sv[2], q - n + eps, i, e);
+#endif
 #else
-            s[0] += t0; s[1] += t1; s[2] += t2;
+            /* padding lanes hold a = q = n = 0, whose term |eps|^p is not 0: masked */
+            sv[0] += row_mask(pn_term(v0, p), i, e);
+            sv[1] += row_mask(pn_term(v1, p), i, e);
+#if SWAP
+            sv[2] += row_mask(pn_term(q - n + eps, p), i, e);
+#endif
 #endif
         }
 #if PMODE == 4
+        acc_t s[3] = {row_hmax(sv[0]), row_hmax(sv[1]), row_hmax(sv[2])};
         s[0] = row_max(s[0], scratch); s[1] = row_max(s[1], scratch); s[2] = row_max(s[2], scratch);
 #else
+        acc_t s[3] = {row_hsum(sv[0]), row_hsum(sv[1]), row_hsum(sv[2])};
         row_sums(s, NPAIRS, scratch);
 #endif
         const acc_t d_ap = pn_norm(s[0], p), d_an = pn_norm(s[1], p), d_pn = pn_norm(s[2], p);
@@ -121,27 +140,30 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
         const acc_t up = z >= 0 ? grad_scale : 0;
 #if !COSINE && PMODE == 4
         /* p = inf spreads the gradient over the maximal elements: count them */
-        acc_t m[3] = {0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            const acc_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
-            m[0] += (fabs(v0) == d_ap || isnan(v0)) ? (acc_t)1 : (acc_t)0;
-            m[1] += (fabs(v1) == d_an || isnan(v1)) ? (acc_t)1 : (acc_t)0;
-            m[2] += (fabs(v2) == d_pn || isnan(v2)) ? (acc_t)1 : (acc_t)0;
+        rowv_t mv[3] = {0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            const rowv_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
+            mv[0] += row_mask((fabs(v0) == d_ap || isnan(v0)) ? (rowv_t)1 : (rowv_t)0, i, e);
+            mv[1] += row_mask((fabs(v1) == d_an || isnan(v1)) ? (rowv_t)1 : (rowv_t)0, i, e);
+            mv[2] += row_mask((fabs(v2) == d_pn || isnan(v2)) ? (rowv_t)1 : (rowv_t)0, i, e);
         }
+        acc_t m[3] = {row_hsum(mv[0]), row_hsum(mv[1]), row_hsum(mv[2])};
         row_sums(m, 3, scratch);
 #else
         const acc_t m[3] = {1, 1, 1};
 #endif
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            acc_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
+#if COSINE
+        const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
+#endif
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            rowv_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
 #if COSINE
             /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, without the second
              * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
-             * evaluates it (so parallel vectors give an exact 0) */
-            const acc_t ha = a / ca, hq = q / cq, hn = n / cn;
-            const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
+             * evaluates it (so parallel vectors give an exact 0; divided for the same reason as pn_grad) */
+            const rowv_t ha = a / ca, hq = q / cq, hn = n / cn;
             gap_a = -(hq - cos_ap * ha * ka) / ca;
             gap_q = -(ha - cos_ap * hq * kq) / cq;
             gan_a = -(hn - cos_an * ha * ka) / ca;
@@ -161,13 +183,13 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
 #endif
 #endif
 #if GRAD_MASK & 1
-            STORE(ga, base + i, up * (gap_a - w_an * gan_a));
+            row_store(ga + base, i, e, up * (gap_a - w_an * gan_a));
 #endif
 #if GRAD_MASK & 2
-            STORE(gp, base + i, up * (gap_q - w_pn * gpn_q));
+            row_store(gp + base, i, e, up * (gap_q - w_pn * gpn_q));
 #endif
 #if GRAD_MASK & 4
-            STORE(gn, base + i, up * (-w_an * gan_n - w_pn * gpn_n));
+            row_store(gn + base, i, e, up * (-w_an * gan_n - w_pn * gpn_n));
 #endif
         }
 #endif
