@@ -109,8 +109,8 @@ inline ulong rowv_end(ulong d) { return row_end(d); }
 #define ROW_FOR_V(j, d) for (ulong j = rowv_first(d); j < rowv_end(d); j += ROW_VSTEP)
 
 #if ROW_VW == 16
-/* The partial last block, kept out of row_load's fast path. */
-__attribute__((noinline)) rowv_t row_tail_load(__global const real_t *p, ulong j, ulong e) {
+/* The partial last block of a row. */
+inline rowv_t row_tail_load(__global const real_t *p, ulong j, ulong e) {
     acc_t t[16];
     for (uint k = 0; k < 16; ++k) t[k] = j + k < e ? LOAD(p, j + k) : (acc_t)0;
     return vload16(0, t);
@@ -126,14 +126,21 @@ inline rowv_t row_load(__global const real_t *p, ulong j, ulong e) {
 #endif
 }
 
+/* Full float32 blocks are stored non-temporally: a gradient row is written once and not read back
+ * here, and such a store skips the read-for-ownership of its cache line (a third of the traffic of a
+ * gradient pass; cosine_embedding 4096x512 fwd+bwd measured ~1.0 -> ~0.65 ms, best of many). The
+ * instruction needs 64-byte alignment, so unaligned blocks (rows of odd width) take the plain store;
+ * row_finish fences these weakly ordered stores. */
+#if ROW_VW == 16 && DTYPE_F32 && defined(__clang__)
+#define ROW_NT_STORES 1
+#else
+#define ROW_NT_STORES 0
+#endif
+
 inline void row_store(__global real_t *p, ulong j, ulong e, rowv_t v) {
 #if ROW_VW == 16
     if (j + 16 <= e) {
-#if DTYPE_F32 && defined(__clang__)
-        /* A gradient row is written once and not read back here: a non-temporal store skips the
-         * read-for-ownership of its cache line (a third of the traffic of a gradient pass; measured
-         * on cosine_embedding 4096x512 fwd+bwd, ~1.0 -> ~0.65 ms best of many). The instruction needs
-         * 64-byte alignment, so unaligned blocks (rows of odd width) take the plain store. */
+#if ROW_NT_STORES
         if (((ulong)(p + j) & 63) == 0) {
             __builtin_nontemporal_store(convert_float16(v), (__global float16 *)(p + j));
             return;
@@ -248,6 +255,12 @@ inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
 
 /* End of a row kernel: this work-group's partial sum of row losses for reduce_partials. */
 inline void row_finish(__global acc_t *partials, sum_t total, __local acc_t *scratch) {
+#if ROW_NT_STORES
+    /* Orders row_store's weakly ordered non-temporal stores before the kernel ends. Once per work-group:
+     * POCL runs a work-group's items in order on one thread, and a fence per work-item (each waiting for
+     * its stores to drain) measured ~25% slower on cosine_embedding fwd+bwd. */
+    if (get_local_id(0) == get_local_size(0) - 1) __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
 #if REDUCE
     store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
 #endif
