@@ -65,24 +65,27 @@ inline rowv_t row_div(rowv_t v, acc_t b, acc_t inv) {
     return fma(fma(-q0, (rowv_t)b, v), (rowv_t)inv, q0);
 }
 
-/* d ||v||_p / d v_i, given the norm, its reciprocal, whether row_div may be used (and, for p = inf, the
- * number of maximal elements) */
-inline rowv_t pn_grad(rowv_t v, acc_t norm, acc_t inv, bool fast, acc_t p, acc_t nmax) {
+/* A row's divisor b with what row_div needs, computed once per row. */
+typedef struct { acc_t b, inv; bool ok; } rdiv_t;
+inline rdiv_t rdiv_of(acc_t b) { return (rdiv_t){b, 1 / b, row_div_ok(b)}; }
+/* v / b, bit for bit. */
+inline rowv_t rdiv(rowv_t v, rdiv_t d) { return d.ok ? row_div(v, d.b, d.inv) : v / d.b; }
+
+/* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements) */
+inline rowv_t pn_grad(rowv_t v, rdiv_t norm, acc_t p, acc_t nmax) {
 #if PMODE == 1
     /* Selects between acc_t constants, not ints: the int-typed form (converted on return) came out
      * with the wrong sign under oclgrind's simulator; this form is right on every device tried. */
     return v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
 #elif PMODE == 2
-    if (norm == 0) return (rowv_t)0;
-    if (fast) return row_div(v, norm, inv);
-    return v / norm;
+    return norm.b == 0 ? (rowv_t)0 : rdiv(v, norm);
 #elif PMODE == 0
     return (rowv_t)0;
 #elif PMODE == 4
     const rowv_t sg = v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
-    return (fabs(v) == norm || isnan(v)) ? sg / nmax : (rowv_t)0;
+    return (fabs(v) == norm.b || isnan(v)) ? sg / nmax : (rowv_t)0;
 #else
-    return norm == 0 ? (rowv_t)0 : v * pow(fabs(v), (rowv_t)(p - 2)) / pow(norm, p - 1);
+    return norm.b == 0 ? (rowv_t)0 : v * pow(fabs(v), (rowv_t)(p - 2)) / pow(norm.b, p - 1);
 #endif
 }
 
@@ -176,9 +179,9 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
 #endif
 #if COSINE
         const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
+        const rdiv_t da = rdiv_of(ca), dq = rdiv_of(cq), dn = rdiv_of(cn);
 #else
-        const acc_t i_ap = 1 / d_ap, i_an = 1 / d_an, i_pn = 1 / d_pn;
-        const bool f_ap = row_div_ok(d_ap), f_an = row_div_ok(d_an), f_pn = row_div_ok(d_pn);
+        const rdiv_t r_ap = rdiv_of(d_ap), r_an = rdiv_of(d_an), r_pn = rdiv_of(d_pn);
 #endif
         ROW_FOR_V(i, D) {
             const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
@@ -187,22 +190,22 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
             /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, without the second
              * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
              * evaluates it (so parallel vectors give an exact 0) */
-            const rowv_t ha = a / ca, hq = q / cq, hn = n / cn;
-            gap_a = -(hq - cos_ap * ha * ka) / ca;
-            gap_q = -(ha - cos_ap * hq * kq) / cq;
-            gan_a = -(hn - cos_an * ha * ka) / ca;
-            gan_n = -(ha - cos_an * hn * kn) / cn;
+            const rowv_t ha = rdiv(a, da), hq = rdiv(q, dq), hn = rdiv(n, dn);
+            gap_a = -rdiv(hq - cos_ap * ha * ka, da);
+            gap_q = -rdiv(ha - cos_ap * hq * kq, dq);
+            gan_a = -rdiv(hn - cos_an * ha * ka, da);
+            gan_n = -rdiv(ha - cos_an * hn * kn, dn);
 #if SWAP
-            gpn_q = -(hn - cos_pn * hq * kq) / cq;
-            gpn_n = -(hq - cos_pn * hn * kn) / cn;
+            gpn_q = -rdiv(hn - cos_pn * hq * kq, dq);
+            gpn_n = -rdiv(hq - cos_pn * hn * kn, dn);
 #endif
 #else
-            gap_a = pn_grad(a - q + eps, d_ap, i_ap, f_ap, p, m[0]);
+            gap_a = pn_grad(a - q + eps, r_ap, p, m[0]);
             gap_q = -gap_a;
-            gan_a = pn_grad(a - n + eps, d_an, i_an, f_an, p, m[1]);
+            gan_a = pn_grad(a - n + eps, r_an, p, m[1]);
             gan_n = -gan_a;
 #if SWAP
-            gpn_q = pn_grad(q - n + eps, d_pn, i_pn, f_pn, p, m[2]);
+            gpn_q = pn_grad(q - n + eps, r_pn, p, m[2]);
             gpn_n = -gpn_q;
 #endif
 #endif
