@@ -10,7 +10,10 @@
  * and three squared norms) in one tree; the loss follows; pass 2 re-reads the row (still in cache)
  * and writes all three gradients (also for rows whose loss is clamped to 0: like PyTorch, the zero
  * upstream gradient times a NaN local derivative is NaN). PyTorch's autograd rules: clamp_min passes the gradient where its
- * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0. */
+ * argument is >= 0, min splits it in half on a tie, ||v||_p has zero gradient where the norm is 0.
+ * Both passes run on rowv_t blocks (rows.cl's ROW_FOR_V: 16 lanes on a CPU, where POCL streams only
+ * vector loads; one on a GPU); every element is computed in acc_t as a scalar loop would, only the
+ * order of the row sums' additions differs. */
 #ifndef PMODE
 #define PMODE 2
 #endif
@@ -18,15 +21,15 @@
 #define COS_EPS 1e-8
 
 /* |v|^p summand of the p-norm */
-inline acc_t pn_term(acc_t v, acc_t p) {
+inline rowv_t pn_term(rowv_t v, acc_t p) {
 #if PMODE == 1
     return fabs(v);
 #elif PMODE == 2
     return v * v;
 #elif PMODE == 0
-    return v != 0 ? (acc_t)1 : (acc_t)0;
+    return v != 0 ? (rowv_t)1 : (rowv_t)0;
 #else
-    return pow(fabs(v), p);
+    return pow(fabs(v), (rowv_t)p);
 #endif
 }
 
@@ -41,22 +44,55 @@ inline acc_t pn_norm(acc_t s, acc_t p) {
 #endif
 }
 
+/* v / b, correctly rounded, for a row's divisor b from the row's reciprocal inv = 1 / b: q0 = v inv is
+ * within 1 ulp of v / b, r = v - q0 b is exact (one fma), and q0 + r inv rounds to the correctly rounded
+ * quotient (Markstein's theorem). Two fmas and a product per lane instead of a 16-lane double division,
+ * an instruction of low throughput (triplet 4096x512 fwd+bwd, best of 240 calls on a busy machine:
+ * 1.43 -> 1.23 ms; POCL compiles these fma calls to vfmadd, checked in the disassembly). Being the correctly rounded quotient, it
+ * keeps PyTorch's exact results, e.g. v / |v| = +-1 on rows of one element (a plain product by the
+ * reciprocal left 1e-16 there: ConformanceTest trip-size-1x1). Needs inv and r normal: row_div_ok(b)
+ * takes b in [2^-500, 2^500] (r can then be subnormal only where |v| < 2^-900); other rows, and devices
+ * without fp64 (whose float range leaves no such margin), divide. */
+inline bool row_div_ok(acc_t b) {
+#if USE_FP64
+    return b >= 0x1p-500 && b <= 0x1p500;
+#else
+    return false;
+#endif
+}
+inline rowv_t row_div(rowv_t v, acc_t b, acc_t inv) {
+    const rowv_t q0 = v * inv;
+    return fma(fma(-q0, (rowv_t)b, v), (rowv_t)inv, q0);
+}
+
+/* A row's divisor b with what row_div needs, computed once per row. */
+typedef struct { acc_t b, inv; bool ok; } rdiv_t;
+inline rdiv_t rdiv_of(acc_t b) { return (rdiv_t){b, 1 / b, row_div_ok(b)}; }
+/* v / b, bit for bit. */
+inline rowv_t rdiv(rowv_t v, rdiv_t d) { return d.ok ? row_div(v, d.b, d.inv) : v / d.b; }
+
 /* d ||v||_p / d v_i, given the norm (and, for p = inf, the number of maximal elements) */
-inline acc_t pn_grad(acc_t v, acc_t norm, acc_t p, acc_t nmax) {
+inline rowv_t pn_grad(rowv_t v, rdiv_t norm, acc_t p, acc_t nmax) {
 #if PMODE == 1
     /* Selects between acc_t constants, not ints: the int-typed form (converted on return) came out
      * with the wrong sign under oclgrind's simulator; this form is right on every device tried. */
-    return v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
+    return v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
 #elif PMODE == 2
-    return norm == 0 ? 0 : v / norm;
+    return norm.b == 0 ? (rowv_t)0 : rdiv(v, norm);
 #elif PMODE == 0
-    return 0;
+    return (rowv_t)0;
 #elif PMODE == 4
-    const acc_t sg = v > 0 ? (acc_t)1 : (v < 0 ? (acc_t)-1 : (acc_t)0);
-    return (fabs(v) == norm || isnan(v)) ? sg / nmax : 0;
+    const rowv_t sg = v > 0 ? (rowv_t)1 : (v < 0 ? (rowv_t)-1 : (rowv_t)0);
+    return (fabs(v) == norm.b || isnan(v)) ? sg / nmax : (rowv_t)0;
 #else
-    return norm == 0 ? 0 : v * pow(fabs(v), p - 2) / pow(norm, p - 1);
+    return norm.b == 0 ? (rowv_t)0 : v * pow(fabs(v), (rowv_t)(p - 2)) / pow(norm.b, p - 1);
 #endif
+}
+
+/* The running max of |v| (NaN-propagating) over the real lanes (padding lanes count as 0). */
+inline rowv_t abs_max(rowv_t m, rowv_t v, ulong j, ulong e) {
+    const rowv_t a = row_mask(fabs(v), j, e);
+    return (isnan(m) || m >= a) ? m : a;
 }
 
 __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, __global const real_t *Nn,
@@ -67,42 +103,49 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)
-        const ulong base = r * D;
+        const ulong base = r * D, e = rowv_end(D);
+        __global const real_t *ra = A + base, *rp = Pp + base, *rn = Nn + base;
 #if COSINE
         /* s: a.p, a.n, p.n, a.a, p.p, n.n */
-        acc_t s[6] = {0, 0, 0, 0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            s[0] += a * q; s[1] += a * n; s[2] += q * n;
-            s[3] += a * a; s[4] += q * q; s[5] += n * n;
+        rowv_t sv[6] = {0, 0, 0, 0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            sv[0] += a * q; sv[1] += a * n; sv[2] += q * n;
+            sv[3] += a * a; sv[4] += q * q; sv[5] += n * n;
         }
+        acc_t s[6];
+        for (int k = 0; k < 6; ++k) s[k] = row_hsum(sv[k]);
         row_sums(s, 6, scratch);
         const acc_t na = sqrt(s[3]), nq = sqrt(s[4]), nn = sqrt(s[5]);
         const acc_t ca = fmax(na, (acc_t)COS_EPS), cq = fmax(nq, (acc_t)COS_EPS), cn = fmax(nn, (acc_t)COS_EPS);
         const acc_t cos_ap = s[0] / (ca * cq), cos_an = s[1] / (ca * cn), cos_pn = s[2] / (cq * cn);
         const acc_t d_ap = 1 - cos_ap, d_an = 1 - cos_an, d_pn = 1 - cos_pn;
 #else
-        acc_t s[3] = {0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            const acc_t t0 = pn_term(a - q + eps, p), t1 = pn_term(a - n + eps, p);
-#if SWAP
-            const acc_t t2 = pn_term(q - n + eps, p);
-#else
-            const acc_t t2 = 0;
-#endif
+        rowv_t sv[3] = {0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            const rowv_t v0 = a - q + eps, v1 = a - n + eps;
 #if PMODE == 4
-            /* max norm: the running max (NaN-propagating), of |v| */
-            s[0] = (isnan(s[0]) || s[0] >= fabs(a - q + eps)) ? s[0] : fabs(a - q + eps);
-            s[1] = (isnan(s[1]) || s[1] >= fabs(a - n + eps)) ? s[1] : fabs(a - n + eps);
-            s[2] = (isnan(s[2]) || s[2] >= fabs(q - n + eps)) ? s[2] : fabs(q - n + eps);
+            /* max norm: the running max (NaN-propagating) of |v| */
+            sv[0] = abs_max(sv[0], v0, i, e);
+            sv[1] = abs_max(sv[1], v1, i, e);
+#if SWAP
+            sv[2] = abs_max(sv[2], q - n + eps, i, e);
+#endif
 #else
-            s[0] += t0; s[1] += t1; s[2] += t2;
+            /* padding lanes hold a = q = n = 0, whose term |eps|^p is not 0: masked */
+            sv[0] += row_mask(pn_term(v0, p), i, e);
+            sv[1] += row_mask(pn_term(v1, p), i, e);
+#if SWAP
+            sv[2] += row_mask(pn_term(q - n + eps, p), i, e);
+#endif
 #endif
         }
 #if PMODE == 4
+        acc_t s[3] = {row_hmax(sv[0]), row_hmax(sv[1]), row_hmax(sv[2])};
         s[0] = row_max(s[0], scratch); s[1] = row_max(s[1], scratch); s[2] = row_max(s[2], scratch);
 #else
+        acc_t s[3] = {row_hsum(sv[0]), row_hsum(sv[1]), row_hsum(sv[2])};
         row_sums(s, NPAIRS, scratch);
 #endif
         const acc_t d_ap = pn_norm(s[0], p), d_an = pn_norm(s[1], p), d_pn = pn_norm(s[2], p);
@@ -121,53 +164,59 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
         const acc_t up = z >= 0 ? grad_scale : 0;
 #if !COSINE && PMODE == 4
         /* p = inf spreads the gradient over the maximal elements: count them */
-        acc_t m[3] = {0, 0, 0};
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            const acc_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
-            m[0] += (fabs(v0) == d_ap || isnan(v0)) ? (acc_t)1 : (acc_t)0;
-            m[1] += (fabs(v1) == d_an || isnan(v1)) ? (acc_t)1 : (acc_t)0;
-            m[2] += (fabs(v2) == d_pn || isnan(v2)) ? (acc_t)1 : (acc_t)0;
+        rowv_t mv[3] = {0, 0, 0};
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            const rowv_t v0 = a - q + eps, v1 = a - n + eps, v2 = q - n + eps;
+            mv[0] += row_mask((fabs(v0) == d_ap || isnan(v0)) ? (rowv_t)1 : (rowv_t)0, i, e);
+            mv[1] += row_mask((fabs(v1) == d_an || isnan(v1)) ? (rowv_t)1 : (rowv_t)0, i, e);
+            mv[2] += row_mask((fabs(v2) == d_pn || isnan(v2)) ? (rowv_t)1 : (rowv_t)0, i, e);
         }
+        acc_t m[3] = {row_hsum(mv[0]), row_hsum(mv[1]), row_hsum(mv[2])};
         row_sums(m, 3, scratch);
 #else
         const acc_t m[3] = {1, 1, 1};
 #endif
-        ROW_FOR(i, D) {
-            const acc_t a = LOAD(A, base + i), q = LOAD(Pp, base + i), n = LOAD(Nn, base + i);
-            acc_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
+#if COSINE
+        const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
+        const rdiv_t da = rdiv_of(ca), dq = rdiv_of(cq), dn = rdiv_of(cn);
+#else
+        const rdiv_t r_ap = rdiv_of(d_ap), r_an = rdiv_of(d_an), r_pn = rdiv_of(d_pn);
+#endif
+        ROW_FOR_V(i, D) {
+            const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
+            rowv_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
 #if COSINE
             /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, without the second
              * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
              * evaluates it (so parallel vectors give an exact 0) */
-            const acc_t ha = a / ca, hq = q / cq, hn = n / cn;
-            const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
-            gap_a = -(hq - cos_ap * ha * ka) / ca;
-            gap_q = -(ha - cos_ap * hq * kq) / cq;
-            gan_a = -(hn - cos_an * ha * ka) / ca;
-            gan_n = -(ha - cos_an * hn * kn) / cn;
+            const rowv_t ha = rdiv(a, da), hq = rdiv(q, dq), hn = rdiv(n, dn);
+            gap_a = -rdiv(hq - cos_ap * ha * ka, da);
+            gap_q = -rdiv(ha - cos_ap * hq * kq, dq);
+            gan_a = -rdiv(hn - cos_an * ha * ka, da);
+            gan_n = -rdiv(ha - cos_an * hn * kn, dn);
 #if SWAP
-            gpn_q = -(hn - cos_pn * hq * kq) / cq;
-            gpn_n = -(hq - cos_pn * hn * kn) / cn;
+            gpn_q = -rdiv(hn - cos_pn * hq * kq, dq);
+            gpn_n = -rdiv(hq - cos_pn * hn * kn, dn);
 #endif
 #else
-            gap_a = pn_grad(a - q + eps, d_ap, p, m[0]);
+            gap_a = pn_grad(a - q + eps, r_ap, p, m[0]);
             gap_q = -gap_a;
-            gan_a = pn_grad(a - n + eps, d_an, p, m[1]);
+            gan_a = pn_grad(a - n + eps, r_an, p, m[1]);
             gan_n = -gan_a;
 #if SWAP
-            gpn_q = pn_grad(q - n + eps, d_pn, p, m[2]);
+            gpn_q = pn_grad(q - n + eps, r_pn, p, m[2]);
             gpn_n = -gpn_q;
 #endif
 #endif
 #if GRAD_MASK & 1
-            STORE(ga, base + i, up * (gap_a - w_an * gan_a));
+            row_store(ga + base, i, e, up * (gap_a - w_an * gan_a));
 #endif
 #if GRAD_MASK & 2
-            STORE(gp, base + i, up * (gap_q - w_pn * gpn_q));
+            row_store(gp + base, i, e, up * (gap_q - w_pn * gpn_q));
 #endif
 #if GRAD_MASK & 4
-            STORE(gn, base + i, up * (-w_an * gan_n - w_pn * gpn_n));
+            row_store(gn + base, i, e, up * (-w_an * gan_n - w_pn * gpn_n));
 #endif
         }
 #endif

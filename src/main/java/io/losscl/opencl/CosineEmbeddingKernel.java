@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Host dispatch of {@code cosine_embedding_loss} ({@code kernels-cl/cosine_embedding_loss.cl}): one
+ * Host dispatch of {@code cosine_embedding_loss} ({@code kernels-cl/cosine_embedding_loss.cl} over
+ * {@code rows.cl}): one
  * launch computes each row's three dot products, its loss (stored, or summed per work-group) and the
  * gradients of both inputs; a reduction adds the shared second stage.
  *
@@ -24,7 +25,7 @@ import java.util.Set;
  * per row reduces the dot products in local memory. Override with {@code -Dlosscl.cosine.rowPerItem=true|false}.
  */
 public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLoss> {
-    private static final List<String> STEMS = List.of("cosine_embedding_loss");
+    private static final List<String> STEMS = RowKernels.stems("cosine_embedding_loss");
     /** On a GPU, rows at most this long are computed one per work-item. */
     private static final long GPU_ROW_PER_ITEM_MAX_D = 16;
 
@@ -40,17 +41,12 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         DType dtype = x1.dtype();
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean g1 = grads.contains("input1"), g2 = grads.contains("input2");
-        DeviceProfile p = cl.profile();
-        int wgs = p.workGroupSize();
-        long work = rows * Math.max(d, 1);
-        boolean rowPerItem = rowPerItem(p, rows, d);
-        long groups = rowPerItem
-                ? Math.max(1, Math.min(p.groupsFor(work), (rows + wgs - 1) / wgs))
-                : Math.max(1, Math.min(rows, p.groupsFor(work)));
-        String options = cl.options(dtype) + " -DROW_PER_ITEM=" + (rowPerItem ? 1 : 0)
+        boolean rowPerItem = rowPerItem(cl.profile(), rows, d);
+        long groups = RowKernels.groups(cl, rows, d, rowPerItem);
+        String options = RowKernels.options(cl, dtype, rowPerItem, reduce)
                 + " -DTARGET_INT=" + (target.dtype() == DType.INT64 ? 1 : 0)
                 + " -DTARGET_BCAST=" + (target.numel() == 1 && rows != 1 ? 1 : 0)
-                + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD1=" + (g1 ? 1 : 0) + " -DGRAD2=" + (g2 ? 1 : 0);
+                + " -DGRAD1=" + (g1 ? 1 : 0) + " -DGRAD2=" + (g2 ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;
 
         try (CallScope scope = new CallScope(cl, inputs)) {
