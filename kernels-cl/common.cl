@@ -207,6 +207,34 @@ typedef double16 acc16_t;
 typedef float16 acc16_t;
 #define convert_acc16 convert_float16
 #endif
+/* Per-lane running sums of a 16-wide streaming loop; sum16_total adds the lanes in a fixed order, so the
+ * result depends only on n and the launch size. Kahan-compensated per lane when acc_t is float. */
+typedef struct { acc16_t s; acc16_t c; } sum16_t;
+#define SUM16_ZERO ((sum16_t){0, 0})
+inline sum16_t sum16_add(sum16_t a, acc16_t v) {
+#if USE_FP64
+    a.s += v;
+#else
+    const acc16_t y = v - a.c;
+    const acc16_t t = a.s + y;
+    a.c = (t - a.s) - y;
+    a.s = t;
+#endif
+    return a;
+}
+inline sum_t sum16_total(sum16_t a) {
+    sum_t t = SUM_ZERO;
+    for (int j = 0; j < 16; ++j) sum_add(&t, a.s[j] - a.c[j]);
+    return t;
+}
+/* Lane numbers in the integer type that select() pairs with acc16_t, to mask a partial vector's lanes. */
+#if USE_FP64
+typedef long16 acc16_mask_t;
+#else
+typedef int16 acc16_mask_t;
+#endif
+#define LANE_INDEX16 ((acc16_mask_t)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+
 #if DTYPE_F16
 #define VLOAD16(p, i) convert_acc16(vload_half16(0, (p) + (i)))
 #define VSTORE16(p, i, v) vstore_half16_rte((v), 0, (p) + (i))
@@ -271,6 +299,51 @@ inline double##N log1p_s##N(double##N s) {                                      
 }
 DEFINE_EXP_N(8)
 DEFINE_EXP_N(16)
+
+/* Cheaper versions for results stored as float (or half): measured on POCL (16M binary_cross_entropy_with_logits
+ * fwd+bwd), the polynomials above were most of the kernel's time. A float result must stay within one float ulp
+ * of the exact answer even where the caller subtracts nearly equal values (sigmoid(x) - y in a gradient), so the
+ * exp is kept relatively accurate far below a float ulp (2^-39), not just to 2^-24.
+ *
+ * exp_neg16_f(a) for a <= 0 (or NaN): Cody-Waite reduction with one constant (|k| <= 1022, so k ln2's rounding
+ * is below 2^-43 absolute), then a degree-8 minimax polynomial on |r| <= ln2/2 (relative error 2^-39.8,
+ * mpmath chebyfit) in double. 2^k multiplies instead of being added to the exponent bits, so a NaN argument
+ * stays NaN without a select. a < -708 is computed as -708: exp(-708) ~ 3e-308, which rounds to 0 in float. */
+inline double16 exp_neg16_f(double16 a) {
+    const double16 ac = select(a, (double16)-708.0, a < -708.0);   /* keeps NaN (the compare is false) */
+    const double16 magic = (double16)0x1.8p52;
+    const double16 kb = ac * (double16)1.4426950408889634 + magic; /* low bits of kb: the integer k */
+    const double16 kd = kb - magic;
+    const double16 r = kd * (double16)-0.6931471805599453 + ac;
+    double16 p = (double16)2.487621850932101e-05;
+    p = p * r + (double16)0.0001991592144322987;
+    p = p * r + (double16)0.0013888821579429661;
+    p = p * r + (double16)0.008333265999696034;
+    p = p * r + (double16)0.04166666689144862;
+    p = p * r + (double16)0.16666666891537657;
+    p = p * r + (double16)0.49999999999797345;
+    p = p * r + (double16)0.9999999999797261;
+    p = p * r + (double16)1.0;
+    /* 2^k built as a double: exponent field k + 1023 (k >= -1022 after the clamp). */
+    const long16 bits = (as_long16(kb) - as_long16(magic) + 1023) << 52;
+    return p * as_double16(bits);
+}
+
+/* log(1 + u) = 2 atanh(s) for s = u / (2 + u) in [0, 1/3] (u in [0, 1]), the "mixed" way: 2 atanh(s) =
+ * 2s + 2s z Q(z) with z = s^2 <= 1/9. The head 2s stays in double; the tail is at most 4.5% of the result
+ * (z Q(z) <= 0.0437 at s = 1/3), so computing it in float lanes (degree-4 minimax Q on [0, 1/9], relative
+ * error 2^-25 with float coefficients, plus a few float roundings) costs under 2^-27 of the result:
+ * ~0.1 float ulp. */
+inline double16 log1p_s16_f(double16 s) {
+    const float16 sf = convert_float16(s);
+    const float16 z = sf * sf;
+    float16 q = (float16)0x1.dba26p-4f;
+    q = q * z + (float16)0x1.bc8cf8p-4f;
+    q = q * z + (float16)0x1.24c926p-3f;
+    q = q * z + (float16)0x1.9998d4p-3f;
+    q = q * z + (float16)0x1.555556p-2f;
+    return 2 * s + convert_double16(2 * sf * z * q);
+}
 #else
 #define exp16(d) exp(d)
 #define exp8(d) exp(d)
