@@ -113,6 +113,17 @@ inline accv_t option_vec(int mode, __global const real_t *p, __global const long
 #define FAST_LOGISTIC 0
 #endif
 
+/* The probability path's logs. On CPU devices with fp64 and float (or half) storage: common.cl's log16_f, and
+ * log1p(-x) as the log of 1 - x, which is exact for x >= 2^-30 (x has at most 24 significant bits), or as
+ * -x (1 + x/2) below that (the next term, x^3/3, is below 2^-60 of the result). */
+#if FAST_LOGISTIC && !DTYPE_F64
+#define LOG(v) log16_f(v)
+#define LOG1P_NEG(x) ((x) < 0x1p-30 ? -(x) * (1 + 0.5 * (x)) : log16_f(1 - (x)))
+#else
+#define LOG(v) log(v)
+#define LOG1P_NEG(x) log1p(-(x))
+#endif
+
 inline accv_t log_one_plus_exp(accv_t x, accv_t *e_out, accv_t *inv_out) {
 #if FAST_LOGISTIC
     const accv_t e = EXP_NEG(-fabs(x));
@@ -171,6 +182,9 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
         const accv_t x = load_vec(x_in, i, end, 0.5);
         const accv_t y = load_vec(y_in, i, end, 0);
 #if CHECK_RANGE && !LOGITS
+#if VW > 1
+        if (any(!(x >= 0 && x <= 1)))   /* rare: then find the lanes */
+#endif
         {
             acc_t a[VW];
             TO_LANES(x, a);
@@ -189,7 +203,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #else
         /* PyTorch: (y - 1) max(log1p(-x), -100) - y max(log x, -100). fmax would drop a NaN, so
          * compare explicitly (the input was checked to lie in [0, 1] anyway). */
-        const accv_t lx = log(x), l1x = log1p(-x);
+        const accv_t lx = LOG(x), l1x = LOG1P_NEG(x);
         const accv_t l = w * ((y - 1) * (l1x < LOG_CLAMP ? LOG_CLAMP : l1x) - y * (lx < LOG_CLAMP ? LOG_CLAMP : lx));
 #endif
 #if REDUCE && VW == 1
@@ -231,7 +245,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #endif
 #else
         /* binary_cross_entropy_target_backward: -logit(x) = log((1 - x) / x), unclamped. */
-        store_vec(gy, i, end, w * -log(x / (1 - x)) * grad_scale);
+        store_vec(gy, i, end, w * -LOG(x / (1 - x)) * grad_scale);
 #endif
 #endif
     }
