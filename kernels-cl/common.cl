@@ -56,7 +56,10 @@ typedef float real_t;
  * final rounding made some elements less accurate than PyTorch's float32 ones (the conformance rule);
  * (2) where it feeds only a reduced loss (binary_cross_entropy's sum), the conversions and the range check
  * made the kernel slower, not faster (16M elements: 30 -> 40 ms), since POCL's vectorised double exp/log
- * are only ~2x slower than the float ones. */
+ * are only ~2x slower than the float ones. What does pay (binary_cross_entropy, below: exp_neg16_f,
+ * log1p_s16_f, log16_f) is double polynomials sized to a float result. Moving a small series tail into
+ * float lanes (error scaled down by the tail's size) was measured too (2026-11, 16M logits fwd+bwd):
+ * kernel CPU time 21 -> 24 ms, as the double <-> float conversions cost more than the narrower lanes save. */
 
 /* Running sums of one work-item. In double they are exact enough for any length we can hold;
  * in float (no fp64 on the device) they are Kahan-compensated so long reductions stay accurate. */
@@ -329,20 +332,19 @@ inline double16 exp_neg16_f(double16 a) {
     return p * as_double16(bits);
 }
 
-/* log(1 + u) = 2 atanh(s) for s = u / (2 + u) in [0, 1/3] (u in [0, 1]), the "mixed" way: 2 atanh(s) =
- * 2s + 2s z Q(z) with z = s^2 <= 1/9. The head 2s stays in double; the tail is at most 4.5% of the result
- * (z Q(z) <= 0.0437 at s = 1/3), so computing it in float lanes (degree-4 minimax Q on [0, 1/9], relative
- * error 2^-25 with float coefficients, plus a few float roundings) costs under 2^-27 of the result:
- * ~0.1 float ulp. */
+/* log(1 + u) = 2 atanh(s) for s = u / (2 + u) in [0, 1/3] (u in [0, 1]) for float results: 2 atanh(s) =
+ * 2s + 2s z Q(z) with z = s^2 <= 1/9, Q a degree-4 minimax on [0, 1/9] (relative error 2^-26.6, mpmath
+ * chebyfit) on a tail of at most 4.5% of the result (z Q(z) <= 0.0437): 2^-31 of the result, against
+ * log1p_s16's 15 terms. (The tail in float lanes, converted back and forth, measured slower than this.) */
 inline double16 log1p_s16_f(double16 s) {
-    const float16 sf = convert_float16(s);
-    const float16 z = sf * sf;
-    float16 q = (float16)0x1.dba26p-4f;
-    q = q * z + (float16)0x1.bc8cf8p-4f;
-    q = q * z + (float16)0x1.24c926p-3f;
-    q = q * z + (float16)0x1.9998d4p-3f;
-    q = q * z + (float16)0x1.555556p-2f;
-    return 2 * s + convert_double16(2 * sf * z * q);
+    const double16 z = s * s;
+    double16 q = (double16)0.11612164612011674;
+    q = q * z + (double16)0.10853287900440187;
+    q = q * z + (double16)0.14296178997151418;
+    q = q * z + (double16)0.1999985316596486;
+    q = q * z + (double16)0.3333333366026371;
+    const double16 s2 = 2 * s;
+    return s2 * z * q + s2;
 }
 
 /* log(x) for float results, on 16 double lanes: POCL's vector double log cost more than the rest of
