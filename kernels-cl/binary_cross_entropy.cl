@@ -156,11 +156,7 @@ inline accv_t log_one_plus_exp(accv_t x, accv_t *e_out, accv_t *inv_out) {
 
 inline accv_t softplus_neg(accv_t x, accv_t l1e) {
     const accv_t sp = l1e + fmax(-x, (accv_t)0);
-#if PW_MODE == 0
-    return sp;   /* x = -inf: sp = inf, and the loss's (1 - y) x + sp is NaN by itself */
-#else
     return x == (accv_t)(-INFINITY) ? (accv_t)NAN : sp;
-#endif
 }
 
 __kernel void binary_cross_entropy(__global const real_t *x_in, __global const real_t *y_in,
@@ -204,12 +200,14 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
 #if LOGITS
         const accv_t p = option_vec(PW_MODE, pw_in, pw_map, pw_len, i, end);
         accv_t e, inv_u;
-        const accv_t sp = softplus_neg(x, log_one_plus_exp(x, &e, &inv_u));
-        /* PyTorch: (1 - y) x + (1 + (p - 1) y) softplus(-x). */
+        const accv_t l1e = log_one_plus_exp(x, &e, &inv_u);
 #if PW_MODE == 0
-        const accv_t l = w * ((1 - y) * x + sp);
+        /* PyTorch without pos_weight: ((1 - y) x + m) + log(...), in that order (with x < 0 and y = 0 the
+         * first sum is exactly 0, so a tiny log term is kept). x = -inf gives -inf + inf = NaN by itself. */
+        const accv_t l = w * (((1 - y) * x + fmax(-x, (accv_t)0)) + l1e);
 #else
-        const accv_t l = w * ((1 - y) * x + (1 + (p - 1) * y) * sp);
+        /* PyTorch: (1 - y) x + (1 + (p - 1) y) softplus(-x). */
+        const accv_t l = w * ((1 - y) * x + (1 + (p - 1) * y) * softplus_neg(x, l1e));
 #endif
 #else
         /* PyTorch: (y - 1) max(log1p(-x), -100) - y max(log x, -100). fmax would drop a NaN, so
