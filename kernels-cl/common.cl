@@ -309,8 +309,9 @@ DEFINE_EXP_N(16)
  * exp is kept relatively accurate far below a float ulp, not just to 2^-24: a relative error eps in e moves
  * sigmoid(x) - y by ~eps sigmoid(x), over a float ulp of the answer once sigmoid(x) / |sigmoid(x) - y| passes
  * 2^-24 / eps. At 2^-39.8 that takes a cancellation beyond 2^15, where PyTorch's own float32 error (rounding
- * sigmoid to float) is thousands of ulps; a float-accurate exp (2^-28) would lose to PyTorch on an estimated ~0.1% of random
- * elements. The exp's polynomial is thus the largest cost left (measured ~45% of the logits kernel).
+ * sigmoid to float) is thousands of ulps; a float-accurate exp (2^-28) would lose to PyTorch on an estimated
+ * ~0.1% of random elements. The exp's polynomial is thus the largest cost left (measured ~45% of the logits
+ * kernel).
  *
  * exp_neg16_f(a) for a <= 0 (or NaN): Cody-Waite reduction with one constant (|k| <= 1022, so k ln2's rounding
  * is below 2^-43 absolute), then a degree-8 minimax polynomial on |r| <= ln2/2 (relative error 2^-39.8,
