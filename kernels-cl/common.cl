@@ -56,7 +56,10 @@ typedef float real_t;
  * final rounding made some elements less accurate than PyTorch's float32 ones (the conformance rule);
  * (2) where it feeds only a reduced loss (binary_cross_entropy's sum), the conversions and the range check
  * made the kernel slower, not faster (16M elements: 30 -> 40 ms), since POCL's vectorised double exp/log
- * are only ~2x slower than the float ones. */
+ * are only ~2x slower than the float ones. What does pay (binary_cross_entropy, below: exp_neg16_f,
+ * log1p_s16_f, log16_f) is double polynomials sized to a float result. Moving a small series tail into
+ * float lanes (error scaled down by the tail's size) was measured too (2026-11, 16M logits fwd+bwd):
+ * kernel CPU time 21 -> 24 ms, as the double <-> float conversions cost more than the narrower lanes save. */
 
 /* Running sums of one work-item. In double they are exact enough for any length we can hold;
  * in float (no fp64 on the device) they are Kahan-compensated so long reductions stay accurate. */
@@ -207,6 +210,34 @@ typedef double16 acc16_t;
 typedef float16 acc16_t;
 #define convert_acc16 convert_float16
 #endif
+/* Per-lane running sums of a 16-wide streaming loop; sum16_total adds the lanes in a fixed order, so the
+ * result depends only on n and the launch size. Kahan-compensated per lane when acc_t is float. */
+typedef struct { acc16_t s; acc16_t c; } sum16_t;
+#define SUM16_ZERO ((sum16_t){0, 0})
+inline sum16_t sum16_add(sum16_t a, acc16_t v) {
+#if USE_FP64
+    a.s += v;
+#else
+    const acc16_t y = v - a.c;
+    const acc16_t t = a.s + y;
+    a.c = (t - a.s) - y;
+    a.s = t;
+#endif
+    return a;
+}
+inline sum_t sum16_total(sum16_t a) {
+    sum_t t = SUM_ZERO;
+    for (int j = 0; j < 16; ++j) sum_add(&t, a.s[j] - a.c[j]);
+    return t;
+}
+/* Lane numbers in the integer type that select() pairs with acc16_t, to mask a partial vector's lanes. */
+#if USE_FP64
+typedef long16 acc16_mask_t;
+#else
+typedef int16 acc16_mask_t;
+#endif
+#define LANE_INDEX16 ((acc16_mask_t)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+
 #if DTYPE_F16
 #define VLOAD16(p, i) convert_acc16(vload_half16(0, (p) + (i)))
 #define VSTORE16(p, i, v) vstore_half16_rte((v), 0, (p) + (i))
@@ -272,36 +303,83 @@ inline double##N log1p_s##N(double##N s) {                                      
 DEFINE_EXP_N(8)
 DEFINE_EXP_N(16)
 
-/* exp(d) for d <= 0 on 16 double lanes, for results that end as float32 (the softmax of cross-entropy):
- * relative error below 2^-25.5 (~0.15 float ulp; exp16: 2^-46) at less cost, because only the small part
- * runs in float lanes (a float16 op is one AVX-512 instruction, a double16 op two):
- *   d = k ln2 + r in double (|r| <= ln2/2; one ln2 constant: |k| <= 160 keeps k ln2 within 2^-44),
- *   q = exp(r) - 1 - r = r^2 (1/2 + r/6 + ... + r^6/8!) in FLOAT (Taylor remainder < 2^-32): |q| < 0.068,
- *       so q's float rounding (a few 2^-24 of q) and r's rounding to float move the result by < 2^-25.5,
- *   exp(d) = ((1 + r) + q) 2^k back in double.
- * d below -110 is raised to -110: exp(-110) ~ 2^-158 replaces a smaller value, and both round to float 0
- * after any factor <= 1 (softmax's 1 / sum). -inf gives that tiny value, NaN gives NaN (the scaling is a
- * multiplication, so NaN survives it). No fma(), for exp16's reason. */
-inline double16 exp16_nonpos_to_float(const double16 d) {
-    const double16 dc = select(d, (double16)-110.0, d < -110.0); /* a NaN lane compares false: stays NaN */
+/* Cheaper versions for results stored as float (or half): measured on POCL (16M binary_cross_entropy_with_logits
+ * fwd+bwd), the polynomials above were most of the kernel's time. A float result must stay within one float ulp
+ * of the exact answer even where the caller subtracts nearly equal values (sigmoid(x) - y in a gradient), so the
+ * exp is kept relatively accurate far below a float ulp, not just to 2^-24: a relative error eps in e moves
+ * sigmoid(x) - y by ~eps sigmoid(x), over a float ulp of the answer once sigmoid(x) / |sigmoid(x) - y| passes
+ * 2^-24 / eps. At 2^-39.8 that takes a cancellation beyond 2^15, where PyTorch's own float32 error (rounding
+ * sigmoid to float) is thousands of ulps; a float-accurate exp (2^-28) would lose to PyTorch on an estimated
+ * ~0.1% of random elements. The exp's polynomial is thus the largest cost left (measured ~45% of the logits
+ * kernel).
+ *
+ * exp_neg16_f(a) for a <= 0 (or NaN): Cody-Waite reduction with one constant (|k| <= 1022, so k ln2's rounding
+ * is below 2^-43 absolute), then a degree-8 minimax polynomial on |r| <= ln2/2 (relative error 2^-39.8,
+ * mpmath chebyfit) in double. 2^k multiplies instead of being added to the exponent bits, so a NaN argument
+ * stays NaN without a select. a < -708 is computed as -708: exp(-708) ~ 3e-308, which rounds to 0 in float. */
+inline double16 exp_neg16_f(double16 a) {
+    const double16 ac = select(a, (double16)-708.0, a < -708.0);   /* keeps NaN (the compare is false) */
     const double16 magic = (double16)0x1.8p52;
-    const double16 kb = dc * (double16)1.4426950408889634 + magic;
-    const double16 r = dc - (kb - magic) * (double16)0.6931471805599453;
-    const float16 rf = convert_float16(r);
-    float16 p = (float16)(1.0f / 40320);
-    p = p * rf + (float16)(1.0f / 5040);
-    p = p * rf + (float16)(1.0f / 720);
-    p = p * rf + (float16)(1.0f / 120);
-    p = p * rf + (float16)(1.0f / 24);
-    p = p * rf + (float16)(1.0f / 6);
-    p = p * rf + (float16)0.5f;
-    const double16 e = (r + (double16)1.0) + convert_double16(p * (rf * rf));
-    /* 2^k from k's bits: kb's low bits hold k + 0x8000000000000 (the magic's mantissa); k + 1023 in the exponent field */
-    const double16 two_k = as_double16((as_long16(kb) - as_long16(magic) + 1023) << 52);
-    return e * two_k;
+    const double16 kb = ac * (double16)1.4426950408889634 + magic; /* low bits of kb: the integer k */
+    const double16 kd = kb - magic;
+    const double16 r = kd * (double16)-0.6931471805599453 + ac;
+    /* Even and odd coefficients by Horner in r^2: two half-length dependency chains (one extra multiply)
+     * measured ~5% faster on the whole kernel than one Horner chain in r. */
+    const double16 r2 = r * r;
+    double16 ev = (double16)2.487621850932101e-05;
+    ev = ev * r2 + (double16)0.0013888821579429661;
+    ev = ev * r2 + (double16)0.04166666689144862;
+    ev = ev * r2 + (double16)0.49999999999797345;
+    ev = ev * r2 + (double16)1.0;
+    double16 od = (double16)0.0001991592144322987;
+    od = od * r2 + (double16)0.008333265999696034;
+    od = od * r2 + (double16)0.16666666891537657;
+    od = od * r2 + (double16)0.9999999999797261;
+    const double16 p = od * r + ev;
+    /* 2^k built as a double: exponent field k + 1023 (k >= -1022 after the clamp). */
+    const long16 bits = (as_long16(kb) - as_long16(magic) + 1023) << 52;
+    return p * as_double16(bits);
+}
+
+/* log(1 + u) = 2 atanh(s) for s = u / (2 + u) in [0, 1/3] (u in [0, 1]) for float results: 2 atanh(s) =
+ * 2s + 2s z Q(z) with z = s^2 <= 1/9, Q a degree-4 minimax on [0, 1/9] (relative error 2^-26.6, mpmath
+ * chebyfit) on a tail of at most 4.5% of the result (z Q(z) <= 0.0437): 2^-31 of the result, against
+ * log1p_s16's 15 terms. (The tail in float lanes, converted back and forth, measured slower than this.) */
+inline double16 log1p_s16_f(double16 s) {
+    const double16 z = s * s;
+    double16 q = (double16)0.11612164612011674;
+    q = q * z + (double16)0.10853287900440187;
+    q = q * z + (double16)0.14296178997151418;
+    q = q * z + (double16)0.1999985316596486;
+    q = q * z + (double16)0.3333333366026371;
+    const double16 s2 = 2 * s;
+    return s2 * z * q + s2;
+}
+
+/* log(x) for float results, on 16 double lanes: POCL's vector double log cost more than the rest of
+ * binary_cross_entropy together. x = 2^k m with m in [sqrt(1/2), sqrt(2)) straight from the bits (x - sqrt(1/2)'s
+ * bits, shifted: k; the rest: m's bits), then log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 (m - 1 is
+ * exact), = 2s + 2s z Q(z) with z = s^2 <= 0.0295 and Q a degree-4 minimax on [0, 0.0295] (relative error
+ * 2^-36.4 on a tail below 1% of log m: 2^-43 of the result). Lanes outside (0, inf) (rare: clamped or checked
+ * inputs) take the builtin's answer (log 0 = -inf, log inf = inf, NaN for negatives and NaN). Subnormal doubles
+ * (below 2^-1022) would be misread; float, half and bfloat16 values and their ratios never are one. */
+inline double16 log16_f(double16 x) {
+    const long16 half_sqrt2 = (long16)0x3fe6a09e667f3bcdL;           /* bits of sqrt(1/2) */
+    const long16 k = (as_long16(x) - half_sqrt2) >> 52;
+    const double16 m = as_double16(as_long16(x) - (k << 52));
+    const double16 s = (m - 1) / (m + 1);
+    const double16 z = s * s;
+    double16 q = (double16)0.09681593466080882;
+    q = q * z + (double16)0.11095686690472316;
+    q = q * z + (double16)0.14285877484175175;
+    q = q * z + (double16)0.19999999397609577;
+    q = q * z + (double16)0.33333333333688325;
+    const double16 s2 = 2 * s;
+    double16 r = convert_double16(k) * (double16)0.6931471805599453 + (s2 * z * q + s2);
+    if (any(!(x > 0 && x < (double16)INFINITY))) r = select(r, log(x), !(x > 0 && x < (double16)INFINITY));
+    return r;
 }
 #else
 #define exp16(d) exp(d)
 #define exp8(d) exp(d)
-#define exp16_nonpos_to_float(d) exp(d)
 #endif

@@ -61,16 +61,12 @@
 /* Precision: every exp and log here is computed for acc_t. Plain float exp was tried and measured: each
  * gradient element is its own output, and a float exp's error of up to an ulp, plus the final rounding,
  * made some elements less accurate than PyTorch's float32 ones. The streaming CPU path (VEC_ROWS) uses
- * ROW_EXP16: common.cl's exp16_nonpos_to_float (error < 0.15 float ulp, half exp16's cost; the softmax and its
- * gradient then stay within ~0.8 ulp), except with label smoothing (SMOOTHING=1, set by the host when
- * eps > 0), whose gradient eps/C (W p_c - w_c) cancels and magnifies p's error: there the full exp16. */
-#ifndef SMOOTHING
-#define SMOOTHING 0
-#endif
-#if SMOOTHING
-#define ROW_EXP16 exp16
+ * common.cl's exp_neg16_f (x - max and x - lse are <= 0): relative error 2^-39.8, so even label
+ * smoothing's gradient eps/C (W p_c - w_c), which cancels, stays within a float ulp. */
+#if USE_FP64
+#define ROW_EXP16 exp_neg16_f
 #else
-#define ROW_EXP16 exp16_nonpos_to_float
+#define ROW_EXP16 exp16
 #endif
 
 #ifndef VLOAD16 /* common.cl may already provide the vector types */
@@ -358,21 +354,21 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                     for (ulong j = (from); j < (to); ++j) STORE(gx, base + j, g[j - (from)]);               \
                 }
                 CE_GRAD_PART(cb, head)
-#if !SMOOTHING
-                /* Without smoothing dl/dx_c = p_c a inv gscale: one product per lane (e_c times q a inv gscale). */
-                const acc_t ag = a * inv * gscale, qg = q * ag;
-#endif
-                for (; c + 16 <= ce; c += 16) {
-#if SMOOTHING
-                    const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
-                                                : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse);
-                    const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-                    const acc16_t g = (a * p * inv + eps / C * (w_all * p - wc) * inv) * gscale;
-#else
-                    const acc16_t g = use_stash ? vload16(0, stash_mem + (c - cb)) * qg
-                                                : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse) * ag;
-#endif
-                    vstore16(convert_float16(g), 0, gx + base + c);
+                if (eps > 0) {
+                    for (; c + 16 <= ce; c += 16) {
+                        const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
+                                                    : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse);
+                        const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
+                        vstore16(convert_float16((a * p * inv + eps / C * (w_all * p - wc) * inv) * gscale), 0, gx + base + c);
+                    }
+                } else {
+                    /* Without smoothing dl/dx_c = p_c a inv gscale: one product per lane (e_c times q a inv gscale). */
+                    const acc_t ag = a * inv * gscale, qg = q * ag;
+                    for (; c + 16 <= ce; c += 16) {
+                        const acc16_t g = use_stash ? vload16(0, stash_mem + (c - cb)) * qg
+                                                    : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse) * ag;
+                        vstore16(convert_float16(g), 0, gx + base + c);
+                    }
                 }
                 CE_GRAD_PART(c, ce)
 #undef CE_GRAD_PART

@@ -64,8 +64,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
     const ulong end = min(begin + chunk, n);
     ulong i = begin;
 #if REDUCE
-    acc16_t lane = 0;
-    acc16_t lane_c = 0; /* Kahan compensation per lane, used when acc_t is float (no fp64) */
+    sum16_t lanes = SUM16_ZERO;
 #endif
     for (; i + 16 <= end; i += 16) {
         const acc16_t v0 = VLOAD16(in0, i);
@@ -93,14 +92,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
         }
 #endif
 #if REDUCE
-#if USE_FP64
-        lane += l;
-#else
-        const acc16_t y = l - lane_c;
-        const acc16_t t = lane + y;
-        lane_c = (t - lane) - y;
-        lane = t;
-#endif
+        lanes = sum16_add(lanes, l);
 #else
         VSTORE16(out, i, l);
 #endif
@@ -115,7 +107,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
 #endif
     }
 #if REDUCE
-    for (int j = 0; j < 16; ++j) sum_add(&total, lane[j] - lane_c[j]);
+    total = sum16_total(lanes);
 #endif
     for (; i < end; ++i) {
 #else

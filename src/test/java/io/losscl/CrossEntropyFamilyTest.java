@@ -184,7 +184,7 @@ class CrossEntropyFamilyTest {
     }
 
     /**
-     * The streaming CPU path computes the softmax with a float-lane exp (common.cl's exp16_nonpos_to_float):
+     * The streaming CPU path computes the softmax with an exp sized for float results (common.cl's exp_neg16_f):
      * every float32 loss and gradient element must still be within one float32 ulp of the float64 answer
      * (the accuracy rule's "never less accurate than PyTorch" holds then whatever PyTorch's error), for rows
      * kept in the kernel's stash (<= 1024 classes) and rows too wide for it, and logits of every scale.

@@ -152,7 +152,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         }
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
-                + (inPlace ? " -DIN_PLACE=1" : "") + (eps > 0 ? " -DSMOOTHING=1" : "");
+                + (inPlace ? " -DIN_PLACE=1" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
