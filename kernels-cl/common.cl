@@ -341,19 +341,26 @@ inline double16 exp_neg16_f(double16 a) {
     return p * as_double16(bits);
 }
 
+/* 2 atanh(s) = 2s + 2s z Q(z) with z = s^2 and Q(z) = q4 z^4 + ... + q0 (a minimax fit for the caller's range
+ * of z): the shared core of log1p_s16_f and log16_f, whose tails differ only in range and coefficients. */
+inline double16 two_atanh16(double16 s, double q4, double q3, double q2, double q1, double q0) {
+    const double16 z = s * s;
+    double16 q = (double16)q4;
+    q = q * z + (double16)q3;
+    q = q * z + (double16)q2;
+    q = q * z + (double16)q1;
+    q = q * z + (double16)q0;
+    const double16 s2 = 2 * s;
+    return s2 * z * q + s2;
+}
+
 /* log(1 + u) = 2 atanh(s) for s = u / (2 + u) in [0, 1/3] (u in [0, 1]) for float results: 2 atanh(s) =
  * 2s + 2s z Q(z) with z = s^2 <= 1/9, Q a degree-4 minimax on [0, 1/9] (relative error 2^-26.6, mpmath
  * chebyfit) on a tail of at most 4.5% of the result (z Q(z) <= 0.0437): 2^-31 of the result, against
  * log1p_s16's 15 terms. (The tail in float lanes, converted back and forth, measured slower than this.) */
 inline double16 log1p_s16_f(double16 s) {
-    const double16 z = s * s;
-    double16 q = (double16)0.11612164612011674;
-    q = q * z + (double16)0.10853287900440187;
-    q = q * z + (double16)0.14296178997151418;
-    q = q * z + (double16)0.1999985316596486;
-    q = q * z + (double16)0.3333333366026371;
-    const double16 s2 = 2 * s;
-    return s2 * z * q + s2;
+    return two_atanh16(s, 0.11612164612011674, 0.10853287900440187, 0.14296178997151418, 0.1999985316596486,
+                       0.3333333366026371);
 }
 
 /* log(x) for float results, on 16 double lanes: POCL's vector double log cost more than the rest of
@@ -368,14 +375,9 @@ inline double16 log16_f(double16 x) {
     const long16 k = (as_long16(x) - half_sqrt2) >> 52;
     const double16 m = as_double16(as_long16(x) - (k << 52));
     const double16 s = (m - 1) / (m + 1);
-    const double16 z = s * s;
-    double16 q = (double16)0.09681593466080882;
-    q = q * z + (double16)0.11095686690472316;
-    q = q * z + (double16)0.14285877484175175;
-    q = q * z + (double16)0.19999999397609577;
-    q = q * z + (double16)0.33333333333688325;
-    const double16 s2 = 2 * s;
-    double16 r = convert_double16(k) * (double16)0.6931471805599453 + (s2 * z * q + s2);
+    double16 r = convert_double16(k) * (double16)0.6931471805599453
+               + two_atanh16(s, 0.09681593466080882, 0.11095686690472316, 0.14285877484175175, 0.19999999397609577,
+                             0.33333333333688325);
     if (any(!(x > 0 && x < (double16)INFINITY))) r = select(r, log(x), !(x > 0 && x < (double16)INFINITY));
     return r;
 }
