@@ -83,12 +83,14 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(gTg ? gradOut.get("target").buffer() : null)
                     .mem(bad)
                     .launch(groups);
+            if (reduce) {
+                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+            }
+            // Read after every launch of the call is queued (no host round trip between them); a flagged
+            // call discards its results.
             if (checkRange) {
                 long word = cl.read(bad, DType.INT64, Shape.of(1)).getLong(0) & 0xffffffffL; // little-endian low word
                 if (word != 0xffffffffL) throw outOfRange(loss, inputs.get("input").toHost(), word);
-            }
-            if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
