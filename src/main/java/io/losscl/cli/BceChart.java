@@ -14,9 +14,10 @@ final class BceChart {
 
     /** @param p increasing probabilities in (0, 1); {@code target1}, {@code target0} the losses there, as computed */
     static Svg draw(double[] p, double[] target1, double[] target0, String backend) {
-        Svg svg = new Svg(LEFT + W + 30, TOP + H + 58);
+        Svg svg = new Svg(LEFT + W + 60, TOP + H + 58);
         svg.text(12, 22, "Binary cross-entropy against the predicted probability", "start", 15, "#222", "font-weight=\"bold\"");
-        svg.text(12, 40, "binary_cross_entropy(p, target, reduction='none') computed by losscl on " + backend, "start", 11, "#555", "");
+        String on = backend.length() > 48 ? backend.substring(0, 47) + "…" : backend;
+        svg.text(12, 40, "binary_cross_entropy(p, target, reduction='none'), computed by losscl on " + on, "start", 11, "#555", "");
         for (int i = 0; i <= 10; i++) {
             double gx = LEFT + W * i / 10.0;
             svg.line(gx, TOP, gx, TOP + H, i == 0 ? "#222" : "#e2e2e2", 1, null);

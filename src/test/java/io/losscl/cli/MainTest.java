@@ -94,4 +94,22 @@ class MainTest {
         assertEquals(2, r.status);
         assertTrue(r.err.contains("missing.json"), r.err);
     }
+
+    @Test
+    void demoDrawsTheBceSaturationCurves(@TempDir Path dir) throws Exception {
+        Path chart = dir.resolve("bce.svg");
+        Result r = main("demo", "--backend", "java", "--chart", chart.toString());
+        assertEquals(0, r.status, r.out + r.err);
+        assertTrue(r.out.contains("BCE per element, p in (0, 1), target 1"), r.out);
+        org.w3c.dom.Document svg = io.losscl.bench.BenchChartTest.parse(Files.readString(chart));
+        org.w3c.dom.NodeList curves = svg.getElementsByTagName("polyline");
+        assertEquals(2, curves.getLength());
+        // target 1: -log p falls from the top to 0 as p goes to 1; target 0 rises: check the ends of each curve.
+        for (int c = 0; c < 2; c++) {
+            String[] pts = curves.item(c).getAttributes().getNamedItem("points").getNodeValue().split(" ");
+            double firstY = Double.parseDouble(pts[0].split(",")[1]), lastY = Double.parseDouble(pts[pts.length - 1].split(",")[1]);
+            assertTrue(c == 0 ? firstY < lastY : firstY > lastY, "curve " + c + " goes the right way (SVG y grows downwards)");
+        }
+        assertTrue(r.out.contains("demo: classification losses") && !r.out.contains("shared/seeds"), r.out);
+    }
 }
