@@ -18,7 +18,9 @@ final class DevicesCommand {
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) {
             out.println("No OpenCL device: " + catalog.problem());
-            out.println("AUTO uses the Java reference backend.");
+            out.println(setting == io.losscl.BackendKind.OPENCL
+                    ? "The backend setting is opencl: the other commands will report the backend as unavailable."
+                    : "AUTO uses the Java reference backend.");
             return 0;
         }
         out.println("OpenCL devices:");

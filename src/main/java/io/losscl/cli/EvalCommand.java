@@ -56,8 +56,7 @@ public final class EvalCommand {
             BackendKind byDefault = BackendSetting.resolve(null);
             boolean fromStdin = file == null || file.equals("-");
             String source = fromStdin ? "standard input" : file;
-            try (Reader in = fromStdin ? new InputStreamReader(stdin, StandardCharsets.UTF_8)
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            try (Reader in = new InputStreamReader(fromStdin ? stdin : Files.newInputStream(Path.of(file)), StandardCharsets.UTF_8);
                  CaseRunner runner = new CaseRunner(forced, byDefault)) {
                 return evaluate(in, source, runner, out, err);
             } catch (IOException e) {
