@@ -16,6 +16,7 @@ import java.util.List;
 public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
     private final Reduction reduction;
 
+    /** A loss with {@code reduction}, checked against the reductions an elementwise loss takes. */
     protected AbstractElementwiseLoss(Reduction reduction) {
         if (reduction == null) throw new NullPointerException(name() + ": reduction is null");
         if (reduction == Reduction.BATCHMEAN && !allowsBatchmean()) {

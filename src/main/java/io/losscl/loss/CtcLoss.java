@@ -85,6 +85,7 @@ public final class CtcLoss implements Loss {
     /** The blank class index. */
     public long blank() { return blank; }
 
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     /** Whether infinite losses (impossible alignments) and their gradients are replaced by zero. */
@@ -202,7 +203,9 @@ public final class CtcLoss implements Loss {
     public static final class Batch {
         /** False for unbatched {@code (T, C)} log_probs. */
         public final boolean batched;
+        /** Time steps, sequences and classes of the log_probs. */
         public final int t, n, c;
+        /** Per sequence: input and target lengths and where its target starts in {@code targets}; the targets, concatenated. */
         public final long[] inputLengths, targetLengths, starts, targets;
 
         Batch(boolean batched, int t, int n, int c, long[] inputLengths, long[] targetLengths, long[] starts, long[] targets) {
@@ -234,6 +237,7 @@ public final class CtcLoss implements Loss {
         /** Zero infinite losses and their gradients (default false). */
         public Builder zeroInfinity(boolean zeroInfinity) { this.zeroInfinity = zeroInfinity; return this; }
 
+        /** The loss with these options; an {@link InvalidArgumentException} for a negative blank. */
         public CtcLoss build() {
             if (blank < 0) throw new InvalidArgumentException(NAME + ": blank " + blank + " must be in the label range [0, C)");
             return new CtcLoss(blank, reduction, zeroInfinity);
