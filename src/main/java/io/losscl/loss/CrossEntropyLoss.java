@@ -131,7 +131,7 @@ public final class CrossEntropyLoss implements Loss {
         /** Label smoothing in {@code [0, 1]} (default 0). */
         public Builder labelSmoothing(double labelSmoothing) { this.labelSmoothing = labelSmoothing; return this; }
 
-        /** The loss with these options; an {@link InvalidArgumentException} for an option out of range. */
+        /** The loss with these options; an {@link io.losscl.InvalidArgumentException} for an option out of range. */
         public CrossEntropyLoss build() {
             if (reduction == null || reduction == Reduction.BATCHMEAN) {
                 throw Checks.invalid(NAME, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");
