@@ -89,9 +89,10 @@ public final class LossEngine implements AutoCloseable {
      * wrote an input before the call needs no wait. The engine retains the three objects and, when closed,
      * releases only its own references: the caller keeps and releases its handles.
      *
-     * <p>What is synchronous: a call returns when its results are ready to read. Host results are read with
-     * blocking reads; a call on device tensors may also wait on the queue (to read a device-side error flag or
-     * a reduction's partial sums), so do not hold the queue waiting on an event you set after the call.
+     * <p>What is synchronous: a call with host inputs returns its results read back (blocking reads). A call
+     * on device tensors returns once its kernels are enqueued; its results are ready for any later command on
+     * the same queue ({@link DeviceTensor#toHost()} blocks). Some losses wait for the queue within the call (to
+     * read a device-side error flag), so do not hold the queue waiting on an event you set after the call.
      * Inputs wrapped with {@link DeviceTensor#wrap} are read in place; results are new {@link DeviceTensor}s.
      *
      * @param context the caller's context
