@@ -18,7 +18,7 @@ public final class LossEntry<L extends Loss> {
     private final KernelLoss<L> kernel;
 
     /** A registry row: protocol {@code name}, specification {@code type}, its option {@code parser}, its {@code reference} and its OpenCL {@code kernel}. */
-    public LossEntry(String name, Class<L> type, Function<Options, L> parser, ReferenceLoss<L> reference, KernelLoss<L> kernel) {
+    LossEntry(String name, Class<L> type, Function<Options, L> parser, ReferenceLoss<L> reference, KernelLoss<L> kernel) {
         this.name = name;
         this.type = type;
         this.parser = parser;

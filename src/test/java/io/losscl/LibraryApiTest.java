@@ -156,6 +156,26 @@ class LibraryApiTest {
         }
     }
 
+    @Test
+    void aClosedDeviceTensorAsInputIsAnInvalidArgument() {
+        try (LossEngine engine = opencl()) {
+            DeviceTensor x = engine.upload(HostTensor.of(logits(), N, C));
+            x.close();
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.compute(CrossEntropyLoss.of(), LossInputs.of("input", x, "target", HostTensor.of(LABELS, N)), "input"));
+            assertTrue(e.getMessage().contains("input 'input' is DeviceTensor") && e.getMessage().contains("which is closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void missingOptionsAreInvalidArguments() {
+        assertThrows(InvalidArgumentException.class, () -> MseLoss.of(null));
+        assertThrows(InvalidArgumentException.class, () -> CrossEntropyLoss.builder().reduction(null).build());
+        assertThrows(InvalidArgumentException.class, () -> io.losscl.loss.CtcLoss.builder().reduction(null).build());
+        assertThrows(InvalidArgumentException.class, () -> io.losscl.loss.BinaryCrossEntropyLoss.builder().reduction(null).build());
+        assertThrows(InvalidArgumentException.class, () -> LossEngine.create(null, null));
+    }
+
     // ---- the API of issue 10 ----
 
     @Test

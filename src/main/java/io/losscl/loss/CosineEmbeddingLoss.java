@@ -40,7 +40,7 @@ public final class CosineEmbeddingLoss implements Loss {
     private final Reduction reduction;
 
     private CosineEmbeddingLoss(double margin, Reduction reduction) {
-        if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+        if (reduction == null) throw new io.losscl.InvalidArgumentException("reduction must not be null");
         if (reduction == Reduction.BATCHMEAN) throw Checks.invalid(name(), "reduction batchmean is only valid for kl_div");
         this.margin = margin;
         this.reduction = reduction;

@@ -10,7 +10,6 @@ import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.Tensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Connectionist temporal classification loss, {@code torch.nn.functional.ctc_loss}.
@@ -60,9 +59,10 @@ public final class CtcLoss implements Loss {
     private final boolean zeroInfinity;
 
     private CtcLoss(long blank, Reduction reduction, boolean zeroInfinity) {
-        if (reduction == Reduction.BATCHMEAN) throw new IllegalArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
+        if (reduction == Reduction.BATCHMEAN) throw new InvalidArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
         this.blank = blank;
-        this.reduction = Objects.requireNonNull(reduction);
+        if (reduction == null) throw new InvalidArgumentException(NAME + ": reduction is null");
+        this.reduction = reduction;
         this.zeroInfinity = zeroInfinity;
     }
 

@@ -40,7 +40,7 @@ public final class PoissonNllLoss extends PairwiseElementwiseLoss {
 
     private PoissonNllLoss(Reduction reduction, InputSpace inputSpace, boolean full, double eps) {
         super(reduction);
-        if (inputSpace == null) throw new NullPointerException(name() + ": inputSpace is null");
+        if (inputSpace == null) throw new io.losscl.InvalidArgumentException(name() + ": inputSpace is null");
         this.inputSpace = inputSpace;
         this.full = full;
         this.eps = eps;

@@ -25,7 +25,7 @@ public final class TripletMarginWithDistanceLoss extends TripletLoss {
 
     private TripletMarginWithDistanceLoss(Builder b) {
         super(b.margin, b.swap, b.reduction);
-        if (b.distance == null) throw new IllegalArgumentException(NAME + ": distance must not be null");
+        if (b.distance == null) throw new io.losscl.InvalidArgumentException(NAME + ": distance must not be null");
         this.distance = b.distance;
     }
 

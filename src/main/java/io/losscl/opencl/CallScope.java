@@ -26,7 +26,7 @@ public final class CallScope implements AutoCloseable {
     private final List<DeviceBuffer> borrowed = new ArrayList<>();
 
     /** The scope of one call on {@code cl} with {@code inputs}. */
-    public CallScope(OpenClContext cl, LossInputs inputs) {
+    CallScope(OpenClContext cl, LossInputs inputs) {
         this.cl = cl;
         this.inputs = inputs;
     }

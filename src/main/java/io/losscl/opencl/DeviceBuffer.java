@@ -39,6 +39,9 @@ public final class DeviceBuffer implements AutoCloseable {
         return mem;
     }
 
+    /** True once closed. */
+    synchronized boolean isClosed() { return closed; }
+
     /** @return capacity in bytes */
     public long bytes() { return capacity; }
 

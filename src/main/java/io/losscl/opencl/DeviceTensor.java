@@ -129,6 +129,9 @@ public final class DeviceTensor implements Tensor, AutoCloseable {
         return owner == cl || (owner == null && context.equals(cl.clContext()));
     }
 
+    /** True once closed (its memory given back, or the view given up). */
+    boolean isClosed() { return buffer.isClosed(); }
+
     @Override
     public void close() { buffer.close(); }
 

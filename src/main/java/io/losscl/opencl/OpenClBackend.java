@@ -160,6 +160,9 @@ public final class OpenClBackend implements Backend {
 
     private void checkOwner(Loss loss, LossInputs inputs) {
         inputs.asMap().forEach((name, t) -> {
+            if (t instanceof DeviceTensor && ((DeviceTensor) t).isClosed()) {
+                throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t + ", which is closed");
+            }
             if (t instanceof DeviceTensor && !((DeviceTensor) t).usableBy(cl)) {
                 throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t
                         + ", a device tensor of another engine; this engine runs on " + cl.device().name());
