@@ -214,6 +214,42 @@ class LibraryApiTest {
         }
     }
 
+    private static FloatBuffer direct(float[] a) {
+        FloatBuffer b = ByteBuffer.allocateDirect(a.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        b.put(a).flip();
+        return b;
+    }
+
+    /** Direct buffers are read in place on CPU devices: every family gives the array results, and never writes its inputs. */
+    @ParameterizedTest
+    @EnumSource(value = BackendKind.class, names = {"JAVA", "OPENCL"})
+    void directBufferInputsAreReadOnlyAndBitwiseTheArrays(BackendKind kind) {
+        float[] x = logits(), y = new float[x.length];
+        for (int i = 0; i < y.length; i++) y[i] = (float) (0.5 + 0.5 * Math.cos(i));
+        float[] x0 = x.clone(), y0 = y.clone();
+        Loss[] losses = {MseLoss.of(Reduction.NONE), io.losscl.loss.BinaryCrossEntropyWithLogitsLoss.mean(),
+                io.losscl.loss.KlDivLoss.of(Reduction.BATCHMEAN, false), io.losscl.loss.Entropy.ofLogits()};
+        try (LossEngine engine = kind == BackendKind.OPENCL ? opencl() : LossEngine.create(kind)) {
+            for (Loss loss : losses) {
+                boolean unary = loss.inputNames().size() == 1;
+                String first = loss.inputNames().get(0);
+                FloatBuffer dx = direct(x), dy = direct(y);
+                LossInputs arrays = unary ? LossInputs.of(first, HostTensor.of(x, N, C))
+                        : LossInputs.of(first, HostTensor.of(x, N, C), "target", HostTensor.of(y, N, C));
+                LossInputs buffers = unary ? LossInputs.of(first, HostTensor.of(dx, N, C))
+                        : LossInputs.of(first, HostTensor.of(dx, N, C), "target", HostTensor.of(dy, N, C));
+                LossResult want = engine.compute(loss, arrays, first), got = engine.compute(loss, buffers, first);
+                assertArrayEquals(want.output().toHost().floatData(), got.output().toHost().floatData(), loss.name());
+                assertArrayEquals(want.grad(first).toHost().floatData(), got.grad(first).toHost().floatData(), loss.name());
+                float[] after = new float[x.length];
+                dx.get(after);
+                assertArrayEquals(x0, after, loss.name() + " wrote into its input");
+                dy.get(after);
+                assertArrayEquals(y0, after, loss.name() + " wrote into its target");
+            }
+        }
+    }
+
     @Test
     void closingADeviceResultReleasesItsTensorsButNotTheCallers() {
         try (LossEngine engine = opencl();
