@@ -49,7 +49,15 @@ public final class Main {
         return b.toString();
     }
 
+    /**
+     * The command line's own Logback configuration (logs to standard error), under a name of its own so
+     * that the library jar carries no {@code logback.xml} to clash with an application's. Set before the
+     * first logger is made; {@code -Dlogback.configurationFile=...} still overrides it.
+     */
+    static final String LOG_CONFIG = "io/losscl/cli/logback-cli.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", LOG_CONFIG);
         System.exit(run(args, System.out, System.err));
     }
 
