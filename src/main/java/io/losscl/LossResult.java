@@ -55,6 +55,12 @@ public final class LossResult {
         if (t == null) throw new IllegalStateException("no result to copy into " + dst);
         if (t == dst) return dst;
         t.copyTo(dst);
+        close(t);
+        return dst;
+    }
+
+    /** Closes {@code t} if it holds device memory. */
+    static void close(Tensor t) {
         if (t instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) t).close();
@@ -62,6 +68,5 @@ public final class LossResult {
                 throw new IllegalStateException("closing " + t + " failed", e);
             }
         }
-        return dst;
     }
 }

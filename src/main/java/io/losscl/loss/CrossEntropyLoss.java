@@ -28,7 +28,7 @@ import java.util.List;
  * accepts a negative value and then smooths nothing; default 0). Gradients: input (and target for
  * probability targets).
  */
-public final class CrossEntropyLoss implements Loss {
+public final class CrossEntropyLoss implements io.losscl.ReducibleLoss {
     public static final String NAME = "cross_entropy";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -58,7 +58,22 @@ public final class CrossEntropyLoss implements Loss {
     /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
     public long ignoreIndex() { return ignoreIndex; }
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override
+    public CrossEntropyLoss withReduction(Reduction r) {
+        return builder().weight(weight).ignoreIndex(ignoreIndex).labelSmoothing(labelSmoothing).reduction(r).build();
+    }
+
+    /** mean of class-index targets divides by the weights of the targets not ignored; of probabilities, by the positions. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN && !probabilityTargets(slice.get("input"), slice.get("target"))) {
+            ClassTargets.addTargetWeights(slice.get("target"), weight, ignoreIndex, denominator);
+        } else {
+            io.losscl.ReducibleLoss.super.addDenominator(slice, denominator);
+        }
+    }
     public double labelSmoothing() { return labelSmoothing; }
 
     /** True when {@code target} holds class probabilities (it has the input's shape) rather than class indices. */

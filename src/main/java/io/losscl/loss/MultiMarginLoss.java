@@ -26,7 +26,7 @@ import java.util.List;
  * </ul>
  * Differentiable with respect to {@code input}.
  */
-public final class MultiMarginLoss implements Loss {
+public final class MultiMarginLoss implements io.losscl.ReducibleLoss {
     public static final String NAME = "multi_margin_loss";
     private final int p;
     private final double margin;
@@ -65,7 +65,9 @@ public final class MultiMarginLoss implements Loss {
     public double margin() { return margin; }
     /** The per-class weight, or {@code null}. */
     public HostTensor weight() { return weight; }
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public MultiMarginLoss withReduction(Reduction r) { return builder().p(p).margin(margin).weight(weight).reduction(r).build(); }
 
     @Override
     public Shape validate(LossInputs inputs) {

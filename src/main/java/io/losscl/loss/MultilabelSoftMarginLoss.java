@@ -26,7 +26,7 @@ import java.util.List;
  * Differentiable with respect to {@code input} ({@code w (sigmoid(x) - y) / C}) and a floating
  * {@code target} ({@code -w x / C}).
  */
-public final class MultilabelSoftMarginLoss implements Loss {
+public final class MultilabelSoftMarginLoss implements io.losscl.ReducibleLoss {
     public static final String NAME = "multilabel_soft_margin_loss";
     private final HostTensor weight;
     private final Reduction reduction;
@@ -49,7 +49,11 @@ public final class MultilabelSoftMarginLoss implements Loss {
     @Override public String name() { return NAME; }
     @Override public List<String> inputNames() { return List.of("input", "target"); }
     public HostTensor weight() { return weight; }
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public boolean splittable(LossInputs inputs) { return !RowLosses.hasBatchDim(weight, inputs.get("input"), batchRows(inputs)); }
+
+    @Override public MultilabelSoftMarginLoss withReduction(Reduction r) { return new MultilabelSoftMarginLoss(weight, r); }
 
     /** The broadcast shape of input, target and weight (validated inputs). */
     public Shape fullShape(LossInputs inputs) {
