@@ -10,7 +10,8 @@ import java.util.Objects;
  * denominator ({@link ReducibleLoss#addDenominator}: element count, sum of class weights, batch size)
  * and the row count.
  *
- * <p>{@link #reduce()} is {@code sum} for reduction {@code sum}, else {@code round(sum) / round(denominator)},
+ * <p>{@link #reduce()} is {@code sum} for reduction {@code sum}, else {@code round(sum) / round(denominator)}
+ * (NaN for a zero denominator),
  * each rounded once from its exact value: since nothing is rounded before that, the result is bitwise the
  * same however the batch was split and in whatever order the partials were merged. Its accuracy: the
  * terms are the unreduced losses in the result dtype (float32 for float32 inputs, each within half an ulp
@@ -76,7 +77,11 @@ public final class LossPartial implements Serializable {
 
     /** The reduced loss of all rows merged: {@code mean}, {@code sum} or {@code batchmean} as the single call. */
     public double reduce() {
-        return reduction == Reduction.SUM ? sum.value() : sum.value() / denominator.value();
+        if (reduction == Reduction.SUM) return sum.value();
+        double d = denominator.value();
+        // A mean over nothing is NaN, as in PyTorch (also where label smoothing leaves a non-zero sum over
+        // targets of total weight 0: PyTorch's 0/0 of the target term makes the whole NaN).
+        return d == 0.0 ? Double.NaN : sum.value() / d;
     }
 
     /** The exact sum of the terms, rounded once. */
