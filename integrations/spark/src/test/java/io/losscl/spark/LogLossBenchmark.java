@@ -40,14 +40,16 @@ public final class LogLossBenchmark {
             for (int c = 0; c < x.length; c++) p[c] /= s;
             return Vectors.dense(p);
         }, SQLDataTypes.VectorType());
+        spark.udf().register("argmax", (UDF1<Vector, Double>) v -> (double) v.argmax(), DataTypes.DoubleType);
         Dataset<Row> df = spark.range(rows).repartition(2)
                 .withColumn("logits", functions.callUDF("logits_of", functions.col("id")))
                 .withColumn("label", functions.pmod(functions.col("id").multiply(7919L), functions.lit((long) classes)).cast(DataTypes.DoubleType))
                 .withColumn("probability", functions.callUDF("softmax", functions.col("logits")))
+                .withColumn("prediction", functions.callUDF("argmax", functions.col("probability")))
                 .drop("id").cache();
         System.out.printf("rows %d, classes %d, partitions %d, cached: %d rows%n", rows, classes, df.rdd().getNumPartitions(), df.count());
         MulticlassClassificationEvaluator mllib = new MulticlassClassificationEvaluator()
-                .setMetricName("logLoss").setLabelCol("label").setProbabilityCol("probability");
+                .setMetricName("logLoss").setLabelCol("label").setProbabilityCol("probability").setPredictionCol("prediction");
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
             double theirs = mllib.evaluate(df);
