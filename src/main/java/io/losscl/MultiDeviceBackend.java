@@ -75,11 +75,12 @@ final class MultiDeviceBackend implements Backend {
 
     @Override
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
+        List<LossInputs> slices = slices(loss, inputs, grads);
+        if (slices == null) return fastest().compute(entry, loss, inputs, grads);
         Map<String, HostTensor> into = new LinkedHashMap<>();
-        if (slices(loss, inputs, grads) == null) return fastest().compute(entry, loss, inputs, grads);
         DType dtype = DType.resultOf(inputs);
         for (String g : grads) into.put(g, HostTensor.zeros(dtype, inputs.get(g).shape()));
-        return computeInto(entry, loss, inputs, null, into);
+        return computeSliced((ReducibleLoss) loss, inputs, slices, null, into);
     }
 
     @Override
@@ -87,7 +88,12 @@ final class MultiDeviceBackend implements Backend {
                                                    HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         List<LossInputs> slices = slices(loss, inputs, gradsInto.keySet());
         if (slices == null) return fastest().computeInto(entry, loss, inputs, outputInto, gradsInto);
-        ReducibleLoss reducible = (ReducibleLoss) loss;
+        return computeSliced((ReducibleLoss) loss, inputs, slices, outputInto, gradsInto);
+    }
+
+    /** The call as its slices, one per device, computed concurrently and gathered. */
+    private LossResult computeSliced(ReducibleLoss reducible, LossInputs inputs, List<LossInputs> slices,
+                                     HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         ReducibleLoss unreduced = reducible.withReduction(Reduction.NONE);
         LossEntry<?> unreducedEntry = LossRegistry.entryFor(unreduced);
         double scale = 1.0;
