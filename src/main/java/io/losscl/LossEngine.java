@@ -3,7 +3,9 @@ package io.losscl;
 import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.reference.ReferenceBackend;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -124,6 +126,38 @@ public final class LossEngine implements AutoCloseable {
         return ((OpenClBackend) backend).upload(tensor);
     }
 
+    /**
+     * An engine over several OpenCL devices, each named by an index or name substring as for
+     * {@code losscl.device} (a device named twice is opened twice, as two engines sharing it). Each call's
+     * rows are split across the devices in proportion to their measured speed and computed concurrently;
+     * the partial losses merge exactly, gradients land in their rows of the result: bitwise the same for any
+     * split. A call that cannot be split (device tensors, unbatched inputs) runs whole on the fastest device.
+     * See {@code MultiDeviceBackend}.
+     *
+     * @throws BackendUnavailableException when a device is missing
+     */
+    public static LossEngine onDevices(String... selectors) {
+        List<Backend> opened = new ArrayList<>();
+        try {
+            for (String s : selectors) opened.add(OpenClBackend.open(s));
+        } catch (RuntimeException e) {
+            opened.forEach(Backend::close);
+            throw e;
+        }
+        return new LossEngine(new MultiDeviceBackend(opened));
+    }
+
+    /**
+     * An engine over {@code parts} equal sub-devices of one OpenCL device ({@code clCreateSubDevices}), as
+     * {@link #onDevices}: e.g. to test a multi-device set-up on one CPU device.
+     */
+    public static LossEngine onSubDevices(String selector, int parts) {
+        return new LossEngine(new MultiDeviceBackend(OpenClBackend.openSubDevices(selector, parts)));
+    }
+
+    /** An engine over several backends as {@link #onDevices} (the Java reference too, for tests). */
+    static LossEngine onBackends(List<? extends Backend> backends) { return new LossEngine(new MultiDeviceBackend(backends)); }
+
     /** The backend in use: {@code java} or {@code opencl:<device name>}. */
     public String backendName() { return backend.name(); }
 
@@ -143,6 +177,31 @@ public final class LossEngine implements AutoCloseable {
         Set<String> grads = new LinkedHashSet<>(Arrays.asList(gradFor));
         check(loss, inputs, grads);
         return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
+    }
+
+    /**
+     * The exact partial reduction of {@code loss} over the rows in {@code inputs} (a slice of a batch), to be
+     * {@link LossPartial#merge merged} with the partials of the other slices; {@link LossPartial#reduce()} of
+     * the merge is bitwise the same for any split of the batch and any merge order. Computes the unreduced
+     * losses ({@code loss.withReduction(NONE)}) and sums them exactly on the host. No rows (an empty slice):
+     * the {@link LossPartial#empty empty} partial, without checking the inputs.
+     *
+     * @throws InvalidArgumentException for bad input, or a loss with reduction none
+     * @throws UnsupportedFeatureException for a loss that is not a {@link ReducibleLoss}
+     */
+    public LossPartial partial(Loss loss, LossInputs inputs) {
+        if (!(loss instanceof ReducibleLoss)) {
+            throw new UnsupportedFeatureException(loss.name() + ": has no reduction to compute in parts");
+        }
+        ReducibleLoss reducible = (ReducibleLoss) loss;
+        LossPartial.requireReduced(reducible);
+        long rows = reducible.batchRows(inputs);
+        if (rows == 0) return LossPartial.empty(reducible);
+        ReducibleLoss unreduced = reducible.withReduction(Reduction.NONE);
+        check(unreduced, inputs, Set.of());
+        try (LossResult unreducedResult = compute(LossRegistry.entryFor(unreduced), unreduced, inputs, Set.of())) {
+            return LossPartial.of(reducible, inputs, rows, unreducedResult.output().toHost());
+        }
     }
 
     /**

@@ -54,6 +54,8 @@ public final class BinaryCrossEntropyLoss extends BinaryCrossEntropyFamily {
         }
     }
 
+    @Override public BinaryCrossEntropyLoss withReduction(Reduction r) { return new BinaryCrossEntropyLoss(r, weight()); }
+
     /** Builds a {@link BinaryCrossEntropyLoss}; defaults: no weight, reduction {@code mean}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;

@@ -53,6 +53,8 @@ public final class BinaryCrossEntropyWithLogitsLoss extends BinaryCrossEntropyFa
 
     @Override public HostTensor posWeight() { return posWeight; }
 
+    @Override public BinaryCrossEntropyWithLogitsLoss withReduction(Reduction r) { return new BinaryCrossEntropyWithLogitsLoss(r, weight(), posWeight); }
+
     /** Builds a {@link BinaryCrossEntropyWithLogitsLoss}; defaults: no weight, no pos_weight, {@code mean}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;

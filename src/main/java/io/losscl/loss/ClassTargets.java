@@ -53,6 +53,17 @@ public final class ClassTargets {
         }
     }
 
+    /**
+     * Adds {@code mean}'s denominator of class-index targets: the weight of each target class, over the
+     * positions not ignored (their count when {@code weight} is null). Reads the targets on the host.
+     */
+    static void addTargetWeights(Tensor target, HostTensor weight, long ignoreIndex, io.losscl.ExactSum denominator) {
+        long[] t = target.toHost().longData();
+        for (long c : t) {
+            if (c != ignoreIndex) denominator.add(weight == null ? 1.0 : weight.getDouble(Math.toIntExact(c)));
+        }
+    }
+
     /** The error for target value {@code value} at flat index {@code flat}. */
     static io.losscl.InvalidArgumentException outOfRange(String loss, Shape shape, long flat, long value, long classes) {
         return Checks.invalid(loss, "target " + value + " at index " + Checks.index(shape, flat) + " is out of range [0, " + classes + ")");

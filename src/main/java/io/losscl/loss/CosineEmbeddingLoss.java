@@ -32,7 +32,7 @@ import java.util.List;
  * shapes, a single input row broadcast against a longer target, and a floating target of another
  * dtype than the inputs.
  */
-public final class CosineEmbeddingLoss implements Loss {
+public final class CosineEmbeddingLoss implements io.losscl.ReducibleLoss {
     /** PyTorch's EPSILON added to each squared norm. */
     public static final double EPSILON = 1e-12;
 
@@ -59,7 +59,9 @@ public final class CosineEmbeddingLoss implements Loss {
     public double margin() { return margin; }
 
     /** The reduction (default {@code mean}). */
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public CosineEmbeddingLoss withReduction(Reduction r) { return new CosineEmbeddingLoss(margin, r); }
 
     @Override public String name() { return "cosine_embedding_loss"; }
 

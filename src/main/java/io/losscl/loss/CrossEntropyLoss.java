@@ -28,7 +28,7 @@ import java.util.List;
  * accepts a negative value and then smooths nothing; default 0). Gradients: input (and target for
  * probability targets).
  */
-public final class CrossEntropyLoss implements Loss {
+public final class CrossEntropyLoss implements io.losscl.ReducibleLoss {
     /** The {@code torch.nn.functional} name. */
     public static final String NAME = "cross_entropy";
     private final HostTensor weight;
@@ -61,7 +61,22 @@ public final class CrossEntropyLoss implements Loss {
     /** The target value whose positions are ignored (default -100). */
     public long ignoreIndex() { return ignoreIndex; }
     /** The reduction (default {@code mean}). */
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override
+    public CrossEntropyLoss withReduction(Reduction r) {
+        return builder().weight(weight).ignoreIndex(ignoreIndex).labelSmoothing(labelSmoothing).reduction(r).build();
+    }
+
+    /** mean of class-index targets divides by the weights of the targets not ignored; of probabilities, by the positions. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN && !probabilityTargets(slice.get("input"), slice.get("target"))) {
+            ClassTargets.addTargetWeights(slice.get("target"), weight, ignoreIndex, denominator);
+        } else {
+            io.losscl.ReducibleLoss.super.addDenominator(slice, denominator);
+        }
+    }
     /** The label smoothing {@code eps} (default 0). */
     public double labelSmoothing() { return labelSmoothing; }
 

@@ -26,7 +26,7 @@ import java.util.List;
  * </ul>
  * Differentiable with respect to {@code input}.
  */
-public final class MultiMarginLoss implements Loss {
+public final class MultiMarginLoss implements io.losscl.ReducibleLoss {
     /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multi_margin_loss";
     private final int p;
@@ -68,7 +68,9 @@ public final class MultiMarginLoss implements Loss {
     /** The per-class weight, or {@code null}. */
     public HostTensor weight() { return weight; }
     /** The reduction (default {@code mean}). */
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public MultiMarginLoss withReduction(Reduction r) { return builder().p(p).margin(margin).weight(weight).reduction(r).build(); }
 
     @Override
     public Shape validate(LossInputs inputs) {

@@ -26,7 +26,7 @@ import java.util.List;
  * Differentiable with respect to {@code input} ({@code w (sigmoid(x) - y) / C}) and a floating
  * {@code target} ({@code -w x / C}).
  */
-public final class MultilabelSoftMarginLoss implements Loss {
+public final class MultilabelSoftMarginLoss implements io.losscl.ReducibleLoss {
     /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multilabel_soft_margin_loss";
     private final HostTensor weight;
@@ -52,7 +52,11 @@ public final class MultilabelSoftMarginLoss implements Loss {
     /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
     /** The reduction (default {@code mean}). */
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public boolean splittable(LossInputs inputs) { return !RowLosses.hasBatchDim(weight, inputs.get("input"), batchRows(inputs)); }
+
+    @Override public MultilabelSoftMarginLoss withReduction(Reduction r) { return new MultilabelSoftMarginLoss(weight, r); }
 
     /** The broadcast shape of input, target and weight (validated inputs). */
     public Shape fullShape(LossInputs inputs) {

@@ -67,6 +67,8 @@ public final class PoissonNllLoss extends PairwiseElementwiseLoss {
     /** The {@code eps} added to the rate before its log when the input is the rate (default 1e-8). */
     public double eps() { return eps; }
 
+    @Override public PoissonNllLoss withReduction(Reduction r) { return new PoissonNllLoss(r, inputSpace, full, eps); }
+
     /** {@code [log_input ? 1 : 0, full ? 1 : 0, eps]}. */
     @Override public double[] parameters() { return new double[] {inputSpace == InputSpace.LOG ? 1 : 0, full ? 1 : 0, eps}; }
 

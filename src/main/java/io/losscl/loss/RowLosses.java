@@ -26,6 +26,11 @@ public final class RowLosses {
         }
     }
 
+    /** Whether {@code weight} (an option, may be null) has {@code input}'s rank and the batch's {@code rows} (more than 1) in dimension 0. */
+    static boolean hasBatchDim(Tensor weight, Tensor input, long rows) {
+        return weight != null && rows > 1 && weight.shape().rank() == input.shape().rank() && weight.shape().dim(0) == rows;
+    }
+
     /** Number of rows of a margin-loss input (1 for a vector or scalar). */
     public static long frames(Shape s) { return s.rank() <= 1 ? 1 : s.dim(0); }
 

@@ -49,6 +49,8 @@ public final class TripletMarginLoss extends TripletLoss {
     @Override public double eps() { return eps; }
     @Override boolean sameRank() { return true; }
 
+    @Override public TripletMarginLoss withReduction(Reduction r) { return builder().margin(margin()).p(p).eps(eps).swap(swap()).reduction(r).build(); }
+
     @Override
     public String toString() {
         return NAME + "(margin=" + margin() + ", p=" + p + ", eps=" + eps + ", swap=" + swap() + ", reduction=" + reduction() + ")";

@@ -52,6 +52,8 @@ public final class TripletMarginWithDistanceLoss extends TripletLoss {
     @Override public double eps() { return 1e-6; }
     @Override boolean sameRank() { return false; }
 
+    @Override public TripletMarginWithDistanceLoss withReduction(Reduction r) { return builder().distance(distance).margin(margin()).swap(swap()).reduction(r).build(); }
+
     @Override
     public String toString() {
         return NAME + "(distance=" + distance + ", margin=" + margin() + ", swap=" + swap() + ", reduction=" + reduction() + ")";

@@ -52,6 +52,37 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * Splits the device chosen by {@code selector} into {@code parts} sub-devices of equal compute units
+     * ({@code clCreateSubDevices} with {@code CL_DEVICE_PARTITION_EQUALLY}) and opens a backend on each: for
+     * running parts of one call concurrently on one device, and for testing several devices on one machine.
+     *
+     * @throws BackendUnavailableException when the device does not exist or cannot be partitioned so
+     */
+    public static java.util.List<OpenClBackend> openSubDevices(String selector, int parts) {
+        DeviceCatalog catalog = DeviceCatalog.scan();
+        DeviceInfo d = catalog.devices().isEmpty() ? null : catalog.select(selector);
+        if (d == null) throw new BackendUnavailableException("no OpenCL device matches '" + selector + "' (" + catalog.problem() + ")", null);
+        int units = d.computeUnits() / parts;
+        if (parts < 1 || units < 1) {
+            throw new BackendUnavailableException(d.name() + " has " + d.computeUnits() + " compute units, too few for " + parts + " sub-devices", null);
+        }
+        org.jocl.cl_device_id[] ids = new org.jocl.cl_device_id[parts];
+        int[] found = new int[1];
+        try {
+            org.jocl.cl_device_partition_property equally = new org.jocl.cl_device_partition_property();
+            equally.addProperty(org.jocl.CL.CL_DEVICE_PARTITION_EQUALLY, units);
+            org.jocl.CL.clCreateSubDevices(d.device, equally, parts, ids, found);
+        } catch (CLException e) {
+            throw new BackendUnavailableException(d.name() + " cannot be split into " + parts + " sub-devices: " + e.getMessage(), e);
+        }
+        java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(found[0], parts); i++) {
+            out.add(new OpenClBackend(new OpenClContext(new DeviceInfo(d.index(), d.platform, ids[i]))));
+        }
+        return out;
+    }
+
     @Override public String name() { return "opencl:" + cl.device().name(); }
 
     /**
