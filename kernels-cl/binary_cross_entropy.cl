@@ -13,8 +13,8 @@
  *   REDUCE          0: per-element output; 1: one partial sum per work-group for reduce_partials
  *   GRAD_INPUT, GRAD_TARGET   1: write that gradient in the same pass
  *   CHECK_RANGE     1 (LOGITS=0, input resident on the device, so not checked on the host): the
- *                   lowest index of an input outside [0, 1] (or NaN) is atomic_min'ed into bad[0]
- *                   (initialised to 0xffffffff), which the host reads and turns into PyTorch's error
+ *                   lowest index of an input outside [0, 1] (or NaN) goes to the call's error flag
+ *                   (common.cl: flag_error), which the host reads and turns into PyTorch's error
  *
  * Vectorisation: the loss is transcendental-bound (log, exp). On a CPU device (LAYOUT_CHUNKED) POCL
  * calls a scalar log/exp per element (~100 ns each here) but has fast vector versions, so each
@@ -158,7 +158,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
                                    const ulong n, const acc_t grad_scale,
                                    __global real_t *out, __global acc_t *partials,
                                    __global real_t *gx, __global real_t *gy,
-                                   volatile __global uint *bad) {
+                                   volatile __global int *bad) {
     __local acc_t scratch[WGS];
     sum_t total = SUM_ZERO;
 #if REDUCE && VW > 1
@@ -185,7 +185,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
             acc_t a[VW];
             TO_LANES(x, a);
             for (int k = 0; k < VW && i + k < end; ++k) {
-                if (!(a[k] >= 0 && a[k] <= 1)) atomic_min(bad, (uint)min(i + k, (ulong)0xfffffffeu));
+                if (!(a[k] >= 0 && a[k] <= 1)) flag_error(bad, i + k);
             }
         }
 #endif

@@ -185,6 +185,14 @@ __kernel void reduce_partials(__global const acc_t *partials, const int groups, 
     if (get_local_id(0) == 0) STORE(out, 0, mode == 1 ? t0 / t1 : t0 * scale);
 }
 
+/* The call's device error flag (one int, shared by every kernel that checks values the host could not:
+ * device-resident class indices, probabilities, entropy inputs). The host fills it with INT_MAX
+ * (clEnqueueFillBuffer, no host wait) and reads it with the results; a kernel lowers it to the smallest
+ * offending index, so the host can name the first bad element. err is NULL when nothing needs checking. */
+inline void flag_error(volatile __global int *err, ulong index) {
+    if (err) atomic_min(err, (int)min(index, (ulong)INT_MAX - 1));
+}
+
 /* Broadcasting: flat index i of an output shape -> flat index into a tensor broadcast against it.
  * map = {rank, dims[rank], strides[rank]} from Broadcast.kernelMap (stride 0 on broadcast dims). */
 inline ulong bcast_index(ulong i, __global const long *map) {

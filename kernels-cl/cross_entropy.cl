@@ -255,7 +255,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                          const long ignore_index, const acc_t eps, const acc_t w_all,
                          __global const acc_t *denom, const acc_t gscale,
                          __global real_t *out, __global acc_t *partials,
-                         __global real_t *gx, __global real_t *gt, __global int *err) {
+                         __global real_t *gx, __global real_t *gt, volatile __global int *err) {
     __local acc_t scratch[WGS];
 #if ROW_PER_GROUP
     __local acc_t scratch2[WGS];
@@ -272,7 +272,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const long t = target[r];
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
-        if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        if (bad && TEAM_LEADER) flag_error(err, r);
         /* The target's logit, read before any gradient of the row is written (IN_PLACE: gx is x; in a
          * work-group per row the team's barriers below order this read before every member's writes). */
         const acc_t xt = (ignored || bad) ? (acc_t)0 : LOAD(x, base + (ulong)t * CSTRIDE);
@@ -440,12 +440,12 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             const acc_t v = LOAD(x, base + c);
             /* Device-resident logits are checked here (host ones before the launch): NaN and +inf are
              * not logits PyTorch accepts; the host re-checks the downloaded tensor for the message. */
-            if (err && (isnan(v) || v == INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            if (isnan(v) || v == INFINITY) flag_error(err, base + c);
             lse_add(&st, v);
         }
         const lse_t row = TEAM_LSE(st);
         const acc_t lse = lse_value(row);
-        if (err && TEAM_LEADER && row.m == -INFINITY) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1)); /* all -inf */
+        if (TEAM_LEADER && row.m == -INFINITY) flag_error(err, base); /* all -inf */
         acc_t s = 0;
         FOR_EACH_CLASS(c, C) {
             const acc_t l = LOAD(x, base + c) - lse;
@@ -475,11 +475,11 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             const acc_t v = LOAD(x, base + c);
             /* Device-resident probs are checked here: negative, NaN or infinite values (and, below, a row
              * that sums to 0) are rejected as PyTorch rejects them; the host re-checks for the message. */
-            if (err && !(v >= 0 && v < INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            if (!(v >= 0 && v < INFINITY)) flag_error(err, base + c);
             S += v;
         }
         S = TEAM_SUM(S);
-        if (err && TEAM_LEADER && !(S > 0 && S < INFINITY)) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1));
+        if (TEAM_LEADER && !(S > 0 && S < INFINITY)) flag_error(err, base);
         acc_t e = 0;
         nsum_t gs = {0, 0};
         FOR_EACH_CLASS(c, C) {
@@ -559,7 +559,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
                                 const ulong rows, const ulong C, const ulong D, const ulong S,
                                 const long ignore_index, const acc_t eps, const acc_t w_all,
                                 __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
-                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err) {
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, volatile __global int *err) {
     __local acc_t scratch[WGS];
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
     const ulong L = (C + S - 1) / S;
@@ -581,7 +581,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
         const long t = target[r];
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
-        if (s == 0 && bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        if (s == 0 && bad && TEAM_LEADER) flag_error(err, r);
         acc_t loss;
         if (ignored || bad) {
             loss = 0 * inv;

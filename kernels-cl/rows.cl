@@ -235,13 +235,6 @@ inline acc_t row_min(acc_t v, __local acc_t *scratch) {
 #endif
 }
 
-/* Flags a value the host could not check before the launch (a device-resident class index out of
- * range): the host reads the flag after the launch and raises the error. err is NULL when the host
- * already checked every value. Several work-items may write it; they all write the same value. */
-inline void row_flag(__global int *err) {
-    if (err) err[0] = 1;
-}
-
 /* Hands the row's loss on: stored per row (reduction none) or added to this work-item's total. */
 inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
     if (ROW_LEADER) {

@@ -107,7 +107,7 @@ public final class BenchCommand {
             OpenClBackend backend = (OpenClBackend) engine.backend();
             OpenClContext cl = backend.context();
             err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), work-group "
-                    + cl.profile().workGroupSize() + ", layout " + cl.profile().layout());
+                    + cl.config().workGroupSize() + ", layout " + cl.config().layout());
             err.print("bench: measuring host read bandwidth (" + THREADS + " threads) and device copy bandwidth ...\r");
             Stats hostRead = Bandwidth.hostRead(THREADS, Math.max(5, repeats));
             Stats devCopy;

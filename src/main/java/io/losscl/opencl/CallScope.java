@@ -22,6 +22,7 @@ public final class CallScope implements AutoCloseable {
     private final LossInputs inputs;
     private final Map<String, DeviceBuffer> inputBuffers = new LinkedHashMap<>();
     private final List<DeviceBuffer> borrowed = new ArrayList<>();
+    private DeviceBuffer errorFlag;
 
     public CallScope(OpenClContext cl, LossInputs inputs) {
         this.cl = cl;
@@ -56,6 +57,29 @@ public final class CallScope implements AutoCloseable {
         return b;
     }
 
+    /**
+     * The call's device error flag (common.cl: {@code flag_error}), shared by every kernel of the call that
+     * checks values: one int set to {@link #NO_ERROR} by {@code clEnqueueFillBuffer} (no host wait) and lowered
+     * by a kernel to the smallest offending index. {@link #finish(String, Result, Map, FlagHandler)} reads it
+     * with the results.
+     */
+    public DeviceBuffer errorFlag() {
+        if (errorFlag == null) {
+            errorFlag = temp(Integer.BYTES);
+            cl.fill(errorFlag, NO_ERROR, 1);
+        }
+        return errorFlag;
+    }
+
+    /** The error flag's value while no kernel has flagged anything. */
+    public static final int NO_ERROR = Integer.MAX_VALUE;
+
+    /** Turns a flagged index into the call's error (a flagged call discards its results). */
+    @FunctionalInterface
+    public interface FlagHandler {
+        RuntimeException error(int index);
+    }
+
     /** A buffer for a result of {@code dtype} and {@code shape} (the output or a gradient). */
     public Result result(DType dtype, Shape shape) {
         return new Result(temp(shape.numel() * dtype.bytes()), dtype, shape);
@@ -67,10 +91,34 @@ public final class CallScope implements AutoCloseable {
      * else device tensors.
      */
     public LossResult finish(String backend, Result output, Map<String, Result> grads) {
+        return finish(backend, output, grads, null);
+    }
+
+    /**
+     * As {@link #finish(String, Result, Map)}, reading the error flag (if {@link #errorFlag()} made one) with the
+     * results: enqueued before them without a wait, checked once the results are read (in-order queue), or,
+     * when results stay on the device, read before they are handed out. A flagged index raises {@code onFlag}'s error.
+     */
+    public LossResult finish(String backend, Result output, Map<String, Result> grads, FlagHandler onFlag) {
         boolean toHost = inputs.allOnHost();
+        boolean readsResults = toHost;
+        if (errorFlag != null) {
+            cl.readFlag(errorFlag, !readsResults);
+            if (!readsResults) checkFlag(onFlag);
+        }
         Map<String, Tensor> g = new LinkedHashMap<>();
         grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));
-        return new LossResult(deliver(output, toHost, cl.outputInto()), g, backend);
+        Tensor out = deliver(output, toHost, cl.outputInto());
+        if (errorFlag != null && readsResults) {
+            cl.finish(); // a result read may be missing (a 0-element tensor)
+            checkFlag(onFlag);
+        }
+        return new LossResult(out, g, backend);
+    }
+
+    private void checkFlag(FlagHandler onFlag) {
+        int flagged = cl.flagValue();
+        if (flagged != NO_ERROR) throw onFlag.error(flagged);
     }
 
     private Tensor deliver(Result r, boolean toHost, HostTensor into) {

@@ -35,11 +35,9 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         int n = b.n;
         int m = b.targets.length;
 
-        // CPU devices run one work-item per sequence without barriers (see ctc_loss.cl); the property
-        // losscl.ctc.serial=true|false forces a variant (tests run both on one device).
-        String forced = System.getProperty("losscl.ctc.serial");
-        boolean serial = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.trim())
-                : cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
+        // The CPU profile runs one work-item per sequence without barriers (see ctc_loss.cl), the GPU profile a
+        // work-group per sequence; LaunchConfig.ctcSerial forces one (tests run both on one device).
+        boolean serial = cl.config().ctcSerial();
         // Per sequence: input length, target length, label start, alpha offset, scratch offset (beta
         // ring; in the serial variant also the exp row, the lp row and the class bins), in acc_t.
         // meta (5 per sequence) and tinfo (3 per label) in one array: one upload

@@ -24,11 +24,13 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(OpenClContext cl) { this.cl = cl; }
 
     /**
-     * Opens the device chosen by {@code selector} (index or name substring; {@code null}: the best).
+     * Opens the device chosen by {@code selector} (index or name substring; {@code null}: the best) with
+     * the table's launch for it, then {@code launch}'s settings.
      *
      * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
+     * @throws io.losscl.ConfigurationException when a launch setting is invalid on that device
      */
-    public static OpenClBackend open(String selector) {
+    public static OpenClBackend open(String selector, LaunchConfig.Overrides launch) {
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) throw new BackendUnavailableException(catalog.problem(), null);
         DeviceInfo d = catalog.select(selector);
@@ -36,8 +38,8 @@ public final class OpenClBackend implements Backend {
             throw new BackendUnavailableException("no OpenCL device matches '" + selector + "'; devices: " + catalog.devices(), null);
         }
         try {
-            OpenClBackend b = new OpenClBackend(new OpenClContext(d));
-            LOG.debug("OpenCL backend on {}", d);
+            OpenClBackend b = new OpenClBackend(new OpenClContext(d, LaunchConfig.resolve(d, launch)));
+            LOG.debug("OpenCL backend on {}: {}", d, b.cl.config());
             return b;
         } catch (DeviceException e) {
             throw new BackendUnavailableException("OpenCL device " + d.name() + " could not be opened: " + e.getMessage(), e);
