@@ -25,7 +25,9 @@ import java.util.Set;
  * @param <L> either loss of the family
  */
 public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> implements KernelLoss<L> {
+    /** The shared kernel, and the CPU's double polynomials before it where the device computes with them. */
     private static final List<String> STEMS = List.of("binary_cross_entropy");
+    private static final List<String> CPU_STEMS = List.of("cpu_math16", "binary_cross_entropy_cpu", "binary_cross_entropy");
 
     /** How an option tensor is indexed by the kernel (the kernel's WEIGHT_MODE / PW_MODE). */
     static int mode(HostTensor t, Shape out) {
@@ -58,6 +60,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                 + " -DCHECK_RANGE=" + (checkRange ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
         long groups = cl.config().groupsFor(n);
+        List<String> stems = cl.cpuDoubleMath(dtype) ? CPU_STEMS : STEMS;
 
         try (CallScope scope = new CallScope(cl, inputs)) {
             CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);
@@ -66,7 +69,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
             if (gIn) gradOut.put("input", scope.result(dtype, shape));
             if (gTg) gradOut.put("target", scope.result(dtype, shape));
             DeviceBuffer bad = checkRange ? scope.errorFlag() : null;
-            cl.call(cl.kernel(STEMS, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
+            cl.call(cl.kernel(stems, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
                     .mem(scope.input("input"))
                     .mem(scope.input("target"))
                     .mem(scope.upload(w)).mem(wMode == 4 ? scope.upload(map(w, shape)) : null).ulong(w == null ? 1 : w.numel())
@@ -80,7 +83,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(bad)
                     .launch(groups);
             if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             // The error flag is read with the results; a flagged call discards them.
             return scope.finish("opencl:" + cl.device().name(), out, gradOut, index -> outOfRange(loss, inputs.get("input").toHost(), index));

@@ -34,7 +34,10 @@ import java.util.Set;
  * @param <L> the loss
  */
 public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InPlaceGradient<L> {
-    private static final List<String> STEMS = List.of("cross_entropy");
+    /** cross_entropy.cl with its row scans: the shared ones, or the CPU's 16-wide ones (with its double math where used). */
+    private static final List<String> STEMS = List.of("cross_entropy", "cross_entropy_rows");
+    private static final List<String> CPU_STEMS = List.of("cross_entropy", "cross_entropy_rows_cpu");
+    private static final List<String> CPU_DOUBLE_STEMS = List.of("cpu_math16", "cross_entropy", "cross_entropy_rows_cpu");
 
     private enum Mode { CE_INDEX, CE_PROB, NLL, ENTROPY_LOGITS, ENTROPY_PROBS }
 
@@ -148,9 +151,14 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             slices = Math.max(1, Math.min(slices, c));
             if (slices > 1) groups = Math.max(1, Math.min(n * slices, wanted));
         }
+        // CPUs: contiguous float32 rows are streamed in 16-wide blocks (cross_entropy_rows_cpu.cl); a work-item per
+        // row computing a gradient keeps the row's exps in private memory (STASH_N classes at most).
+        boolean cpuRows = chunked && rows.inner() == 1 && dtype == DType.FLOAT32;
+        List<String> stems = !cpuRows ? STEMS : cl.cpuDoubleMath(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
+        boolean stash = cpuRows && gradX && !wide && mode == Mode.CE_INDEX;
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
-                + (inPlace ? " -DIN_PLACE=1" : "");
+                + (inPlace ? " -DIN_PLACE=1" : "") + (stash ? " -DSTASH_N=1024" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -175,18 +183,18 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             DeviceBuffer denom = null;
             if (weightedMean) {
                 denom = scope.temp(cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
                         .launch(1);
             }
             if (n > 0 && slices > 1) {
                 DeviceBuffer part = scope.temp(n * slices * 4 * cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices).real(eps)
                         .mem(part)
                         .launch(groups);
-                cl.call(cl.kernel(STEMS, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
                         .int64(ignoreIndex).real(eps).real(wAll)
@@ -196,7 +204,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .mem(err)
                         .launch(groups);
             } else if (n > 0) {
-                cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_rows"), "class_rows(" + loss.name() + ")")
                         .mem(scope.input(xName))
                         .mem(indexTargets ? scope.input("target") : null)
                         .mem(mode == Mode.CE_PROB ? scope.input("target") : null)
@@ -215,7 +223,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                     // only, so write the value directly.
                     cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
                 } else {
-                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
+                    Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
                 }
             }
             // The error flag is read with the results; a flagged call discards them.

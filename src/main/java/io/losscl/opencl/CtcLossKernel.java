@@ -22,7 +22,9 @@ import java.util.Set;
  * be device-resident and is used in place.
  */
 public final class CtcLossKernel implements KernelLoss<CtcLoss> {
-    private static final List<String> STEMS = List.of("ctc_loss");
+    /** The shared part, then the work-group variant (GPUs) or the serial one (CPUs). */
+    private static final List<String> GPU_STEMS = List.of("ctc_loss", "ctc_loss_gpu");
+    private static final List<String> CPU_STEMS = List.of("ctc_loss", "ctc_loss_cpu");
 
     @Override
     public LossResult compute(OpenClContext cl, CtcLoss loss, LossInputs inputs, Set<String> grads) {
@@ -72,8 +74,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             }
         }
 
-        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0)
-                + " -DCTC_SERIAL=" + (serial ? 1 : 0);
+        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        List<String> stems = serial ? CPU_STEMS : GPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {
@@ -84,7 +86,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             if (g != null) gradOut.put("log_probs", g);
             if (n > 0) {
                 DeviceBuffer work = scope.temp(Math.max(off, 1) * cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "ctc_loss"), "ctc_loss")
+                cl.call(cl.kernel(stems, options, "ctc_loss"), "ctc_loss")
                         .mem(scope.input("log_probs"))
                         .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
                         .mem(scope.upload(HostTensor.of(meta, meta.length)))
@@ -99,7 +101,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             if (reduce) {
                 // mean: sum_n loss_n / max(tl_n, 1), times 1/N (NaN for an empty batch, as PyTorch)
                 double scale = red == Reduction.MEAN ? 1.0 / n : 1.0;
-                Reducer.finish(cl, STEMS, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, stems, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

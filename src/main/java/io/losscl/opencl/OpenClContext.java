@@ -84,6 +84,14 @@ public final class OpenClContext implements AutoCloseable {
         // Deliberately no -cl-fast-relaxed-math: results must match the reference.
     }
 
+    /**
+     * Whether programs for {@code dtype} take the CPU's hand-vectorised double math ({@code cpu_math16.cl} and
+     * the CPU files built on it): the chunked layout computing in double.
+     */
+    public boolean cpuDoubleMath(DType dtype) {
+        return config.layout() == LaunchConfig.Layout.CHUNKED && computesInDouble(dtype);
+    }
+
     /** The kernel {@code name} from the program {@code common.cl + stems}, built once with {@code options}. */
     public cl_kernel kernel(List<String> stems, String options, String name) {
         cl_kernel k = programs.kernel(stems, options, name);
