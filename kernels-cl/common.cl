@@ -54,7 +54,9 @@ typedef float real_t;
 #endif
 
 /* Running sums of one work-item. In double they are exact enough for any length we can hold;
- * in float (no fp64 on the device) they are Kahan-compensated so long reductions stay accurate. */
+ * in float (the FLOAT precision) they are Kahan-compensated so long reductions stay accurate. Once the sum
+ * is infinite the compensation (inf - inf) would turn it into NaN: it is then kept at 0, so an infinite
+ * term gives an infinite sum (and +inf + -inf a NaN), as a plain sum does. */
 typedef struct { acc_t s; acc_t c; } sum_t;
 #define SUM_ZERO ((sum_t){0, 0})
 inline void sum_add(sum_t *a, acc_t v) {
@@ -63,7 +65,7 @@ inline void sum_add(sum_t *a, acc_t v) {
 #else
     acc_t y = v - a->c;
     acc_t t = a->s + y;
-    a->c = (t - a->s) - y;
+    a->c = isfinite(t) ? (t - a->s) - y : (acc_t)0;
     a->s = t;
 #endif
 }
@@ -220,7 +222,7 @@ inline sum16_t sum16_add(sum16_t a, acc16_t v) {
 #else
     const acc16_t y = v - a.c;
     const acc16_t t = a.s + y;
-    a.c = (t - a.s) - y;
+    a.c = select((acc16_t)0, (t - a.s) - y, isfinite(t));   /* as sum_add */
     a.s = t;
 #endif
     return a;

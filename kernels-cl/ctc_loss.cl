@@ -65,6 +65,23 @@ inline acc_t ctc_nll(__global const acc_t *alpha, const int rows, const int L, c
     return -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
 }
 
+/* The arguments of both variants' ctc_loss kernel (host: CtcLossKernel). */
+#define CTC_LOSS_ARGS __global const real_t *lp, const int T, const int N, const int C, const long blank, \
+                      __global const long *meta, const ulong M, __global acc_t *work, const int mode,   \
+                      const int zero_infinity, __global real_t *out, __global acc_t *partials, __global real_t *grad
+
+/* Sequence n's entries of meta (see above) as locals: its input length il, target length tl, labels tg,
+ * alpha rows (rows of them, L = 2 tl + 1 wide) and the stride of log_probs' time steps. */
+#define CTC_SEQUENCE(n)                                                        \
+    __global const long *tinfo = meta + 5 * (ulong)N;                          \
+    const int il = (int)meta[5 * (n)];                                         \
+    const int tl = (int)meta[5 * (n) + 1];                                     \
+    __global const long *tg = tinfo + meta[5 * (n) + 2];                       \
+    __global acc_t *alpha = work + meta[5 * (n) + 3];                          \
+    const int L = 2 * tl + 1;                                                  \
+    const int rows = CTC_GRAD ? max(il, 1) : 2;                                \
+    const ulong rowStride = (ulong)N * (ulong)C; /* log_probs, grad: (T, N, C) */
+
 /* One gradient element from the class's log occupancy `lcab`. */
 inline acc_t ctc_grad(acc_t lpc, acc_t lcab, acc_t nll, acc_t up) {
     return (exp(lpc) - exp(lcab + nll - lpc)) * up;

@@ -168,19 +168,10 @@ inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __gl
 }
 #endif
 
-__kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
-                       __global const long *meta, const ulong M,
-                       __global acc_t *work, const int mode, const int zero_infinity,
-                       __global real_t *out, __global acc_t *partials, __global real_t *grad) {
+__kernel void ctc_loss(CTC_LOSS_ARGS) {
     if (get_local_id(0) != 0) return;
     const int n = get_group_id(0);
-    __global const long *tinfo = meta + 5 * (ulong)N;
-    const int il = (int)meta[5 * n];
-    const int tl = (int)meta[5 * n + 1];
-    __global const long *tg = tinfo + meta[5 * n + 2];
-    __global acc_t *alpha = work + meta[5 * n + 3];
-    const int L = 2 * tl + 1;
-    const int rows = CTC_GRAD ? max(il, 1) : 2;
+    CTC_SEQUENCE(n)
     __global acc_t *scr = work + meta[5 * n + 4];
     __global acc_t *beta = scr;                             /* 2L, with CTC_GRAD */
     __global acc_t *ex = scr + (CTC_GRAD ? 2 * L : 0) + 2;  /* ex[-2 .. L+1], pads zero */
@@ -188,7 +179,6 @@ __kernel void ctc_loss(__global const real_t *lp, const int T, const int N, cons
     __global acc_t *skip = lpr + L;                         /* L + 2: 1 where l'_s != l'_{s-2}, pads 0 */
     __global int *lab = (__global int *)(skip + L + 2);     /* L ints (in L acc_t): l'_s */
     __global acc_t *bins = skip + L + 2 + L;                /* C, with CTC_GRAD */
-    const ulong rowStride = (ulong)N * (ulong)C;
 #define LP_ROW(t) (lp + (ulong)(t) * rowStride + (ulong)n * (ulong)C)
     ex[-2] = 0; ex[-1] = 0; ex[L] = 0; ex[L + 1] = 0;
     for (int s = 0; s < L; ++s) {

@@ -1,20 +1,10 @@
 /* ctc_loss_gpu.cl: ctc_loss.cl's kernel with a work-group per sequence (GPUs; the host appends this file
  * instead of ctc_loss_cpu.cl unless LaunchConfig.ctcSerial). */
-__kernel void ctc_loss(__global const real_t *lp, const int T, const int N, const int C, const long blank,
-                       __global const long *meta, const ulong M,
-                       __global acc_t *work, const int mode, const int zero_infinity,
-                       __global real_t *out, __global acc_t *partials, __global real_t *grad) {
+__kernel void ctc_loss(CTC_LOSS_ARGS) {
     const int n = get_group_id(0);
     const int lid = get_local_id(0);
     const int wgs = get_local_size(0);
-    __global const long *tinfo = meta + 5 * (ulong)N;
-    const int il = (int)meta[5 * n];
-    const int tl = (int)meta[5 * n + 1];
-    __global const long *tg = tinfo + meta[5 * n + 2];
-    __global acc_t *alpha = work + meta[5 * n + 3];
-    const int L = 2 * tl + 1;
-    const int rows = CTC_GRAD ? max(il, 1) : 2;
-    const ulong rowStride = (ulong)N * (ulong)C; /* log_probs and grad are (T, N, C) */
+    CTC_SEQUENCE(n)
 #define LP_ROW(t) (lp + (ulong)(t) * rowStride + (ulong)n * (ulong)C)
 
     /* ---- alpha, forward in time ---- */

@@ -226,20 +226,23 @@ public final class LaunchConfig {
 
         private Overrides() {}
 
-        private Overrides copy() {
+        /** Each setting of {@code top}, or {@code base}'s where {@code top} leaves it unset. */
+        private static Overrides merged(Overrides top, Overrides base) {
             Overrides c = new Overrides();
-            c.profile = profile;
-            c.layout = layout;
-            c.workGroupSize = workGroupSize;
-            c.groupsPerUnit = groupsPerUnit;
-            c.precision = precision;
-            c.wideRowClasses = wideRowClasses;
-            c.rowSlices = rowSlices;
-            c.rowMode = rowMode;
-            c.cosineRowMode = cosineRowMode;
-            c.ctcSerial = ctcSerial;
+            c.profile = top.profile != null ? top.profile : base.profile;
+            c.layout = top.layout != null ? top.layout : base.layout;
+            c.workGroupSize = top.workGroupSize != null ? top.workGroupSize : base.workGroupSize;
+            c.groupsPerUnit = top.groupsPerUnit != null ? top.groupsPerUnit : base.groupsPerUnit;
+            c.precision = top.precision != null ? top.precision : base.precision;
+            c.wideRowClasses = top.wideRowClasses != null ? top.wideRowClasses : base.wideRowClasses;
+            c.rowSlices = top.rowSlices != null ? top.rowSlices : base.rowSlices;
+            c.rowMode = top.rowMode != null ? top.rowMode : base.rowMode;
+            c.cosineRowMode = top.cosineRowMode != null ? top.cosineRowMode : base.cosineRowMode;
+            c.ctcSerial = top.ctcSerial != null ? top.ctcSerial : base.ctcSerial;
             return c;
         }
+
+        private Overrides copy() { return merged(this, NONE); }
 
         /** Runs the table's launch of {@code p} on whatever device (the other settings still override it). */
         public Overrides profile(Profile p) { Overrides c = copy(); c.profile = p; return c; }
@@ -287,20 +290,7 @@ public final class LaunchConfig {
         public Overrides ctcSerial(boolean serial) { Overrides c = copy(); c.ctcSerial = serial; return c; }
 
         /** These overrides, with every setting this leaves unset taken from {@code base}. */
-        public Overrides orElse(Overrides base) {
-            Overrides c = copy();
-            if (c.profile == null) c.profile = base.profile;
-            if (c.layout == null) c.layout = base.layout;
-            if (c.workGroupSize == null) c.workGroupSize = base.workGroupSize;
-            if (c.groupsPerUnit == null) c.groupsPerUnit = base.groupsPerUnit;
-            if (c.precision == null) c.precision = base.precision;
-            if (c.wideRowClasses == null) c.wideRowClasses = base.wideRowClasses;
-            if (c.rowSlices == null) c.rowSlices = base.rowSlices;
-            if (c.rowMode == null) c.rowMode = base.rowMode;
-            if (c.cosineRowMode == null) c.cosineRowMode = base.cosineRowMode;
-            if (c.ctcSerial == null) c.ctcSerial = base.ctcSerial;
-            return c;
-        }
+        public Overrides orElse(Overrides base) { return merged(this, base); }
     }
 
     /**
