@@ -95,30 +95,19 @@ public final class CallScope implements AutoCloseable {
     }
 
     /**
-     * As {@link #finish(String, Result, Map)}, reading the error flag (if {@link #errorFlag()} made one) with the
-     * results: enqueued before them without a wait, checked once the results are read (in-order queue), or,
-     * when results stay on the device, read before they are handed out. A flagged index raises {@code onFlag}'s error.
+     * As {@link #finish(String, Result, Map)}, first reading the error flag (if {@link #errorFlag()} made one):
+     * the call's one host wait when its results stay on the device, and before any result reaches the caller's
+     * arrays otherwise. A flagged index raises {@code onFlag}'s error.
      */
     public LossResult finish(String backend, Result output, Map<String, Result> grads, FlagHandler onFlag) {
-        boolean toHost = inputs.allOnHost();
-        boolean readsResults = toHost;
         if (errorFlag != null) {
-            cl.readFlag(errorFlag, !readsResults);
-            if (!readsResults) checkFlag(onFlag);
+            int flagged = cl.readFlag(errorFlag);
+            if (flagged != NO_ERROR) throw onFlag.error(flagged);
         }
+        boolean toHost = inputs.allOnHost();
         Map<String, Tensor> g = new LinkedHashMap<>();
         grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));
-        Tensor out = deliver(output, toHost, cl.outputInto());
-        if (errorFlag != null && readsResults) {
-            cl.finish(); // a result read may be missing (a 0-element tensor)
-            checkFlag(onFlag);
-        }
-        return new LossResult(out, g, backend);
-    }
-
-    private void checkFlag(FlagHandler onFlag) {
-        int flagged = cl.flagValue();
-        if (flagged != NO_ERROR) throw onFlag.error(flagged);
+        return new LossResult(deliver(output, toHost, cl.outputInto()), g, backend);
     }
 
     private Tensor deliver(Result r, boolean toHost, HostTensor into) {

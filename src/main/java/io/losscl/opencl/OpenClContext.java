@@ -29,8 +29,6 @@ public final class OpenClContext implements AutoCloseable {
     private final BufferPool pool;
     /** The kernels whose program computes in double (acc_t = double): their acc_t arguments are doubles. */
     private final Map<cl_kernel, Boolean> doubleKernels = new ConcurrentHashMap<>();
-    /** Host side of the calls' error flag: direct memory, so a read may complete after the enqueue returns. */
-    private final java.nio.ByteBuffer flagHost = java.nio.ByteBuffer.allocateDirect(Integer.BYTES).order(java.nio.ByteOrder.nativeOrder());
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
@@ -126,14 +124,13 @@ public final class OpenClContext implements AutoCloseable {
                         (long) ints * Integer.BYTES, 0, null, null));
     }
 
-    /** Enqueues the read of an error flag ({@link CallScope#errorFlag}) into {@link #flagValue}'s memory. */
-    void readFlag(DeviceBuffer flag, boolean blocking) {
-        ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), blocking ? CL_TRUE : CL_FALSE, 0,
-                Integer.BYTES, Pointer.to(flagHost), 0, null, null));
+    /** The value of an error flag ({@link CallScope#errorFlag}), after every command queued before (blocking). */
+    int readFlag(DeviceBuffer flag) {
+        int[] v = new int[1];
+        ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), CL_TRUE, 0,
+                Integer.BYTES, Pointer.to(v), 0, null, null));
+        return v[0];
     }
-
-    /** The error flag last read by {@link #readFlag}, once that read completed. */
-    int flagValue() { return flagHost.getInt(0); }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
     public HostTensor read(DeviceBuffer buffer, DType dtype, Shape shape) {
