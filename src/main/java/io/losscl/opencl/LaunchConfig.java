@@ -251,36 +251,26 @@ public final class LaunchConfig {
 
         /** A power of two, at most the device's maximum work-group size. */
         public Overrides workGroupSize(int wgs) {
-            if (wgs < 1 || Integer.bitCount(wgs) != 1) throw Setting.WGS.invalid(wgs, "a power of two (1, 2, 4, ... up to the device's maximum)");
+            if (wgs < 1 || Integer.bitCount(wgs) != 1) throw Setting.WGS.invalid(wgs);
             Overrides c = copy();
             c.workGroupSize = wgs;
             return c;
         }
 
         /** At least 1. */
-        public Overrides groupsPerUnit(int n) {
-            if (n < 1) throw Setting.GROUPS_PER_UNIT.invalid(n, "an integer >= 1");
-            Overrides c = copy();
-            c.groupsPerUnit = n;
-            return c;
-        }
+        public Overrides groupsPerUnit(int n) { Overrides c = copy(); c.groupsPerUnit = (int) atLeastOne(Setting.GROUPS_PER_UNIT, n); return c; }
 
         public Overrides precision(Precision p) { Overrides c = copy(); c.precision = p; return c; }
 
         /** At least 1. */
-        public Overrides wideRowClasses(long classes) {
-            if (classes < 1) throw Setting.WIDE_ROW.invalid(classes, "an integer >= 1");
-            Overrides c = copy();
-            c.wideRowClasses = classes;
-            return c;
-        }
+        public Overrides wideRowClasses(long classes) { Overrides c = copy(); c.wideRowClasses = atLeastOne(Setting.WIDE_ROW, classes); return c; }
 
         /** At least 1 (forces the slice count of a wide row; tests). */
-        public Overrides rowSlices(long slices) {
-            if (slices < 1) throw Setting.ROW_SLICES.invalid(slices, "an integer >= 1");
-            Overrides c = copy();
-            c.rowSlices = slices;
-            return c;
+        public Overrides rowSlices(long slices) { Overrides c = copy(); c.rowSlices = atLeastOne(Setting.ROW_SLICES, slices); return c; }
+
+        private static long atLeastOne(Setting s, long v) {
+            if (v < 1) throw s.invalid(v);
+            return v;
         }
 
         public Overrides rowMode(RowMode m) { Overrides c = copy(); c.rowMode = m; return c; }
