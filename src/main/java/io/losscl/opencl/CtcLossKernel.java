@@ -74,7 +74,11 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             }
         }
 
-        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        // Double wherever the device has it, under either precision: alpha and beta are log-space running sums
+        // over up to T steps whose magnitude grows with t, so float rounding piles up ~sqrt(T) ulps of |alpha|
+        // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
+        // time step), so slow fp64 on a GPU costs it little.
+        String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
         List<String> stems = serial ? CPU_STEMS : GPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);

@@ -67,7 +67,15 @@ public final class OpenClContext implements AutoCloseable {
      * double; see {@link #computesInDouble}) and the storage type ({@code DTYPE_F64}, {@code DTYPE_F16},
      * {@code DTYPE_BF16}).
      */
-    public String options(DType dtype) {
+    public String options(DType dtype) { return options(dtype, computesInDouble(dtype)); }
+
+    /**
+     * As {@link #options(DType)}, for a kernel that computes in double wherever the device has fp64, whatever
+     * the precision policy (a long sequential recursion whose float error grows with its length: ctc_loss).
+     */
+    public String optionsPreferringDouble(DType dtype) { return options(dtype, device.hasFp64() || dtype == DType.FLOAT64); }
+
+    private String options(DType dtype, boolean inDouble) {
         if (dtype == DType.FLOAT64 && !device.hasFp64()) {
             throw new UnsupportedFeatureException("float64 tensors need cl_khr_fp64, which " + device.name() + " lacks");
         }
@@ -78,7 +86,7 @@ public final class OpenClContext implements AutoCloseable {
             case BFLOAT16: storage = "-DDTYPE_BF16=1"; break;
             default: storage = "-DDTYPE_F32=1"; break;
         }
-        return config.buildOptions() + " -DUSE_FP64=" + (computesInDouble(dtype) ? 1 : 0) + " " + storage;
+        return config.buildOptions() + " -DUSE_FP64=" + (inDouble ? 1 : 0) + " " + storage;
         // Deliberately no -cl-fast-relaxed-math: results must match the reference.
     }
 
