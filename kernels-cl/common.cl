@@ -18,11 +18,9 @@
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 typedef double acc_t;
 #define ACC_MAX DBL_MAX
-#define ACC_EPS DBL_EPSILON
 #else
 typedef float acc_t;
 #define ACC_MAX FLT_MAX
-#define ACC_EPS FLT_EPSILON
 #endif
 
 /* real_t: how floating tensors are stored. LOAD widens an element to acc_t; STORE rounds once,

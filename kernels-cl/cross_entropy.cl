@@ -96,6 +96,11 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
+/* Entropy of probs: PyTorch's clamp of q to [eps, 1 - eps] with the float64 answer's eps, and whether q lies
+ * inside it (the clamp passes the gradient there). */
+#define ENTROPY_EPS ((acc_t)0x1p-52)
+inline int entropy_in_clamp(acc_t q) { return q >= ENTROPY_EPS && q <= 1 - ENTROPY_EPS && q < 1; }
+
 /* The per-member row scans, defined by cross_entropy_rows.cl (every device) or cross_entropy_rows_cpu.cl
  * (16-wide blocks for contiguous float32 rows on CPUs), which the host appends to this file.
  *   member_lse_in    this team member's (max, sum exp(x - max)) over its classes in [lo, hi) of the row at
@@ -264,7 +269,9 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #else
         /* ---- entropy of probs, as PyTorch's graph: q = p / S, L = log(clamp(q, eps, 1 - eps)), H = -sum L q.
          * With a_c = dH/dq_c = -L_c - [eps <= q_c <= 1 - eps] q_c / clamp(q_c):
-         * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant). */
+         * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant).
+         * eps is the float64 answer's (the reference's, DBL_EPSILON) under either precision: with FLOAT,
+         * 1 - eps rounds to 1, so the clamp's upper branch is "q < 1" (entropy_in_clamp), as in double. */
         acc_t S = 0;
         FOR_EACH_CLASS(c, C) {
             const acc_t v = LOAD(x, base + c);
@@ -279,9 +286,9 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         nsum_t gs = {0, 0};
         FOR_EACH_CLASS(c, C) {
             const acc_t p = LOAD(x, base + c), q = p / S;
-            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS), L = log(qc);
+            const acc_t qc = fmin(fmax(q, ENTROPY_EPS), 1 - ENTROPY_EPS), L = log(qc);
             e += L * q;
-            const acc_t a = -L + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            const acc_t a = -L + (entropy_in_clamp(q) ? -q / qc : (acc_t)0);
             nsum_add(&gs, -a * ((p / S) / S));
         }
         loss = -TEAM_SUM(e);
@@ -293,8 +300,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
         FOR_EACH_CLASS(c, C) {
             const acc_t p = LOAD(x, base + c), q = p / S;
-            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS);
-            const acc_t a = -log(qc) + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            const acc_t qc = fmin(fmax(q, ENTROPY_EPS), 1 - ENTROPY_EPS);
+            const acc_t a = -log(qc) + (entropy_in_clamp(q) ? -q / qc : (acc_t)0);
             STORE(gx, base + c, C == 1 ? (acc_t)0 : (a / S + g0) * gscale);
         }
 #endif
