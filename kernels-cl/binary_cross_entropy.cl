@@ -13,8 +13,8 @@
  *   REDUCE          0: per-element output; 1: one partial sum per work-group for reduce_partials
  *   GRAD_INPUT, GRAD_TARGET   1: write that gradient in the same pass
  *   CHECK_RANGE     1 (LOGITS=0, input resident on the device, so not checked on the host): the
- *                   lowest index of an input outside [0, 1] (or NaN) is atomic_min'ed into bad[0]
- *                   (initialised to 0xffffffff), which the host reads and turns into PyTorch's error
+ *                   lowest index of an input outside [0, 1] (or NaN) goes to the call's error flag
+ *                   (common.cl: flag_error), which the host reads and turns into PyTorch's error
  *
  * Vectorisation: the loss is transcendental-bound (log, exp). On a CPU device (LAYOUT_CHUNKED) POCL
  * calls a scalar log/exp per element (~100 ns each here) but has fast vector versions, so each
@@ -22,9 +22,8 @@
  * elementwise skeleton); the chunk is a multiple of 16, so only a chunk's last vector can be partial,
  * and it is loaded and stored lane by lane. Reduced losses are summed per lane and the lanes added in a
  * fixed order at the end (deterministic). On a GPU (grid-stride) VW = 1 and the same code runs on scalars.
- * With fp64 and float/half storage, exp and log are common.cl's polynomials sized to a float result
- * (measured on POCL, 16M logits fwd+bwd: kernel CPU time ~50 -> ~21 ms, about half of it now the exp's
- * degree-8 double polynomial, which the gradient's accuracy needs: see exp_neg16_f).
+ * With double arithmetic on a CPU, exp and log are cpu_math16.cl's polynomials sized to a float result
+ * (binary_cross_entropy_cpu.cl).
  */
 #ifndef WEIGHT_MODE
 #define WEIGHT_MODE 0
@@ -97,33 +96,17 @@ inline accv_t option_vec(int mode, __global const real_t *p, __global const long
  * round alike (log of a sum, not log1p: softplus(-100) is exactly 0, as in PyTorch). At x = -inf
  * PyTorch's form is NaN (exp(-x - m) = exp(inf - inf)); so is this one. */
 /* The transcendental part of the logits path from one exp: e = exp(-|x|), log(1 + e) and, when the input
- * gradient is wanted, 1 / (1 + e). On CPU devices with fp64 it runs on common.cl's 16-lane polynomials
- * (float storage: exp_neg16_f and log1p_s16_f, sized to a float result; float64: the double-exact exp16 and
- * log1p_s16): e is in [0, 1], so log(1 + e) needs no range reduction: with u = 1 + e (the double sum PyTorch
- * takes the log of), log(u) = 2 atanh(s), s = (u - 1) / (u + 1) in [0, 1/3] (u - 1 is exact). The loop is
- * bound by dependency latency as much as by throughput: one shared division 1 / (u (u + 1)) for both s and
- * 1 / u measured 12% slower than the two independent divisions. */
-#if VW == 16 && USE_FP64
-#define FAST_LOGISTIC 1
-#if DTYPE_F64
-#define EXP_NEG(a) exp16(a)
-#define LOG1P_S(s) log1p_s16(s)
-#else
-#define EXP_NEG(a) exp_neg16_f(a)
-#define LOG1P_S(s) log1p_s16_f(s)
-#endif
-#else
-#define FAST_LOGISTIC 0
+ * gradient is wanted, 1 / (1 + e). The macros below are the builtins (float arithmetic on GPUs);
+ * binary_cross_entropy_cpu.cl, which the host puts first for CPU devices with double arithmetic, defines
+ * them on cpu_math16.cl's 16-lane polynomials instead.
+ *   EXP_NEG(a)       exp(a) for a <= 0
+ *   LOG_1PE(u)       log(u) for u = 1 + e in [1, 2] (the sum PyTorch takes the log of)
+ *   LOG1P_UNIT(e)    log1p(e) for e in [0, 1] (log sigmoid: log1p, not the log of a rounded 1 + e, as at::log_sigmoid)
+ *   LOG(v), LOG1P_NEG(x)   the probability path's log(v) and log1p(-x) */
+#ifndef EXP_NEG
 #define EXP_NEG(a) exp(a)
-#endif
-
-/* The probability path's logs. On CPU devices with fp64 and float (or half) storage: common.cl's log16_f, and
- * log1p(-x) as the log of 1 - x, which is exact for x >= 2^-30 (x has at most 24 significant bits), or as
- * -x (1 + x/2) below that (the next term, x^3/3, is below 2^-60 of the result). */
-#if FAST_LOGISTIC && !DTYPE_F64
-#define LOG(v) log16_f(v)
-#define LOG1P_NEG(x) ((x) < 0x1p-30 ? -(x) * (1 + 0.5 * (x)) : log16_f(1 - (x)))
-#else
+#define LOG_1PE(u) log(u)
+#define LOG1P_UNIT(e) log1p(e)
 #define LOG(v) log(v)
 #define LOG1P_NEG(x) log1p(-(x))
 #endif
@@ -133,19 +116,8 @@ inline accv_t log_one_plus_exp(accv_t x, accv_t *e_out, accv_t *inv_out) {
     const accv_t u = 1 + e;
     *e_out = e;
     *inv_out = 1 / u;   /* for the input gradient; the compiler drops it otherwise */
-#if FAST_LOGISTIC
-    return LOG1P_S((u - 1) / (u + 1));
-#else
-    return log(u);
-#endif
+    return LOG_1PE(u);
 }
-
-/* log1p(e) for e in [0, 1] (log sigmoid below; log1p, not the log of a rounded 1 + e, as at::log_sigmoid). */
-#if FAST_LOGISTIC
-#define LOG1P_UNIT(e) LOG1P_S((e) / (2 + (e)))
-#else
-#define LOG1P_UNIT(e) log1p(e)
-#endif
 
 inline accv_t softplus_neg(accv_t x, accv_t l1e) {
     const accv_t sp = l1e + fmax(-x, (accv_t)0);
@@ -158,7 +130,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
                                    const ulong n, const acc_t grad_scale,
                                    __global real_t *out, __global acc_t *partials,
                                    __global real_t *gx, __global real_t *gy,
-                                   volatile __global uint *bad) {
+                                   volatile __global int *bad) {
     __local acc_t scratch[WGS];
     sum_t total = SUM_ZERO;
 #if REDUCE && VW > 1
@@ -185,7 +157,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
             acc_t a[VW];
             TO_LANES(x, a);
             for (int k = 0; k < VW && i + k < end; ++k) {
-                if (!(a[k] >= 0 && a[k] <= 1)) atomic_min(bad, (uint)min(i + k, (ulong)0xfffffffeu));
+                if (!(a[k] >= 0 && a[k] <= 1)) flag_error(bad, i + k);
             }
         }
 #endif

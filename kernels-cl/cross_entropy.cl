@@ -10,7 +10,7 @@
  *                  2 nll_loss, 3 entropy of logits, 4 entropy of probs
  *   ROW_PER_GROUP  1: one work-group per row, its work-items split the classes (wide rows on GPUs, or
  *                  too few rows to fill a CPU); 0: one work-item per row (narrow rows; every row on CPUs,
- *                  where VEC_ROWS streams it in 16-wide blocks). Both are deterministic: fixed partition,
+ *                  where cross_entropy_rows_cpu.cl streams it in 16-wide blocks). Both are deterministic: fixed partition,
  *                  fixed merge tree. Pass 1 of a row is a per-member (max, sum exp) merged by lse_merge.
  *   INNER1         1 when D == 1 (the classes of a row are contiguous)
  *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
@@ -43,6 +43,9 @@
 #ifndef IN_PLACE
 #define IN_PLACE 0
 #endif
+#ifndef STASH_N
+#define STASH_N 0
+#endif
 
 /* INNER1: the classes of a row are contiguous (D == 1, every 2-D and last-dimension layout). The
  * constant stride lets the compiler emit contiguous vector loads instead of gathers. */
@@ -50,41 +53,6 @@
 #define CSTRIDE 1
 #else
 #define CSTRIDE D
-#endif
-
-/* VEC_ROWS: contiguous float32 rows on a CPU device: each team member's classes (the whole row for a
- * work-item per row, a contiguous chunk of it for a work-group per row) are read in explicit 16-wide
- * blocks (POCL streams memory and vectorises exp only this way; implicit vectorisation across work-items
- * would gather from 16 rows). */
-#define VEC_ROWS (LAYOUT_CHUNKED && INNER1 && DTYPE_F32)
-
-/* Precision: every exp and log here is computed for acc_t. Plain float exp was tried and measured: each
- * gradient element is its own output, and a float exp's error of up to an ulp, plus the final rounding,
- * made some elements less accurate than PyTorch's float32 ones. The streaming CPU path (VEC_ROWS) uses
- * common.cl's exp_neg16_f (x - max and x - lse are <= 0): relative error 2^-39.8, so even label
- * smoothing's gradient eps/C (W p_c - w_c), which cancels, stays within a float ulp. */
-#if USE_FP64
-#define ROW_EXP16 exp_neg16_f
-#else
-#define ROW_EXP16 exp16
-#endif
-
-#ifndef VLOAD16 /* common.cl may already provide the vector types */
-#if USE_FP64
-typedef double16 acc16_t;
-#define convert_acc16 convert_double16
-#else
-typedef float16 acc16_t;
-#define convert_acc16 convert_float16
-#endif
-#endif
-
-#if USE_FP64
-#define ACC_MAX DBL_MAX
-#define ACC_EPS DBL_EPSILON
-#else
-#define ACC_MAX FLT_MAX
-#define ACC_EPS FLT_EPSILON
 #endif
 
 /* The "team" that owns a row: the whole work-group, or one work-item. TEAM_* reduce a value over the
@@ -96,26 +64,14 @@ typedef float16 acc16_t;
 /* The classes in [lo, hi) of one work-item (the whole row: [0, C); a slice of it: class_slices_*): a
  * contiguous chunk on CPUs (streams), every WGS-th class on GPUs (coalesces). */
 inline ulong class_begin_in(ulong lo, ulong hi) {
-#if LAYOUT_CHUNKED
     const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
-    return min(lo + (ulong)get_local_id(0) * chunk, hi);
-#else
-    return lo + get_local_id(0);
-#endif
+    return LAYOUT_CHUNKED ? min(lo + (ulong)get_local_id(0) * chunk, hi) : lo + get_local_id(0);
 }
 inline ulong class_end_in(ulong lo, ulong hi) {
-#if LAYOUT_CHUNKED
     const ulong chunk = (hi - lo + get_local_size(0) - 1) / get_local_size(0);
-    return min(lo + (ulong)(get_local_id(0) + 1) * chunk, hi);
-#else
-    return hi;
-#endif
+    return LAYOUT_CHUNKED ? min(lo + (ulong)(get_local_id(0) + 1) * chunk, hi) : hi;
 }
-#if LAYOUT_CHUNKED
-#define CLASS_STEP 1
-#else
-#define CLASS_STEP get_local_size(0)
-#endif
+#define CLASS_STEP (LAYOUT_CHUNKED ? 1 : get_local_size(0))
 #define FOR_EACH_CLASS_IN(c, lo, hi) for (ulong c = class_begin_in(lo, hi), _ce = class_end_in(lo, hi); c < _ce; c += CLASS_STEP)
 #define FOR_EACH_ROW(r, rows) for (ulong r = get_group_id(0); r < (ulong)(rows); r += get_num_groups(0))
 #else
@@ -140,100 +96,25 @@ inline void nsum_add(nsum_t *a, acc_t v) {
     a->s = t;
 }
 
-#ifndef STASH_N
-#define STASH_N 1024
-#endif
+/* Entropy of probs: PyTorch's clamp of q to [eps, 1 - eps] with the float64 answer's eps, and whether q lies
+ * inside it (the clamp passes the gradient there). */
+#define ENTROPY_EPS ((acc_t)0x1p-52)
+inline int entropy_in_clamp(acc_t q) { return q >= ENTROPY_EPS && q <= 1 - ENTROPY_EPS && q < 1; }
 
-/* Lanes [from, to) of p (at most 16) as a float16 whose other lanes are pad: the partial blocks at the ends
- * of a member's classes go through the same vector code as the whole blocks. */
-inline float16 part16(__global const float *p, ulong from, ulong to, float pad) {
-    float a[16];
-    for (int j = 0; j < 16; ++j) a[j] = from + j < to ? p[from + j] : pad;
-    return vload16(0, a);
-}
-
-/* Lanes of a 16-vector summed in a fixed order (deterministic). */
-#define HSUM16(v) ((((v).s0 + (v).s1) + ((v).s2 + (v).s3)) + (((v).s4 + (v).s5) + ((v).s6 + (v).s7)) \
-                 + ((((v).s8 + (v).s9) + ((v).sa + (v).sb)) + (((v).sc + (v).sd) + ((v).se + (v).sf))))
-#define HMAX16(v) fmax(fmax(fmax(fmax((v).s0, (v).s1), fmax((v).s2, (v).s3)), fmax(fmax((v).s4, (v).s5), fmax((v).s6, (v).s7))), \
-                       fmax(fmax(fmax((v).s8, (v).s9), fmax((v).sa, (v).sb)), fmax(fmax((v).sc, (v).sd), fmax((v).se, (v).sf))))
-
-/* This team member's (max, sum exp(x - max)) over its classes of the row at base (stride D). Two short
- * loops over the member's classes rather than lse_add per element: the second re-reads them from cache,
- * and neither has a data-dependent rescale, so both vectorise. A NaN gives a NaN state, +inf a state that
- * lse_value turns into NaN, all -inf the empty state (as lse_add). */
-inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi, acc_t *stash) {
-    acc_t m = -INFINITY;
-    int nan = 0;
-#if VEC_ROWS
-    /* CPU, contiguous float rows: 16-wide float blocks with a lane-wise running max (no horizontal step
-     * inside the loop, so no dependency chain: ~2x faster than a horizontal max per block), lanes combined
-     * after; then the exps in acc_t lanes (ROW_EXP16), combined in a fixed order. A scalar head up to a 16-element boundary keeps the
-     * blocks aligned, a scalar tail ends the member. */
-    const ulong cb = class_begin_in(lo, hi), ce = class_end_in(lo, hi);
-    const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
-    ulong c = cb;
-    for (; c < head; ++c) {
-        const acc_t v = LOAD(x, base + c);
-        nan |= isnan(v);
-        m = fmax(m, v);
-    }
-    {
-        /* A compare-and-select max skips NaN lanes without a per-block NaN test (fmax and isnan cost a mask
-         * chain: a third of this function's time); a NaN still reaches the sum below, since exp(NaN) is
-         * NaN, and makes the row's lse, loss and gradient NaN. Two accumulators halve the dependency chain. */
-        float16 mv0 = (float16)(-INFINITY), mv1 = mv0;
-        for (; c + 32 <= ce; c += 32) {
-            const float16 v0 = vload16(0, x + base + c), v1 = vload16(0, x + base + c + 16);
-            mv0 = select(mv0, v0, v0 > mv0);
-            mv1 = select(mv1, v1, v1 > mv1);
-        }
-        for (; c + 16 <= ce; c += 16) {
-            const float16 v0 = vload16(0, x + base + c);
-            mv0 = select(mv0, v0, v0 > mv0);
-        }
-        m = fmax(m, (acc_t)HMAX16(select(mv0, mv1, mv1 > mv0)));
-    }
-    for (; c < ce; ++c) {
-        const acc_t v = LOAD(x, base + c);
-        nan |= isnan(v);
-        m = fmax(m, v);
-    }
-    if (nan) return (lse_t){NAN, NAN};
-    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
-    acc16_t s16 = 0;
-    acc_t s = 0;
-    /* Head and tail as padded 16-lane blocks too: a scalar double exp costs more than a whole vector one. */
-    {
-        const acc16_t e = ROW_EXP16(convert_acc16(part16(x + base, cb, head, -INFINITY)) - m);
-        if (stash) vstore16(e, 0, stash); /* lanes past head - cb are overwritten by the next block */
-        s16 += e;
-    }
-    for (c = head; c + 16 <= ce; c += 16) {
-        const acc16_t e = ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - m);
-        if (stash) vstore16(e, 0, stash + (c - cb));
-        s16 += e;
-    }
-    {
-        const acc16_t e = ROW_EXP16(convert_acc16(part16(x + base, c, ce, -INFINITY)) - m);
-        if (stash) vstore16(e, 0, stash + (c - cb));
-        s16 += e;
-    }
-    s = HSUM16(s16);
-    return (lse_t){m, s};
-#else
-    FOR_EACH_CLASS_IN(c, lo, hi) {
-        const acc_t v = LOAD(x, base + c * CSTRIDE);
-        nan |= isnan(v);
-        m = fmax(m, v);
-    }
-    if (nan) return (lse_t){NAN, NAN};
-    if (m == -INFINITY || m == INFINITY) return (lse_t){m, m == INFINITY ? (acc_t)1 : (acc_t)0};
-    acc_t s = 0;
-    FOR_EACH_CLASS_IN(c, lo, hi) s += exp(LOAD(x, base + c * CSTRIDE) - m);
-    return (lse_t){m, s};
-#endif
-}
+/* The per-member row scans, defined by cross_entropy_rows.cl (every device) or cross_entropy_rows_cpu.cl
+ * (16-wide blocks for contiguous float32 rows on CPUs), which the host appends to this file.
+ *   member_lse_in    this team member's (max, sum exp(x - max)) over its classes in [lo, hi) of the row at
+ *                    base (stride D): a NaN gives a NaN state, +inf a state that lse_value turns into NaN,
+ *                    all -inf the empty state (as lse_add); with stash (STASH_N > 0), each exp(x_c - max)
+ *                    is kept in it for the gradient
+ *   ce_index_member  this member's share of sum_c w_c (lse - x_c) (label smoothing, where eps > 0) and, with
+ *                    GRAD_X, its classes' dl/dx_j = ((1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j))
+ *                    inv gscale, the target's term by expm1(logp_t) = p_t - 1 (no cancellation when p_t ~ 1);
+ *                    with use_stash, p_c = stash_c q */
+lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulong hi, acc_t *stash);
+acc_t ce_index_member(__global const real_t *x, __global const real_t *weight, __global real_t *gx, ulong base,
+                      ulong D, ulong C, long t, acc_t xt, acc_t lse, acc_t wt, acc_t eps, acc_t w_all, acc_t inv,
+                      acc_t gscale, const acc_t *stash_mem, int use_stash, acc_t q);
 inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, acc_t *stash) { return member_lse_in(x, base, D, 0, C, stash); }
 
 /* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
@@ -255,7 +136,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                          const long ignore_index, const acc_t eps, const acc_t w_all,
                          __global const acc_t *denom, const acc_t gscale,
                          __global real_t *out, __global acc_t *partials,
-                         __global real_t *gx, __global real_t *gt, __global int *err) {
+                         __global real_t *gx, __global real_t *gt, volatile __global int *err) {
     __local acc_t scratch[WGS];
 #if ROW_PER_GROUP
     __local acc_t scratch2[WGS];
@@ -272,7 +153,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         const long t = target[r];
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
-        if (bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        if (bad && TEAM_LEADER) flag_error(err, r);
         /* The target's logit, read before any gradient of the row is written (IN_PLACE: gx is x; in a
          * work-group per row the team's barriers below order this read before every member's writes). */
         const acc_t xt = (ignored || bad) ? (acc_t)0 : LOAD(x, base + (ulong)t * CSTRIDE);
@@ -280,18 +161,12 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
         barrier(CLK_GLOBAL_MEM_FENCE);
 #endif
 #if MODE == 0
-#if VEC_ROWS && GRAD_X && !ROW_PER_GROUP
-        /* STASH: a row of at most STASH_N classes keeps its exp(x_c - m) (m: the row's max) in private
-         * memory, in acc_t, and the gradient is p_c = e_c exp(m - lse): one exp per class instead of two,
-         * exactly as accurate (acc_t products), and no global temporary. Only with a work-item per row: with
-         * a work-group per row the array would live across the team's barriers, and POCL would keep one per
-         * work-item of the group. */
-        acc_t stash_mem[STASH_N + 32];
-        const int stashed = class_end(C) - class_begin(C) <= STASH_N;
-#else
-        acc_t *stash_mem = 0;
-        const int stashed = 0;
-#endif
+        /* STASH_N > 0 (host: the CPU row variant, a work-item per row, GRAD_X): a row of at most STASH_N
+         * classes keeps its exp(x_c - m) (m: the row's max) in private memory, in acc_t, and the gradient is
+         * p_c = e_c exp(m - lse): one exp per class instead of two, and no global temporary. Only with a
+         * work-item per row: with a work-group per row the array would live across the team's barriers. */
+        acc_t stash_mem[STASH_N > 0 ? STASH_N + 32 : 1];
+        const int stashed = STASH_N > 0 && class_end(C) - class_begin(C) <= STASH_N;
         const lse_t mine = member_lse(x, base, D, C, stashed ? stash_mem : 0);
         const acc_t lse = lse_value(TEAM_LSE(mine));
         /* The stash is filled only where the member's max is finite (else lse is NaN, or the member's
@@ -316,83 +191,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             /* l = (1 - eps) w_t (lse - x_t) + eps / C sum_c w_c (lse - x_c); with p = softmax(x):
              * dl/dx_j = (1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j). The target term uses
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
-            acc_t smooth = 0;
-#if VEC_ROWS
-            /* CPU, contiguous float rows: the member's classes in 16-wide blocks (see member_lse) between a
-             * scalar head and tail. The smoothing sum only where eps > 0; the target's gradient is rewritten
-             * after with expm1. */
-            const ulong cb = class_begin(C), ce = class_end(C);
-            const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
-            if (eps > 0) {
-                acc16_t sm16 = 0;
-                ulong c = cb;
-                for (; c < head; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
-                for (; c + 16 <= ce; c += 16) {
-                    const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-                    sm16 += wc * -(convert_acc16(vload16(0, x + base + c)) - lse);
-                }
-                smooth += HSUM16(sm16);
-                for (; c < ce; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
-            }
-#if GRAD_X
-            {
-                /* dl/dx_c = ((1 - eps) w_t p_c inv + eps / C (W_all p_c - w_c) inv) gscale, lane-wise. */
-                const acc_t a = (1 - eps) * wt;
-                const acc_t q = use_stash ? exp(mine.m - lse) : (acc_t)0;
-                ulong c = head;
-                /* head and tail: padded 16-lane blocks (see member_lse), only the real lanes stored */
-#define CE_GRAD_PART(from, to)                                                                             \
-                if ((to) > (from)) {                                                                       \
-                    const acc16_t p = use_stash ? vload16(0, stash_mem + ((from) - cb)) * q                 \
-                                                : ROW_EXP16(convert_acc16(part16(x + base, (from), (to), -INFINITY)) - lse); \
-                    acc16_t g = a * p * inv;                                                               \
-                    if (eps > 0) {                                                                         \
-                        const acc16_t wc = weight ? convert_acc16(part16(weight, (from), (to), 1)) : (acc16_t)1; \
-                        g += eps / C * (w_all * p - wc) * inv;                                             \
-                    }                                                                                      \
-                    g *= gscale;                                                                           \
-                    for (ulong j = (from); j < (to); ++j) STORE(gx, base + j, g[j - (from)]);               \
-                }
-                CE_GRAD_PART(cb, head)
-                if (eps > 0) {
-                    for (; c + 16 <= ce; c += 16) {
-                        const acc16_t p = use_stash ? vload16(0, stash_mem + (c - cb)) * q
-                                                    : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse);
-                        const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-                        vstore16(convert_float16((a * p * inv + eps / C * (w_all * p - wc) * inv) * gscale), 0, gx + base + c);
-                    }
-                } else {
-                    /* Without smoothing dl/dx_c = p_c a inv gscale: one product per lane (e_c times q a inv gscale). */
-                    const acc_t ag = a * inv * gscale, qg = q * ag;
-                    for (; c + 16 <= ce; c += 16) {
-                        const acc16_t g = use_stash ? vload16(0, stash_mem + (c - cb)) * qg
-                                                    : ROW_EXP16(convert_acc16(vload16(0, x + base + c)) - lse) * ag;
-                        vstore16(convert_float16(g), 0, gx + base + c);
-                    }
-                }
-                CE_GRAD_PART(c, ce)
-#undef CE_GRAD_PART
-                if ((ulong)t >= cb && (ulong)t < ce) {
-                    const acc_t logp = xt - lse;
-                    acc_t g = (1 - eps) * wt * expm1(logp) * inv;
-                    if (eps > 0) g += eps / C * (w_all * exp(logp) - wt) * inv;
-                    STORE(gx, base + t, g * gscale);
-                }
-            }
-#endif
-#else
-            FOR_EACH_CLASS(c, C) {
-                const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
-                const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-                if (eps > 0) smooth += wc * -logp;
-#if GRAD_X
-                const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
-                acc_t g = (1 - eps) * wt * pm * inv;
-                if (eps > 0) g += eps / C * (w_all * exp(logp) - wc) * inv;
-                STORE(gx, base + c * CSTRIDE, g * gscale);
-#endif
-            }
-#endif
+            const acc_t smooth = ce_index_member(x, weight, gx, base, D, C, t, xt, lse, wt, eps, w_all, inv, gscale,
+                                                 stash_mem, use_stash, use_stash ? exp(mine.m - lse) : (acc_t)0);
             loss = (1 - eps) * wt * (lse - xt) * inv;
             if (eps > 0) loss += eps / C * TEAM_SUM(smooth) * inv;
 #else
@@ -440,12 +240,12 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
             const acc_t v = LOAD(x, base + c);
             /* Device-resident logits are checked here (host ones before the launch): NaN and +inf are
              * not logits PyTorch accepts; the host re-checks the downloaded tensor for the message. */
-            if (err && (isnan(v) || v == INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            if (isnan(v) || v == INFINITY) flag_error(err, base + c);
             lse_add(&st, v);
         }
         const lse_t row = TEAM_LSE(st);
         const acc_t lse = lse_value(row);
-        if (err && TEAM_LEADER && row.m == -INFINITY) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1)); /* all -inf */
+        if (TEAM_LEADER && row.m == -INFINITY) flag_error(err, base); /* all -inf */
         acc_t s = 0;
         FOR_EACH_CLASS(c, C) {
             const acc_t l = LOAD(x, base + c) - lse;
@@ -469,24 +269,26 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #else
         /* ---- entropy of probs, as PyTorch's graph: q = p / S, L = log(clamp(q, eps, 1 - eps)), H = -sum L q.
          * With a_c = dH/dq_c = -L_c - [eps <= q_c <= 1 - eps] q_c / clamp(q_c):
-         * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant). */
+         * dH/dp_j = a_j / S + sum_c -a_c ((p_c / S) / S), compensated; 0 for one class (H is constant).
+         * eps is the float64 answer's (the reference's, DBL_EPSILON) under either precision: with FLOAT,
+         * 1 - eps rounds to 1, so the clamp's upper branch is "q < 1" (entropy_in_clamp), as in double. */
         acc_t S = 0;
         FOR_EACH_CLASS(c, C) {
             const acc_t v = LOAD(x, base + c);
             /* Device-resident probs are checked here: negative, NaN or infinite values (and, below, a row
              * that sums to 0) are rejected as PyTorch rejects them; the host re-checks for the message. */
-            if (err && !(v >= 0 && v < INFINITY)) atomic_min(err, (int)min(base + c, (ulong)INT_MAX - 1));
+            if (!(v >= 0 && v < INFINITY)) flag_error(err, base + c);
             S += v;
         }
         S = TEAM_SUM(S);
-        if (err && TEAM_LEADER && !(S > 0 && S < INFINITY)) atomic_min(err, (int)min(base, (ulong)INT_MAX - 1));
+        if (TEAM_LEADER && !(S > 0 && S < INFINITY)) flag_error(err, base);
         acc_t e = 0;
         nsum_t gs = {0, 0};
         FOR_EACH_CLASS(c, C) {
             const acc_t p = LOAD(x, base + c), q = p / S;
-            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS), L = log(qc);
+            const acc_t qc = fmin(fmax(q, ENTROPY_EPS), 1 - ENTROPY_EPS), L = log(qc);
             e += L * q;
-            const acc_t a = -L + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            const acc_t a = -L + (entropy_in_clamp(q) ? -q / qc : (acc_t)0);
             nsum_add(&gs, -a * ((p / S) / S));
         }
         loss = -TEAM_SUM(e);
@@ -498,8 +300,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
         FOR_EACH_CLASS(c, C) {
             const acc_t p = LOAD(x, base + c), q = p / S;
-            const acc_t qc = fmin(fmax(q, ACC_EPS), 1 - ACC_EPS);
-            const acc_t a = -log(qc) + ((q >= ACC_EPS && q <= 1 - ACC_EPS) ? -q / qc : (acc_t)0);
+            const acc_t qc = fmin(fmax(q, ENTROPY_EPS), 1 - ENTROPY_EPS);
+            const acc_t a = -log(qc) + (entropy_in_clamp(q) ? -q / qc : (acc_t)0);
             STORE(gx, base + c, C == 1 ? (acc_t)0 : (a / S + g0) * gscale);
         }
 #endif
@@ -559,7 +361,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
                                 const ulong rows, const ulong C, const ulong D, const ulong S,
                                 const long ignore_index, const acc_t eps, const acc_t w_all,
                                 __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
-                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err) {
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, volatile __global int *err) {
     __local acc_t scratch[WGS];
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
     const ulong L = (C + S - 1) / S;
@@ -581,7 +383,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
         const long t = target[r];
         const int ignored = t == ignore_index;
         const int bad = !ignored && (t < 0 || t >= (long)C);
-        if (s == 0 && bad && err && TEAM_LEADER) atomic_min(err, (int)min(r, (ulong)INT_MAX - 1));
+        if (s == 0 && bad && TEAM_LEADER) flag_error(err, r);
         acc_t loss;
         if (ignored || bad) {
             loss = 0 * inv;

@@ -7,7 +7,7 @@
  * where P[0..3] are the loss's scalar options (delta, beta, eps, ...). Optionally also
  *   ELEM_VEC16 and void elem_vec16(x0, x1, x2, P, &l, &d0, &d1, &d2)   the same on acc16_t vectors
  * for losses whose formula calls exp/log: the per-lane form then becomes scalar library calls on
- * POCL, ~10x slower than the vector functions; d0..d2 unscaled, only those in GRAD_MASK are used.
+ * POCL instead of its vector functions; d0..d2 unscaled, only those in GRAD_MASK are used.
  *
  * Build options: REDUCE (0: per-element output, 1: one partial sum per work-group for
  * reduce_partials) and GRAD_MASK (bit k set: write the gradient of input k, scaled by grad_scale,
@@ -22,8 +22,8 @@
  * which is instantiated here for acc_t (elem_loss/elem_grad: tails, GPU layout) and acc16_t
  * (elem_vec16: the CPU loop). OpenCL's ?: selects per lane on vectors, so one text serves both.
  * Why the vector form: from the scalar formula POCL's vectoriser rebuilt the 16 lanes of x - y one by
- * one (extract/broadcast/blend) wherever fabs or a select followed, so l1, huber and smooth_l1 ran
- * 1.2-1.5x slower than mse_loss; written on acc16_t they stream at mse_loss's speed. */
+ * one (extract/broadcast/blend) wherever fabs or a select followed; written on acc16_t, l1, huber and
+ * smooth_l1 stream like mse_loss. */
 #ifdef DIFF_LOSS
 DIFF_LOSS(acc_t)
 DIFF_LOSS(acc16_t)

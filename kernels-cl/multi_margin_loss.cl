@@ -3,7 +3,7 @@
  * h(z) = max(0, z)^P.  The row's two sums (of h and of h') are reduced together; then
  * dl/dx_i = w[y] h'(z_i) / C (i != y) and dl/dx_y = -w[y] sum_i h'(z_i) / C, written in the same launch.
  * Build options: P (1 or 2), HAS_WEIGHT, GRAD. A target outside [0, C) (possible only for
- * device-resident targets; host targets are checked before launch) raises err (rows.cl: row_flag). */
+ * device-resident targets; host targets are checked before launch) raises err (common.cl: flag_error). */
 #ifndef P
 #define P 1
 #endif
@@ -15,13 +15,13 @@ __kernel void multi_margin_loss(__global const real_t *x, __global const long *t
                                 __global const real_t *weight, const ulong rows, const ulong C,
                                 const acc_t margin, const acc_t grad_scale, __global real_t *out,
                                 __global acc_t *partials, __global real_t *gx,
-                                __global int *err) {
+                                volatile __global int *err) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)
         const long t = target[r];
         const bool bad = t < 0 || (ulong)t >= C;
-        if (bad) row_flag(err);
+        if (bad) flag_error(err, r);
         const ulong y = bad ? 0 : (ulong)t;
         const ulong base = r * C;
         const acc_t xy = LOAD(x, base + y);

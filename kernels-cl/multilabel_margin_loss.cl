@@ -7,11 +7,11 @@
  * no local memory whatever C is, counts are exact integers, and each non-target element is owned
  * by one work-item; only the row's leader touches target entries (after each per-target sum).
  * Build option GRAD. Entries outside [-1, C) (only device-resident targets reach the kernel with them)
- * raise err (rows.cl: row_flag). */
+ * raise err (common.cl: flag_error). */
 __kernel void multilabel_margin_loss(__global const real_t *x, __global const long *target,
                                      const ulong rows, const ulong C, const acc_t grad_scale,
                                      __global real_t *out, __global acc_t *partials,
-                                     __global int *work, __global real_t *gx, __global int *err) {
+                                     __global int *work, __global real_t *gx, volatile __global int *err) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)
@@ -20,7 +20,7 @@ __kernel void multilabel_margin_loss(__global const real_t *x, __global const lo
         acc_t first = (acc_t)C;
         ROW_FOR(j, C) {
             const long t = target[base + j];
-            if (t < -1 || t >= (long)C) row_flag(err); /* PyTorch checks every entry, also after the first -1 */
+            if (t < -1 || t >= (long)C) flag_error(err, base + j); /* PyTorch checks every entry, also after the first -1 */
             if (t < 0 && (acc_t)j < first) first = (acc_t)j;
             work[base + j] = 0;
         }

@@ -65,8 +65,8 @@ inline ulong row_end(ulong d) { return d; }
 
 /* Vector row loops, for the streaming row kernels (cosine_embedding, triplet): the same row code runs on
  * rowv_t, 16 acc_t lanes on the chunked (CPU) layout and one acc_t on GPUs. POCL streams memory only
- * when a work-item moves whole 16-element blocks with vload16 (the scalar row loop of cosine_embedding
- * ran ~4x slower, 2026-11); a GPU wants neighbouring work-items on neighbouring elements instead.
+ * when a work-item moves whole 16-element blocks with vload16 (it does not vectorise a scalar row loop);
+ * a GPU wants neighbouring work-items on neighbouring elements instead.
  *   ROW_FOR_V(j, d)        the blocks of the row this work-item handles; block j holds elements
  *                          [j, j + ROW_VW) of which those before e = rowv_end(d) are real
  *   row_load(p, j, e)      block j of row p (lanes at e and beyond read as 0)
@@ -126,26 +126,9 @@ inline rowv_t row_load(__global const real_t *p, ulong j, ulong e) {
 #endif
 }
 
-/* Full float32 blocks are stored non-temporally: a gradient row is written once and not read back
- * here, and such a store skips the read-for-ownership of its cache line (a third of the traffic of a
- * gradient pass; cosine_embedding 4096x512 fwd+bwd measured ~1.0 -> ~0.65 ms, best of many). The
- * instruction needs 64-byte alignment, so unaligned blocks (rows of odd width) take the plain store;
- * row_finish fences these weakly ordered stores. */
-#if ROW_VW == 16 && DTYPE_F32 && defined(__clang__)
-#define ROW_NT_STORES 1
-#else
-#define ROW_NT_STORES 0
-#endif
-
 inline void row_store(__global real_t *p, ulong j, ulong e, rowv_t v) {
 #if ROW_VW == 16
     if (j + 16 <= e) {
-#if ROW_NT_STORES
-        if (((ulong)(p + j) & 63) == 0) {
-            __builtin_nontemporal_store(convert_float16(v), (__global float16 *)(p + j));
-            return;
-        }
-#endif
         VSTORE16(p, j, v);
         return;
     }
@@ -235,13 +218,6 @@ inline acc_t row_min(acc_t v, __local acc_t *scratch) {
 #endif
 }
 
-/* Flags a value the host could not check before the launch (a device-resident class index out of
- * range): the host reads the flag after the launch and raises the error. err is NULL when the host
- * already checked every value. Several work-items may write it; they all write the same value. */
-inline void row_flag(__global int *err) {
-    if (err) err[0] = 1;
-}
-
 /* Hands the row's loss on: stored per row (reduction none) or added to this work-item's total. */
 inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
     if (ROW_LEADER) {
@@ -255,20 +231,6 @@ inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
 
 /* End of a row kernel: this work-group's partial sum of row losses for reduce_partials. */
 inline void row_finish(__global acc_t *partials, sum_t total, __local acc_t *scratch) {
-#if ROW_NT_STORES
-    /* Orders row_store's weakly ordered non-temporal stores before the kernel ends. Once per work-group:
-     * POCL runs a work-group's items in order on one thread, and a fence per work-item (each waiting for
-     * its stores to drain) measured ~25% slower on cosine_embedding fwd+bwd. On x86 an sfence (OpenCL's
-     * mem_fence compiles to no instruction there); elsewhere, e.g. under oclgrind, whose stores are plain
-     * (and which mis-executes a C11 __atomic_thread_fence), mem_fence. */
-    if (get_local_id(0) == get_local_size(0) - 1) {
-#if defined(__SSE__)
-        __builtin_ia32_sfence();
-#else
-        mem_fence(CLK_GLOBAL_MEM_FENCE);
-#endif
-    }
-#endif
 #if REDUCE
     store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
 #endif

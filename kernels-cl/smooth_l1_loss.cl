@@ -3,7 +3,7 @@
  * Gradient as PyTorch's backward kernel: d <= -beta ? -1 : d >= beta ? 1 : d / beta with d = x - y,
  * and for the target the same function of y - x (so with beta = 0 both are -1 where x == y).
  * Written with the reciprocal of beta and constant/arithmetic select arms: a division inside a
- * select arm kept POCL from vectorising the skeleton's 16-lane loop (13x slower than huber_loss).
+ * select arm kept POCL from vectorising the skeleton's 16-lane loop.
  * With beta = 0 the reciprocal is inf, but only in arms the selects never take.
  * A function of d = x - y: see DIFF_LOSS in elementwise.cl. */
 #define ARITY 2

@@ -47,8 +47,7 @@ inline acc_t pn_norm(acc_t s, acc_t p) {
 /* v / b, correctly rounded, for a row's divisor b from the row's reciprocal inv = 1 / b: q0 = v inv is
  * within 1 ulp of v / b, r = v - q0 b is exact (one fma), and q0 + r inv rounds to the correctly rounded
  * quotient (Markstein's theorem). Two fmas and a product per lane instead of a 16-lane double division,
- * an instruction of low throughput (triplet 4096x512 fwd+bwd, best of 240 calls on a busy machine:
- * 1.43 -> 1.23 ms; POCL compiles these fma calls to vfmadd, checked in the disassembly). Being the correctly rounded quotient, it
+ * an instruction of low throughput. Being the correctly rounded quotient, it
  * keeps PyTorch's exact results, e.g. v / |v| = +-1 on rows of one element (a plain product by the
  * reciprocal left 1e-16 there: ConformanceTest trip-size-1x1). Needs inv and r normal: row_div_ok(b)
  * takes b in [2^-500, 2^500] (r can then be subnormal only where |v| < 2^-900); other rows, and devices

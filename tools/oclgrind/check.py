@@ -4,16 +4,17 @@ and data races) on the small golden cases of each loss, through `losscl conforma
 
     python3 tools/oclgrind/check.py [--max-elements 4096] [--cases-per-loss 12] [LOSS ...]
 
-Each loss runs twice: the GPU kernel variants (oclgrind reports a GPU) and the CPU ones (chunked layout).
+Each loss runs twice: with the GPU profile (LOSSCL_PROFILE=gpu: the launch a discrete GPU gets, float math) and
+with the CPU one (LOSSCL_PROFILE=cpu: chunked layout, the CPU kernel files, double math), small work-groups.
 Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
 oclgrind reports an error or a case fails.
 """
 import argparse, glob, json, os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# oclgrind presents itself as a GPU, which selects the GPU kernel variants (grid-stride, work-group
-# rows); forcing the chunked layout with a small work-group selects the CPU variants as on POCL.
-LAYOUTS = [("gpu", []), ("cpu", ["-Dlosscl.layout=chunked", "-Dlosscl.wgs=16"])]
+# The two launch profiles of LaunchConfig, each run exactly as on its device class; the CPU one with a small
+# work-group (oclgrind simulates every work-item).
+LAYOUTS = [("gpu", ["-Dlosscl.profile=gpu"]), ("cpu", ["-Dlosscl.profile=cpu", "-Dlosscl.wgs=16"])]
 ERROR_MARKERS = ("Invalid read", "Invalid write", "data race", "Data race", "out-of-bounds", "Uninitialized", "Oclgrind - ")
 
 

@@ -1,5 +1,6 @@
 package io.losscl;
 
+import io.losscl.opencl.LaunchConfig;
 import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.reference.ReferenceBackend;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Backend and device: {@link #create()} reads the system property {@code losscl.backend}
  * (else the environment variable {@code LOSSCL_BACKEND}): {@code auto} (default), {@code opencl} or
  * {@code java}; and {@code losscl.device} / {@code LOSSCL_DEVICE}: a device index as listed by
- * {@code losscl devices} or a case-insensitive substring of the device name.
+ * {@code losscl devices} or a case-insensitive substring of the device name. The OpenCL launch
+ * (work-group size, layout, precision, ...) is the device's {@link LaunchConfig}, overridable per engine with
+ * {@link #create(BackendKind, String, LaunchConfig.Overrides)} or by the system properties of
+ * {@link LaunchConfig.Setting}; {@code LOSSCL_PROFILE=gpu} runs a discrete GPU's launch on any device.
  *
  * <p>Thread safety: an engine may be shared between threads; calls are serialised on its device
  * queue. For parallel work on a CPU-only machine, one engine per thread on the Java backend scales.
@@ -61,21 +65,34 @@ public final class LossEngine implements AutoCloseable {
     }
 
     /**
-     * An engine on {@code kind}.
+     * An engine on {@code kind}, with the launch settings of the system properties ({@code losscl.wgs},
+     * {@code losscl.layout}, ..., and {@code losscl.profile} / {@code LOSSCL_PROFILE}; see {@link LaunchConfig.Setting}).
      *
      * @param deviceSelector OpenCL device index or name substring; {@code null} picks the best device
      * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
+     * @throws ConfigurationException when a launch setting is invalid
      */
     public static LossEngine create(BackendKind kind, String deviceSelector) {
+        return create(kind, deviceSelector, LaunchConfig.overrides());
+    }
+
+    /**
+     * An engine on {@code kind} whose OpenCL launch takes {@code launch}'s settings over the system
+     * properties' and the device's table defaults, e.g.
+     * {@code LossEngine.create(BackendKind.OPENCL, null, LaunchConfig.overrides().profile(LaunchConfig.Profile.GPU))}.
+     *
+     * @throws ConfigurationException when a launch setting is invalid (for this device)
+     */
+    public static LossEngine create(BackendKind kind, String deviceSelector, LaunchConfig.Overrides launch) {
         if (kind == null) throw new InvalidArgumentException("LossEngine.create: kind is null (AUTO, OPENCL or JAVA)");
+        if (kind == BackendKind.JAVA) return new LossEngine(new ReferenceBackend());
+        LaunchConfig.Overrides settings = launch.orElse(LaunchProperties.read());
         switch (kind) {
-            case JAVA:
-                return new LossEngine(new ReferenceBackend());
             case OPENCL:
-                return new LossEngine(OpenClBackend.open(deviceSelector));
+                return new LossEngine(OpenClBackend.open(deviceSelector, settings));
             case AUTO:
                 try {
-                    return new LossEngine(OpenClBackend.open(deviceSelector));
+                    return new LossEngine(OpenClBackend.open(deviceSelector, settings));
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
                     return new LossEngine(new ReferenceBackend());
@@ -105,7 +122,7 @@ public final class LossEngine implements AutoCloseable {
      *         out-of-order queue
      */
     public static LossEngine onOpenCl(cl_context context, cl_device_id device, cl_command_queue queue) {
-        return new LossEngine(OpenClBackend.wrap(context, device, queue));
+        return new LossEngine(OpenClBackend.wrap(context, device, queue, LaunchProperties.read()));
     }
 
     /**

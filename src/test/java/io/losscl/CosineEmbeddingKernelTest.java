@@ -31,6 +31,7 @@ class CosineEmbeddingKernelTest {
     @AfterAll
     static void close() {
         if (cl != null) cl.close();
+        LAYOUTS.values().forEach(LossEngine::close);
         java.close();
     }
 
@@ -38,6 +39,16 @@ class CosineEmbeddingKernelTest {
         OpenClSupport.assume();
         if (cl == null) cl = LossEngine.create(BackendKind.OPENCL);
         return cl;
+    }
+
+    private static final java.util.Map<String, LossEngine> LAYOUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The engine of a layout: "" the default, "true" a work-item per row, "false" a work-group per row (LaunchConfig.cosineRowMode). */
+    private static LossEngine opencl(String rowPerItem) {
+        if (rowPerItem.isEmpty()) return opencl();
+        OpenClSupport.assume();
+        return LAYOUTS.computeIfAbsent(rowPerItem, v -> LossEngine.create(BackendKind.OPENCL, null, io.losscl.opencl.LaunchConfig.overrides()
+                .cosineRowMode(Boolean.parseBoolean(v) ? io.losscl.opencl.LaunchConfig.RowMode.ITEM : io.losscl.opencl.LaunchConfig.RowMode.GROUP)));
     }
 
     static Stream<Arguments> cases() {
@@ -52,7 +63,7 @@ class CosineEmbeddingKernelTest {
     @ParameterizedTest
     @MethodSource("cases")
     void matchesReference(long[] shape, String rowPerItem) {
-        LossEngine engine = opencl();
+        LossEngine engine = opencl(rowPerItem);
         Random rnd = new Random(shape[0] * 31 + (shape.length > 1 ? shape[1] : 0));
         HostTensor x1 = KernelCheck.uniform(rnd, DType.FLOAT32, -1, 1, shape);
         HostTensor x2 = KernelCheck.uniform(rnd, DType.FLOAT32, -1, 1, shape);
@@ -72,9 +83,7 @@ class CosineEmbeddingKernelTest {
         targets.add(HostTensor.fromDoubles(DType.FLOAT32, Shape.of(tShape), asDouble));
         targets.add(HostTensor.of(codes, tShape));
         if (batched && rows > 1) targets.add(HostTensor.of(new float[] {-1}, 1)); // broadcast over the rows
-        String old = System.getProperty("losscl.cosine.rowPerItem");
-        System.setProperty("losscl.cosine.rowPerItem", rowPerItem);
-        try {
+        {
             boolean big = x1.numel() > 50_000;
             for (HostTensor t : big ? targets.subList(0, 2) : targets) {
                 for (double margin : big ? new double[] {0.3} : new double[] {0, 0.3, -0.5}) {
@@ -90,14 +99,11 @@ class CosineEmbeddingKernelTest {
                     }
                 }
             }
-        } finally {
-            if (old == null) System.clearProperty("losscl.cosine.rowPerItem"); else System.setProperty("losscl.cosine.rowPerItem", old);
         }
     }
 
     @org.junit.jupiter.api.Test
     void sixteenBitStorage() {
-        LossEngine engine = opencl();
         Random rnd = new Random(16);
         for (DType dt : new DType[] {DType.FLOAT16, DType.BFLOAT16}) {
             double rel = dt == DType.FLOAT16 ? 2e-3 : 1.6e-2;
@@ -106,14 +112,12 @@ class CosineEmbeddingKernelTest {
             long[] t = new long[37];
             for (int i = 0; i < t.length; i++) t[i] = i % 2 == 0 ? 1 : -1;
             for (String layout : new String[] {"true", "false"}) {
-                System.setProperty("losscl.cosine.rowPerItem", layout);
-                try {
+                LossEngine engine = opencl(layout);
+                {
                     CosineEmbeddingLoss loss = CosineEmbeddingLoss.builder().margin(-0.2).reduction(Reduction.NONE).build();
                     LossInputs in = LossInputs.of("input1", x1, "input2", x2, "target", HostTensor.of(t, 37));
                     KernelCheck.close16(loss + " " + dt + " rowPerItem=" + layout, java.compute(loss, in, "input1", "input2"),
                             engine.compute(loss, in, "input1", "input2"), rel);
-                } finally {
-                    System.clearProperty("losscl.cosine.rowPerItem");
                 }
             }
         }

@@ -44,6 +44,7 @@ class CtcLossTest {
     static void close() {
         ref.close();
         if (opencl != null) opencl.close();
+        VARIANTS.values().forEach(LossEngine::close);
     }
 
     /** One random batch: sizes, options, and how targets and lengths are drawn. */
@@ -158,6 +159,10 @@ class CtcLossTest {
     @MethodSource("randomCases")
     void openclMatchesReference(Spec sp) {
         OpenClSupport.assume();
+        matchesReference(opencl, sp);
+    }
+
+    private static void matchesReference(LossEngine opencl, Spec sp) {
         LossInputs in = inputs(sp);
         CtcLoss l = loss(sp);
         LossResult want = ref.compute(l, in, "log_probs");
@@ -175,7 +180,7 @@ class CtcLossTest {
 
     /**
      * Both kernel variants on this device: the serial one (one work-item per sequence, no barriers: the
-     * default on CPU devices) and the work-group-per-sequence one (GPUs), forced by losscl.ctc.serial.
+     * default on CPU devices) and the work-group-per-sequence one (GPUs), forced by LaunchConfig's ctcSerial.
      * Includes rows shorter than the serial variant's vector width, lengths that are not multiples of
      * it, and log_probs spread so widely (or -inf) that cells fall hundreds of nats below their row's
      * maximum, where the serial variant's shifted exps underflow and it recomputes cells exactly.
@@ -211,14 +216,13 @@ class CtcLossTest {
     @MethodSource("variantCases")
     void bothVariantsMatchReference(Spec sp, String serial) {
         OpenClSupport.assume();
-        String old = System.getProperty("losscl.ctc.serial");
-        System.setProperty("losscl.ctc.serial", serial);
-        try {
-            openclMatchesReference(sp);
-        } finally {
-            if (old == null) System.clearProperty("losscl.ctc.serial"); else System.setProperty("losscl.ctc.serial", old);
-        }
+        boolean s = Boolean.parseBoolean(serial);
+        LossEngine e = VARIANTS.computeIfAbsent(s, v -> LossEngine.create(BackendKind.OPENCL, null,
+                io.losscl.opencl.LaunchConfig.overrides().ctcSerial(v)));
+        matchesReference(e, sp);
     }
+
+    private static final java.util.Map<Boolean, LossEngine> VARIANTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static void assertClose(String what, HostTensor want, HostTensor got) {
         assertEquals(want.shape(), got.shape(), what + " shape");

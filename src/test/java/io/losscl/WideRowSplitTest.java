@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.losscl.cli.Tolerance;
 import io.losscl.loss.CrossEntropyLoss;
 import io.losscl.opencl.DeviceTensor;
+import io.losscl.opencl.LaunchConfig;
 import io.losscl.opencl.OpenClBackend;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,38 +21,30 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * cross_entropy's wide rows split across several work-groups (class_slices_lse + class_slices_rows), run on
- * the local device with the GPU profile forced ({@code losscl.layout=strided}, {@code losscl.wgs=64}): rows of
+ * the local device with the GPU launch forced (LaunchConfig: GPU profile, work-group 64): rows of
  * 128000 classes and odd widths, every reduction, weights, ignore_index and label smoothing, forward and
  * backward against the Java reference; the split chosen by the host and forced slice counts; in place.
  */
 class WideRowSplitTest {
     private static LossEngine java;
     private static LossEngine strided;
+    /** The same launch with every wide row cut into 7 slices. */
+    private static LossEngine sliced;
 
     @BeforeAll
     static void open() {
         java = LossEngine.create(BackendKind.JAVA);
         if (!OpenClSupport.available()) return;
-        String layout = System.getProperty("losscl.layout"), wgs = System.getProperty("losscl.wgs");
-        System.setProperty("losscl.layout", "strided");
-        System.setProperty("losscl.wgs", "64");
-        try {
-            strided = LossEngine.create(BackendKind.OPENCL);
-        } finally {
-            restore("losscl.layout", layout);
-            restore("losscl.wgs", wgs);
-        }
-    }
-
-    private static void restore(String key, String value) {
-        if (value == null) System.clearProperty(key);
-        else System.setProperty(key, value);
+        LaunchConfig.Overrides gpu = LaunchConfig.overrides().profile(LaunchConfig.Profile.GPU).workGroupSize(64);
+        strided = LossEngine.create(BackendKind.OPENCL, null, gpu);
+        sliced = LossEngine.create(BackendKind.OPENCL, null, gpu.rowSlices(7));
     }
 
     @AfterAll
     static void close() {
         java.close();
         if (strided != null) strided.close();
+        if (sliced != null) sliced.close();
     }
 
     private static final long[][] SHAPES = {{1, 128000}, {2, 128000}, {3, 1001}, {1, 4099}, {5, 40003}, {2, 3000, 3}};
@@ -61,7 +54,7 @@ class WideRowSplitTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (long[] shape : SHAPES) {
             for (Reduction red : new Reduction[] {Reduction.NONE, Reduction.MEAN, Reduction.SUM}) {
-                for (int forced : new int[] {0, 7}) {
+                for (int forced : new int[] {0, 7}) { // 7: the sliced engine
                     String name = Arrays.toString(shape) + " " + red + (forced > 0 ? " slices=" + forced : "");
                     tests.add(DynamicTest.dynamicTest("plain " + name, () -> check(CrossEntropyLoss.builder().reduction(red).build(), shape, forced)));
                     tests.add(DynamicTest.dynamicTest("weight+smoothing+ignore " + name, () -> check(CrossEntropyLoss.builder().reduction(red)
@@ -93,22 +86,19 @@ class WideRowSplitTest {
         HostTensor target = HostTensor.of(t, tshape);
         LossInputs in = LossInputs.of("input", x, "target", target);
         LossResult want = java.compute(loss, in, "input");
-        String old = System.getProperty("losscl.rowSlices");
-        if (forcedSlices > 0) System.setProperty("losscl.rowSlices", Integer.toString(forcedSlices));
-        try {
-            LossResult got = strided.compute(loss, in, "input");
+        LossEngine engine = forcedSlices > 0 ? sliced : strided;
+        {
+            LossResult got = engine.compute(loss, in, "input");
             compare("loss", got.output().toHost(), want.output().toHost());
             compare("grad", got.grad("input").toHost(), want.grad("input").toHost());
             // In place over device-resident logits: bitwise the normal device result.
-            OpenClBackend b = (OpenClBackend) strided.backend();
+            OpenClBackend b = (OpenClBackend) engine.backend();
             try (DeviceTensor dx = b.upload(x); DeviceTensor dt = b.upload(target)) {
-                LossResult r = strided.computeGradientInPlace(loss, LossInputs.of("input", dx, "target", dt), "input");
+                LossResult r = engine.computeGradientInPlace(loss, LossInputs.of("input", dx, "target", dt), "input");
                 assertArrayEquals(got.output().toHost().toDoubleArray(), r.output().toHost().toDoubleArray(), 0.0, "in-place loss");
                 assertArrayEquals(got.grad("input").toHost().toDoubleArray(), dx.toHost().toDoubleArray(), 0.0, "in-place gradient");
                 ((DeviceTensor) r.output()).close();
             }
-        } finally {
-            restore("losscl.rowSlices", old);
         }
     }
 

@@ -62,7 +62,7 @@ final class Bandwidth {
         String options = cl.options(io.losscl.DType.FLOAT32);
         List<String> stems = List.of("bench_copy");
         try (DeviceBuffer a = cl.borrow(n * 4); DeviceBuffer b = cl.borrow(n * 4)) {
-            long groups = cl.profile().groupsFor(n);
+            long groups = cl.config().groupsFor(n);
             Runnable pass = () -> {
                 cl.call(cl.kernel(stems, options, "bench_copy"), "bench_copy").mem(a).mem(b).ulong(n).launch(groups);
                 cl.finish();

@@ -109,8 +109,7 @@ public final class BenchCommand {
              LossEngine reference = javaToo ? LossEngine.create(BackendKind.JAVA) : null) {
             OpenClBackend backend = (OpenClBackend) engine.backend();
             OpenClContext cl = backend.context();
-            err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), work-group "
-                    + cl.profile().workGroupSize() + ", layout " + cl.profile().layout());
+            err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), " + cl.config());
             err.println("bench: measuring host read bandwidth (" + THREADS + " threads) and device copy bandwidth ...");
             Stats hostRead = Bandwidth.hostRead(THREADS, Math.max(5, repeats));
             Stats devCopy;

@@ -25,7 +25,9 @@ import java.util.Set;
  * @param <L> either loss of the family
  */
 public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> implements KernelLoss<L> {
+    /** The shared kernel, and the CPU's double polynomials before it where the device computes with them. */
     private static final List<String> STEMS = List.of("binary_cross_entropy");
+    private static final List<String> CPU_STEMS = List.of("cpu_math16", "binary_cross_entropy_cpu", "binary_cross_entropy");
 
     /** How an option tensor is indexed by the kernel (the kernel's WEIGHT_MODE / PW_MODE). */
     static int mode(HostTensor t, Shape out) {
@@ -57,7 +59,8 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                 + " -DWEIGHT_MODE=" + wMode + " -DPW_MODE=" + pMode
                 + " -DCHECK_RANGE=" + (checkRange ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
-        long groups = cl.profile().groupsFor(n);
+        long groups = cl.config().groupsFor(n);
+        List<String> stems = cl.cpuDoubleMath(dtype) ? CPU_STEMS : STEMS;
 
         try (CallScope scope = new CallScope(cl, inputs)) {
             CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);
@@ -65,12 +68,8 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (gIn) gradOut.put("input", scope.result(dtype, shape));
             if (gTg) gradOut.put("target", scope.result(dtype, shape));
-            DeviceBuffer bad = null;
-            if (checkRange) {
-                bad = scope.temp(8);
-                cl.write(bad, HostTensor.of(new long[] {-1L}, 1)); // both 32-bit words 0xffffffff
-            }
-            cl.call(cl.kernel(STEMS, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
+            DeviceBuffer bad = checkRange ? scope.errorFlag() : null;
+            cl.call(cl.kernel(stems, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
                     .mem(scope.input("input"))
                     .mem(scope.input("target"))
                     .mem(scope.upload(w)).mem(wMode == 4 ? scope.upload(map(w, shape)) : null).ulong(w == null ? 1 : w.numel())
@@ -84,22 +83,17 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(bad)
                     .launch(groups);
             if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
-            // Read after every launch of the call is queued (no host round trip between them); a flagged
-            // call discards its results.
-            if (checkRange) {
-                long word = cl.read(bad, DType.INT64, Shape.of(1)).getLong(0) & 0xffffffffL; // little-endian low word
-                if (word != 0xffffffffL) throw outOfRange(loss, inputs.get("input").toHost(), word);
-            }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            // The error flag is read with the results; a flagged call discards them.
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut, index -> outOfRange(loss, inputs.get("input").toHost(), index));
         }
     }
 
     /** PyTorch's error for a probability outside [0, 1], found on the device at (about) {@code index}. */
     private static InvalidArgumentException outOfRange(BinaryCrossEntropyFamily loss, HostTensor input, long index) {
         int n = input.shape().numelInt();
-        for (int i = (int) Math.min(index, n - 1); i < n; i++) { // index is exact below 2^32 - 1
+        for (int i = (int) Math.min(index, n - 1); i < n; i++) { // index is exact below 2^31 - 1
             double v = input.getDouble(i);
             if (!(v >= 0 && v <= 1)) {
                 return new InvalidArgumentException(loss.name() + ": input " + v + " at index " + Checks.index(input.shape(), i)

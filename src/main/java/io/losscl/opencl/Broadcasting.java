@@ -40,7 +40,7 @@ public final class Broadcasting {
         String options = cl.options(resultDtype) + sourceOption(sourceDtype, resultDtype);
         cl.call(cl.kernel(STEMS, options, "broadcast_expand"), "broadcast_expand")
                 .mem(source).mem(map(scope, small, full)).ulong(n).mem(dst)
-                .launch(cl.profile().groupsFor(n));
+                .launch(cl.config().groupsFor(n));
         return dst;
     }
 
@@ -54,11 +54,11 @@ public final class Broadcasting {
         long smallN = small.numel();
         if (smallN == 0) return;
         long m = full.numel() / smallN; // preimages per element (0 when full is empty)
-        int wgs = cl.profile().workGroupSize();
+        int wgs = cl.config().workGroupSize();
         boolean wide = m >= wgs;
         String name = wide ? "sum_to_shape_wide" : "sum_to_shape";
-        long groups = wide ? Math.min(smallN, Math.max(cl.profile().groupsFor(full.numel()), 1))
-                : cl.profile().groupsFor(smallN * Math.max(m, 1));
+        long groups = wide ? Math.min(smallN, Math.max(cl.config().groupsFor(full.numel()), 1))
+                : cl.config().groupsFor(smallN * Math.max(m, 1));
         cl.call(cl.kernel(STEMS, cl.options(dtype), name), name)
                 .mem(fullGrad).mem(map(scope, small, full)).ulong(smallN).ulong(m).mem(out)
                 .launch(groups);

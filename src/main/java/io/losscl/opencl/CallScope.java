@@ -24,6 +24,7 @@ public final class CallScope implements AutoCloseable {
     private final LossInputs inputs;
     private final Map<String, DeviceBuffer> inputBuffers = new LinkedHashMap<>();
     private final List<DeviceBuffer> borrowed = new ArrayList<>();
+    private DeviceBuffer errorFlag;
 
     /** The scope of one call on {@code cl} with {@code inputs}. */
     CallScope(OpenClContext cl, LossInputs inputs) {
@@ -64,6 +65,29 @@ public final class CallScope implements AutoCloseable {
         return b;
     }
 
+    /**
+     * The call's device error flag (common.cl: {@code flag_error}), shared by every kernel of the call that
+     * checks values: one int set to {@link #NO_ERROR} by {@code clEnqueueFillBuffer} (no host wait) and lowered
+     * by a kernel to the smallest offending index. {@link #finish(String, Result, Map, FlagHandler)} reads it
+     * with the results.
+     */
+    public DeviceBuffer errorFlag() {
+        if (errorFlag == null) {
+            errorFlag = temp(Integer.BYTES);
+            cl.fill(errorFlag, NO_ERROR, 1);
+        }
+        return errorFlag;
+    }
+
+    /** The error flag's value while no kernel has flagged anything. */
+    public static final int NO_ERROR = Integer.MAX_VALUE;
+
+    /** Turns a flagged index into the call's error (a flagged call discards its results). */
+    @FunctionalInterface
+    public interface FlagHandler {
+        RuntimeException error(int index);
+    }
+
     /** A buffer for a result of {@code dtype} and {@code shape} (the output or a gradient). */
     public Result result(DType dtype, Shape shape) {
         return new Result(temp(shape.numel() * dtype.bytes()), dtype, shape);
@@ -75,6 +99,19 @@ public final class CallScope implements AutoCloseable {
      * else device tensors.
      */
     public LossResult finish(String backend, Result output, Map<String, Result> grads) {
+        return finish(backend, output, grads, null);
+    }
+
+    /**
+     * As {@link #finish(String, Result, Map)}, first reading the error flag (if {@link #errorFlag()} made one):
+     * the call's one host wait when its results stay on the device, and before any result reaches the caller's
+     * arrays otherwise. A flagged index raises {@code onFlag}'s error.
+     */
+    public LossResult finish(String backend, Result output, Map<String, Result> grads, FlagHandler onFlag) {
+        if (errorFlag != null) {
+            int flagged = cl.readFlag(errorFlag);
+            if (flagged != NO_ERROR) throw onFlag.error(flagged);
+        }
         boolean toHost = inputs.allOnHost();
         Map<String, Tensor> g = new LinkedHashMap<>();
         grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));

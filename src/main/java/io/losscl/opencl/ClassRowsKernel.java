@@ -23,21 +23,22 @@ import java.util.Set;
  * Host dispatch of the row losses in {@code cross_entropy.cl}: cross_entropy, nll_loss and entropy. One
  * launch of {@code class_rows} computes every row's loss (stored, or summed per work-group) and the
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
- * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link #WIDE_ROW} classes
+ * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link LaunchConfig#wideRowClasses()} classes
  * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
  * with explicit vectors) unless the rows are too few to give every core a work-group, when a work-group per row
  * splits it in contiguous chunks. cross_entropy's wide rows too few to fill the device are also split across
- * several work-groups ({@code class_slices_lse} + {@code class_slices_rows}; system property
- * {@code losscl.rowSlices} forces the slice count, for tests). Targets or entropy inputs that live
+ * several work-groups ({@code class_slices_lse} + {@code class_slices_rows}; {@link LaunchConfig#rowSlices()}
+ * forces the slice count, for tests). Targets or entropy inputs that live
  * on the device are checked by the kernel (an error flag read after the launch). {@link #computeInPlace} writes
  * the gradient over the logits.
  *
  * @param <L> the loss
  */
 public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InPlaceGradient<L> {
-    /** Classes from which a row is worth a whole work-group on a GPU (below, one work-item streams the row). */
-    static final long WIDE_ROW = Long.getLong("losscl.wideRow", 256);
-    private static final List<String> STEMS = List.of("cross_entropy");
+    /** cross_entropy.cl with its row scans: the shared ones, or the CPU's 16-wide ones (with its double math where used). */
+    private static final List<String> STEMS = List.of("cross_entropy", "cross_entropy_rows");
+    private static final List<String> CPU_STEMS = List.of("cross_entropy", "cross_entropy_rows_cpu");
+    private static final List<String> CPU_DOUBLE_STEMS = List.of("cpu_math16", "cross_entropy", "cross_entropy_rows_cpu");
 
     private enum Mode { CE_INDEX, CE_PROB, NLL, ENTROPY_LOGITS, ENTROPY_PROBS }
 
@@ -134,26 +135,31 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         }
         // GPUs: a work-group per wide row. CPUs (chunked layout): a work-item streams each row with explicit
         // vectors, ~8x faster than splitting rows across a work-group there, unless too few rows to fill the cores.
-        boolean chunked = cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
-        int wgs = cl.profile().workGroupSize();
+        boolean chunked = cl.config().layout() == LaunchConfig.Layout.CHUNKED;
+        int wgs = cl.config().workGroupSize();
         // CPUs: a work-item per row only when the rows fill a work-group per compute unit (a work-group runs on
         // one core); fewer rows are split across a work-group's items instead (each streams a contiguous chunk).
-        boolean wide = c >= WIDE_ROW && (!chunked || (n + wgs - 1) / wgs < cl.device().computeUnits());
-        long groups = wide ? Math.max(1, Math.min(n, cl.profile().groupsFor(n * c)))
-                : Math.max(1, Math.min(cl.profile().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
+        boolean wide = c >= cl.config().wideRowClasses() && (!chunked || (n + wgs - 1) / wgs < cl.config().computeUnits());
+        long groups = wide ? Math.max(1, Math.min(n, cl.config().groupsFor(n * c)))
+                : Math.max(1, Math.min(cl.config().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
         // Wide rows too few to fill the device (e.g. 32 rows of 128k classes on a GPU): each row is cut into
         // `slices` work-groups' worth (class_slices_lse + class_slices_rows), at least 4 classes per work-item.
         long slices = 1;
         if (wide && mode == Mode.CE_INDEX && n > 0) {
-            long wanted = cl.profile().groupsFor(n * c);
-            long forced = Long.getLong("losscl.rowSlices", 0);
+            long wanted = cl.config().groupsFor(n * c);
+            long forced = cl.config().rowSlices();
             slices = forced > 0 ? forced : Math.min((wanted + n - 1) / n, c / (4L * wgs));
             slices = Math.max(1, Math.min(slices, c));
             if (slices > 1) groups = Math.max(1, Math.min(n * slices, wanted));
         }
+        // CPUs: contiguous float32 rows are streamed in 16-wide blocks (cross_entropy_rows_cpu.cl); a work-item per
+        // row computing a gradient keeps the row's exps in private memory (STASH_N classes at most).
+        boolean cpuRows = chunked && rows.inner() == 1 && dtype == DType.FLOAT32;
+        List<String> stems = !cpuRows ? STEMS : cl.cpuDoubleMath(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
+        boolean stash = cpuRows && gradX && !wide && mode == Mode.CE_INDEX;
         String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
-                + (inPlace ? " -DIN_PLACE=1" : "");
+                + (inPlace ? " -DIN_PLACE=1" : "") + (stash ? " -DSTASH_N=1024" : "");
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -174,27 +180,22 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             if (gradT) gradOut.put("target", gt = scope.result(dtype, target.shape()));
             DeviceBuffer w = weight == null ? null : scope.upload(HostTensor.fromDoubles(dtype, weight.shape(), weight.toDoubleArray()));
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
-            DeviceBuffer err = null;
-            if (checkOnDevice) {
-                // One int, INT_MAX = nothing bad found yet; written as the low half of a little-endian int64.
-                err = scope.temp(8);
-                cl.write(err, HostTensor.of(new long[] {Integer.MAX_VALUE}, 1));
-            }
+            DeviceBuffer err = checkOnDevice ? scope.errorFlag() : null;
             DeviceBuffer denom = null;
             if (weightedMean) {
                 denom = scope.temp(cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
                         .launch(1);
             }
             if (n > 0 && slices > 1) {
                 DeviceBuffer part = scope.temp(n * slices * 4 * cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices).real(eps)
                         .mem(part)
                         .launch(groups);
-                cl.call(cl.kernel(STEMS, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
                         .int64(ignoreIndex).real(eps).real(wAll)
@@ -204,7 +205,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .mem(err)
                         .launch(groups);
             } else if (n > 0) {
-                cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_rows"), "class_rows(" + loss.name() + ")")
                         .mem(scope.input(xName))
                         .mem(indexTargets ? scope.input("target") : null)
                         .mem(mode == Mode.CE_PROB ? scope.input("target") : null)
@@ -223,24 +224,19 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                     // only, so write the value directly.
                     cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
                 } else {
-                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
+                    Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
                 }
             }
-            // Read after every launch of the call is queued (no host round trip between them); a flagged
-            // call discards its results.
-            if (err != null) {
-                int bad = (int) cl.read(err, DType.INT64, Shape.of(1)).getLong(0);
-                if (bad != Integer.MAX_VALUE) {
-                    if (entropy) {
-                        // The host check on the downloaded values names the offending value and where it is.
-                        loss.validate(LossInputs.of(xName, x.toHost()));
-                        throw new IllegalStateException(loss.name() + ": the device flagged element " + bad + " but the host finds it valid");
-                    }
-                    long value = target.toHost().getLong(bad);
-                    throw ClassTargets.targetOutOfRange(loss.name(), target.shape(), bad, value, c);
+            // The error flag is read with the results; a flagged call discards them.
+            final String xn = xName;
+            LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut, bad -> {
+                if (entropy) {
+                    // The host check on the downloaded values names the offending value and where it is.
+                    loss.validate(LossInputs.of(xn, x.toHost()));
+                    return new IllegalStateException(loss.name() + ": the device flagged element " + bad + " but the host finds it valid");
                 }
-            }
-            LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut);
+                return ClassTargets.targetOutOfRange(loss.name(), target.shape(), bad, target.toHost().getLong(bad), c);
+            });
             if (!inPlace) return r;
             Map<String, Tensor> g = new LinkedHashMap<>(r.grads());
             g.put(xName, x);

@@ -41,7 +41,7 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         DType dtype = x1.dtype();
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean g1 = grads.contains("input1"), g2 = grads.contains("input2");
-        boolean rowPerItem = rowPerItem(cl.profile(), rows, d);
+        boolean rowPerItem = rowPerItem(cl.config(), rows, d);
         long groups = RowKernels.groups(cl, rows, d, rowPerItem);
         String options = RowKernels.options(cl, dtype, rowPerItem, reduce)
                 + " -DTARGET_INT=" + (target.dtype() == DType.INT64 ? 1 : 0)
@@ -74,10 +74,9 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         }
     }
 
-    static boolean rowPerItem(DeviceProfile p, long rows, long d) {
-        String forced = System.getProperty("losscl.cosine.rowPerItem");
-        if (forced != null && !forced.isBlank()) return Boolean.parseBoolean(forced.trim());
-        if (p.layout() == DeviceProfile.Layout.CHUNKED) {
+    static boolean rowPerItem(LaunchConfig p, long rows, long d) {
+        if (p.cosineRowMode() != LaunchConfig.RowMode.AUTO) return p.cosineRowMode() == LaunchConfig.RowMode.ITEM;
+        if (p.layout() == LaunchConfig.Layout.CHUNKED) {
             // Enough rows for every work-item of a full launch to own one (groupsFor caps the launch).
             long items = (long) p.groupsFor(Long.MAX_VALUE / 4) * p.workGroupSize();
             return rows >= items || d <= 16;

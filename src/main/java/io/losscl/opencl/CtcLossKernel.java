@@ -22,7 +22,9 @@ import java.util.Set;
  * be device-resident and is used in place.
  */
 public final class CtcLossKernel implements KernelLoss<CtcLoss> {
-    private static final List<String> STEMS = List.of("ctc_loss");
+    /** The shared part, then the work-group variant (GPUs) or the serial one (CPUs). */
+    private static final List<String> GPU_STEMS = List.of("ctc_loss", "ctc_loss_gpu");
+    private static final List<String> CPU_STEMS = List.of("ctc_loss", "ctc_loss_cpu");
 
     @Override
     public LossResult compute(OpenClContext cl, CtcLoss loss, LossInputs inputs, Set<String> grads) {
@@ -35,11 +37,9 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         int n = b.n;
         int m = b.targets.length;
 
-        // CPU devices run one work-item per sequence without barriers (see ctc_loss.cl); the property
-        // losscl.ctc.serial=true|false forces a variant (tests run both on one device).
-        String forced = System.getProperty("losscl.ctc.serial");
-        boolean serial = forced != null && !forced.isBlank() ? Boolean.parseBoolean(forced.trim())
-                : cl.profile().layout() == DeviceProfile.Layout.CHUNKED;
+        // The CPU profile runs one work-item per sequence without barriers (see ctc_loss.cl), the GPU profile a
+        // work-group per sequence; LaunchConfig.ctcSerial forces one (tests run both on one device).
+        boolean serial = cl.config().ctcSerial();
         // Per sequence: input length, target length, label start, alpha offset, scratch offset (beta
         // ring; in the serial variant also the exp row, the lp row and the class bins), in acc_t.
         // meta (5 per sequence) and tinfo (3 per label) in one array: one upload
@@ -74,8 +74,12 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             }
         }
 
-        String options = cl.options(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0)
-                + " -DCTC_SERIAL=" + (serial ? 1 : 0);
+        // Double wherever the device has it, under either precision: alpha and beta are log-space running sums
+        // over up to T steps whose magnitude grows with t, so float rounding piles up ~sqrt(T) ulps of |alpha|
+        // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
+        // time step), so slow fp64 on a GPU costs it little.
+        String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        List<String> stems = serial ? CPU_STEMS : GPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {
@@ -86,7 +90,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             if (g != null) gradOut.put("log_probs", g);
             if (n > 0) {
                 DeviceBuffer work = scope.temp(Math.max(off, 1) * cl.accBytes());
-                cl.call(cl.kernel(STEMS, options, "ctc_loss"), "ctc_loss")
+                cl.call(cl.kernel(stems, options, "ctc_loss"), "ctc_loss")
                         .mem(scope.input("log_probs"))
                         .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
                         .mem(scope.upload(HostTensor.of(meta, meta.length)))
@@ -101,7 +105,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             if (reduce) {
                 // mean: sum_n loss_n / max(tl_n, 1), times 1/N (NaN for an empty batch, as PyTorch)
                 double scale = red == Reduction.MEAN ? 1.0 / n : 1.0;
-                Reducer.finish(cl, STEMS, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, stems, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -27,6 +27,7 @@ public final class DeviceInfo {
     private final int index;
     private final String name;
     private final String platformName;
+    private final String vendor;
     private final String version;
     private final Type type;
     private final long maxWorkGroupSize;
@@ -42,6 +43,7 @@ public final class DeviceInfo {
         this.device = device;
         this.platformName = platformString(platform, CL_PLATFORM_NAME);
         this.name = deviceString(device, CL_DEVICE_NAME);
+        this.vendor = deviceString(device, CL_DEVICE_VENDOR);
         this.version = deviceString(device, CL_DEVICE_VERSION);
         long t = deviceLong(device, CL_DEVICE_TYPE, 8);
         this.type = (t & CL_DEVICE_TYPE_GPU) != 0 ? Type.GPU
@@ -62,6 +64,8 @@ public final class DeviceInfo {
     public String name() { return name; }
     /** The name of the device's platform. */
     public String platformName() { return platformName; }
+    /** {@code CL_DEVICE_VENDOR}, e.g. "NVIDIA Corporation" (the launch table's second key). */
+    public String vendor() { return vendor; }
     /** The device's OpenCL version string. */
     public String version() { return version; }
     /** GPU, accelerator, CPU or other. */
@@ -74,7 +78,7 @@ public final class DeviceInfo {
     public long globalMemBytes() { return globalMemBytes; }
     /** {@code CL_DEVICE_LOCAL_MEM_SIZE} in bytes. */
     public long localMemBytes() { return localMemBytes; }
-    /** True when the device has {@code cl_khr_fp64}: kernels then accumulate in double. */
+    /** True when the device has {@code cl_khr_fp64} (float64 tensors, and the {@code DOUBLE} precision, need it). */
     public boolean hasFp64() { return fp64; }
     /** Whether the device has {@code cl_khr_fp16}. */
     public boolean hasFp16() { return fp16; }

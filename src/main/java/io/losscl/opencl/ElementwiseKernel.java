@@ -46,7 +46,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
         String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
         double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
         double gradScale = loss.reductionScale(inputs, shape, n);
-        long groups = cl.profile().groupsFor(n);
+        long groups = cl.config().groupsFor(n);
 
         try (CallScope scope = new CallScope(cl, inputs)) {
             DeviceBuffer[] in = new DeviceBuffer[3];

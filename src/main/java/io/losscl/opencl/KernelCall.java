@@ -34,10 +34,10 @@ public final class KernelCall {
         return this;
     }
 
-    /** An {@code acc_t} argument: double where the device has fp64, else float. */
+    /** An {@code acc_t} argument: double where the kernel's program computes in double, else float. */
     public KernelCall real(double v) {
         int i = index++;
-        if (cl.device().hasFp64()) {
+        if (cl.computesInDouble(kernel)) {
             ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v})));
         } else {
             ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {(float) v})));

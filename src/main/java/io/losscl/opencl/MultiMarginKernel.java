@@ -34,7 +34,7 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (grad) gradOut.put("input", scope.result(dtype, shape));
-            DeviceBuffer flag = RowKernels.errorFlag(cl, scope, inputs.get("target"));
+            DeviceBuffer flag = RowKernels.errorFlag(scope, inputs.get("target"));
             cl.call(cl.kernel(STEMS, options, "multi_margin_loss"), "multi_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(loss.weight()))
                     .ulong(rows).ulong(c).real(loss.margin()).real(RowKernels.gradScale(loss.reduction(), rows))
@@ -42,8 +42,10 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
-            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has a class index out of range [0, " + c + ")");
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            // The error flag (the first bad row) is read with the results; a flagged call discards them.
+            io.losscl.Tensor target = inputs.get("target");
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut, row -> io.losscl.loss.ClassTargets.targetOutOfRange(
+                    loss.name(), target.shape(), row, target.toHost().getLong(row), c));
         }
     }
 }

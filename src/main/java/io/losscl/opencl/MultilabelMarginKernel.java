@@ -34,7 +34,7 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
             DeviceBuffer work = scope.temp(rows * c * 4);
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (grad) gradOut.put("input", scope.result(dtype, shape));
-            DeviceBuffer flag = RowKernels.errorFlag(cl, scope, inputs.get("target"));
+            DeviceBuffer flag = RowKernels.errorFlag(scope, inputs.get("target"));
             cl.call(cl.kernel(STEMS, options, "multilabel_margin_loss"), "multilabel_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target"))
                     .ulong(rows).ulong(c).real(RowKernels.gradScale(loss.reduction(), rows))
@@ -42,8 +42,11 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
                     .launch(groups);
             RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
-            RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has an entry out of range [-1, " + c + ")");
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            // The error flag (the first bad entry) is read with the results; a flagged call discards them.
+            io.losscl.Tensor target = inputs.get("target");
+            return scope.finish("opencl:" + cl.device().name(), out, gradOut, at -> new io.losscl.InvalidArgumentException(loss.name()
+                    + ": target " + target.toHost().getLong(at) + " at index " + io.losscl.loss.Checks.index(target.shape(), at)
+                    + " is out of range [-1, " + c + ")"));
         }
     }
 }

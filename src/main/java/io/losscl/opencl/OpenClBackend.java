@@ -32,11 +32,13 @@ public final class OpenClBackend implements Backend {
     private OpenClBackend(OpenClContext cl) { this.cl = cl; }
 
     /**
-     * Opens the device chosen by {@code selector} (index or name substring; {@code null}: the best).
+     * Opens the device chosen by {@code selector} (index or name substring; {@code null}: the best) with
+     * the table's launch for it, then {@code launch}'s settings.
      *
      * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
+     * @throws io.losscl.ConfigurationException when a launch setting is invalid on that device
      */
-    public static OpenClBackend open(String selector) {
+    public static OpenClBackend open(String selector, LaunchConfig.Overrides launch) {
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) throw new BackendUnavailableException(catalog.problem(), null);
         DeviceInfo d = catalog.select(selector);
@@ -44,8 +46,8 @@ public final class OpenClBackend implements Backend {
             throw new BackendUnavailableException("no OpenCL device matches '" + selector + "'; devices: " + catalog.devices(), null);
         }
         try {
-            OpenClBackend b = new OpenClBackend(new OpenClContext(d));
-            LOG.debug("OpenCL backend on {}", d);
+            OpenClBackend b = new OpenClBackend(new OpenClContext(d, LaunchConfig.resolve(d, launch)));
+            LOG.debug("OpenCL backend on {}: {}", d, b.cl.config());
             return b;
         } catch (DeviceException e) {
             throw new BackendUnavailableException("OpenCL device " + d.name() + " could not be opened: " + e.getMessage(), e);
@@ -91,10 +93,11 @@ public final class OpenClBackend implements Backend {
      * @param context the caller's context
      * @param device a device of that context
      * @param queue an in-order queue on that context and device
+     * @param launch launch settings over the device's table defaults ({@link LaunchConfig})
      * @return the backend
      * @throws InvalidArgumentException for a null handle, a queue of another context or device, or an out-of-order queue
      */
-    public static OpenClBackend wrap(cl_context context, cl_device_id device, cl_command_queue queue) {
+    public static OpenClBackend wrap(cl_context context, cl_device_id device, cl_command_queue queue, LaunchConfig.Overrides launch) {
         if (context == null || device == null || queue == null) {
             throw new InvalidArgumentException("LossEngine.onOpenCl: " + (context == null ? "context" : device == null ? "device" : "queue") + " is null");
         }
@@ -112,7 +115,7 @@ public final class OpenClBackend implements Backend {
         if ((properties[0] & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0) {
             throw new InvalidArgumentException("LossEngine.onOpenCl: the queue is out-of-order; losscl's kernels of one call follow one another, give it an in-order queue");
         }
-        return new OpenClBackend(new OpenClContext(context, device, queue));
+        return new OpenClBackend(new OpenClContext(context, device, queue, launch));
     }
 
     /** The device in use. */

@@ -10,6 +10,7 @@ import io.losscl.Shape;
 import io.losscl.UnsupportedFeatureException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -27,18 +28,20 @@ import org.jocl.cl_platform_id;
  */
 public final class OpenClContext implements AutoCloseable {
     private final DeviceInfo device;
-    private final DeviceProfile profile;
+    private final LaunchConfig config;
     private final cl_context context;
     private final cl_command_queue queue;
     private final ProgramCache programs;
     private final BufferPool pool;
+    /** The kernels whose program computes in double (acc_t = double): their acc_t arguments are doubles. */
+    private final Map<cl_kernel, Boolean> doubleKernels = new ConcurrentHashMap<>();
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
 
-    OpenClContext(DeviceInfo device) {
+    OpenClContext(DeviceInfo device, LaunchConfig config) {
         this.device = device;
-        this.profile = DeviceProfile.forDevice(device);
+        this.config = config;
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform);
         this.context = ClCalls.call("clCreateContext(" + device.name() + ")",
@@ -57,12 +60,12 @@ public final class OpenClContext implements AutoCloseable {
      * A context on the caller's OpenCL objects ({@link io.losscl.LossEngine#onOpenCl}): it retains them and
      * releases only its own references when closed, so the caller's handles stay valid.
      */
-    OpenClContext(cl_context context, cl_device_id deviceId, cl_command_queue queue) {
+    OpenClContext(cl_context context, cl_device_id deviceId, cl_command_queue queue, LaunchConfig.Overrides launch) {
         cl_platform_id platform = new cl_platform_id();
         ClCalls.run("clGetDeviceInfo(CL_DEVICE_PLATFORM)",
                 () -> clGetDeviceInfo(deviceId, CL_DEVICE_PLATFORM, Sizeof.cl_platform_id, Pointer.to(platform), null));
         this.device = new DeviceInfo(-1, platform, deviceId);
-        this.profile = DeviceProfile.forDevice(device);
+        this.config = LaunchConfig.resolve(device, launch);
         ClCalls.run("clRetainContext", () -> clRetainContext(context));
         ClCalls.run("clRetainCommandQueue", () -> clRetainCommandQueue(queue));
         this.context = context;
@@ -94,17 +97,33 @@ public final class OpenClContext implements AutoCloseable {
         return DeviceBuffer.owning(mem, bytes);
     }
 
-    /** The launch configuration chosen for the device. */
-    public DeviceProfile profile() { return profile; }
+    /** The launch: layout, work-group size, precision, row variants. */
+    public LaunchConfig config() { return config; }
 
-    /** Bytes of the accumulator type: 8 (double) where the device has fp64, else 4. */
+    /** Bytes of the widest accumulator any program of this device uses: 8 (double) where it has fp64, else 4 (buffers of acc_t are sized by it). */
     public int accBytes() { return device.hasFp64() ? 8 : 4; }
 
     /**
-     * Build options for tensors of {@code dtype}: the device profile, the accumulator
-     * ({@code USE_FP64}) and the storage type ({@code DTYPE_F64}, {@code DTYPE_F16}, {@code DTYPE_BF16}).
+     * Whether tensors of {@code dtype} compute in double: float64 always, others under the {@code DOUBLE} precision.
      */
-    public String options(DType dtype) {
+    public boolean computesInDouble(DType dtype) {
+        return dtype == DType.FLOAT64 || config.precision() == LaunchConfig.Precision.DOUBLE;
+    }
+
+    /**
+     * Build options for tensors of {@code dtype}: the launch, the arithmetic ({@code USE_FP64}: acc_t is
+     * double; see {@link #computesInDouble}) and the storage type ({@code DTYPE_F64}, {@code DTYPE_F16},
+     * {@code DTYPE_BF16}).
+     */
+    public String options(DType dtype) { return options(dtype, computesInDouble(dtype)); }
+
+    /**
+     * As {@link #options(DType)}, for a kernel that computes in double wherever the device has fp64, whatever
+     * the precision policy (a long sequential recursion whose float error grows with its length: ctc_loss).
+     */
+    public String optionsPreferringDouble(DType dtype) { return options(dtype, device.hasFp64() || dtype == DType.FLOAT64); }
+
+    private String options(DType dtype, boolean inDouble) {
         if (dtype == DType.FLOAT64 && !device.hasFp64()) {
             throw new UnsupportedFeatureException("float64 tensors need cl_khr_fp64, which " + device.name() + " lacks");
         }
@@ -115,14 +134,27 @@ public final class OpenClContext implements AutoCloseable {
             case BFLOAT16: storage = "-DDTYPE_BF16=1"; break;
             default: storage = "-DDTYPE_F32=1"; break;
         }
-        return profile.buildOptions() + " -DUSE_FP64=" + (device.hasFp64() ? 1 : 0) + " " + storage;
+        return config.buildOptions() + " -DUSE_FP64=" + (inDouble ? 1 : 0) + " " + storage;
         // Deliberately no -cl-fast-relaxed-math: results must match the reference.
+    }
+
+    /**
+     * Whether programs for {@code dtype} take the CPU's hand-vectorised double math ({@code cpu_math16.cl} and
+     * the CPU files built on it): the chunked layout computing in double.
+     */
+    public boolean cpuDoubleMath(DType dtype) {
+        return config.layout() == LaunchConfig.Layout.CHUNKED && computesInDouble(dtype);
     }
 
     /** The kernel {@code name} from the program {@code common.cl + stems}, built once with {@code options}. */
     public cl_kernel kernel(List<String> stems, String options, String name) {
-        return programs.kernel(stems, options, name);
+        cl_kernel k = programs.kernel(stems, options, name);
+        doubleKernels.putIfAbsent(k, options.contains("-DUSE_FP64=1"));
+        return k;
     }
+
+    /** Whether {@code kernel}'s acc_t is double (its program was built with {@code USE_FP64=1}). */
+    boolean computesInDouble(cl_kernel kernel) { return doubleKernels.getOrDefault(kernel, Boolean.FALSE); }
 
     /** Starts setting the arguments of {@code kernel}. */
     public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
@@ -136,6 +168,24 @@ public final class OpenClContext implements AutoCloseable {
         if (bytes == 0) return;
         ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
                 () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
+    }
+
+    /**
+     * Fills {@code buffer}'s first {@code ints} ints with {@code value} without a host wait
+     * ({@code clEnqueueFillBuffer}, ordered before the launches that follow on the queue).
+     */
+    public void fill(DeviceBuffer buffer, int value, int ints) {
+        ClCalls.run("clEnqueueFillBuffer(" + ints + " ints)",
+                () -> clEnqueueFillBuffer(queue, buffer.mem(), Pointer.to(new int[] {value}), Integer.BYTES, 0,
+                        (long) ints * Integer.BYTES, 0, null, null));
+    }
+
+    /** The value of an error flag ({@link CallScope#errorFlag}), after every command queued before (blocking). */
+    int readFlag(DeviceBuffer flag) {
+        int[] v = new int[1];
+        ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), CL_TRUE, 0,
+                Integer.BYTES, Pointer.to(v), 0, null, null));
+        return v[0];
     }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
@@ -175,7 +225,7 @@ public final class OpenClContext implements AutoCloseable {
 
     /** Enqueues a 1-D launch of {@code groups} work-groups of the profile's size. */
     void launch(cl_kernel kernel, String name, long groups) {
-        long local = profile.workGroupSize();
+        long local = config.workGroupSize();
         long global = groups * local;
         ClCalls.run("clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
                 () -> clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null));

@@ -16,19 +16,18 @@ import java.util.List;
  * <p>Row mode: on a CPU device one work-item per row streams whole rows contiguously with no
  * barriers, which wins whenever there are enough rows to occupy every work-item; a work-group per
  * row wins for few wide rows (it splits the row). On a GPU rows narrower than a warp use one
- * work-item per row, wider rows a work-group. {@code -Dlosscl.rowMode=item|group} overrides.
+ * work-item per row, wider rows a work-group. {@link LaunchConfig#rowMode()} forces one.
  */
 final class RowKernels {
     private RowKernels() {}
 
     /** Whether one work-item handles a whole row. */
     static boolean perItem(OpenClContext cl, long rows, long width) {
-        String forced = System.getProperty("losscl.rowMode");
-        if ("item".equals(forced)) return true;
-        if ("group".equals(forced)) return false;
-        int wgs = cl.profile().workGroupSize();
-        if (cl.device().type() == DeviceInfo.Type.CPU) {
-            return width <= 64 || rows >= (long) cl.device().computeUnits() * wgs;
+        LaunchConfig.RowMode forced = cl.config().rowMode();
+        if (forced != LaunchConfig.RowMode.AUTO) return forced == LaunchConfig.RowMode.ITEM;
+        int wgs = cl.config().workGroupSize();
+        if (cl.config().cpu()) {
+            return width <= 64 || rows >= (long) cl.config().computeUnits() * wgs;
         }
         return width <= 32;
     }
@@ -43,11 +42,11 @@ final class RowKernels {
 
     /** Work-groups to launch for {@code rows} rows of {@code width}. */
     static long groups(OpenClContext cl, long rows, long width, boolean perItem) {
-        int wgs = cl.profile().workGroupSize();
-        boolean cpu = cl.device().type() == DeviceInfo.Type.CPU;
-        long cap = cpu ? (long) cl.device().computeUnits() * 4 : 65535;
+        int wgs = cl.config().workGroupSize();
+        boolean cpu = cl.config().cpu();
+        long cap = cpu ? (long) cl.config().computeUnits() * 4 : 65535;
         long wanted = perItem ? (rows + wgs - 1) / wgs : rows;
-        if (perItem && cpu) wanted = Math.min(wanted, cl.profile().groupsFor(rows * Math.max(1, width)));
+        if (perItem && cpu) wanted = Math.min(wanted, cl.config().groupsFor(rows * Math.max(1, width)));
         return Math.max(1, Math.min(wanted, cap));
     }
 
@@ -114,8 +113,8 @@ final class RowKernels {
         return HostTensor.fromDoubles(dtype, small, v);
     }
 
-    /** The storage type for host-expanded inputs: float64 where the device has fp64, else {@code dtype}. */
-    static DType expandedDtype(OpenClContext cl, DType dtype) { return cl.device().hasFp64() ? DType.FLOAT64 : dtype; }
+    /** The storage type for host-expanded inputs: float64 under the DOUBLE precision, else {@code dtype}. */
+    static DType expandedDtype(OpenClContext cl, DType dtype) { return cl.computesInDouble(dtype) ? DType.FLOAT64 : dtype; }
 
     /** {@code t} rounded once to {@code dtype} (a host tensor). */
     static HostTensor convert(Tensor t, DType dtype) {
@@ -124,20 +123,10 @@ final class RowKernels {
     }
 
     /**
-     * The error flag of a kernel whose class indices the host could not check (a device-resident
-     * target): a zeroed device int, or {@code null} when the target is a host tensor (validated already).
+     * The call's error flag when the kernel must check class indices the host could not (a device-resident
+     * target), or {@code null} when the target is a host tensor (validated already).
      */
-    static DeviceBuffer errorFlag(OpenClContext cl, CallScope scope, Tensor target) {
-        if (target instanceof HostTensor) return null;
-        DeviceBuffer flag = scope.temp(8);
-        cl.write(flag, HostTensor.of(new long[] {0}, 1));
-        return flag;
-    }
-
-    /** Raises {@code message} when the kernel set the flag; called after the call's last launch is queued (one wait). */
-    static void checkFlag(OpenClContext cl, DeviceBuffer flag, String message) {
-        if (flag != null && cl.read(flag, DType.INT64, Shape.of(1)).getLong(0) != 0) {
-            throw new io.losscl.InvalidArgumentException(message);
-        }
+    static DeviceBuffer errorFlag(CallScope scope, Tensor target) {
+        return target instanceof HostTensor ? null : scope.errorFlag();
     }
 }

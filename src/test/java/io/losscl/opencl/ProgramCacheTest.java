@@ -15,7 +15,7 @@ class ProgramCacheTest {
     @Test
     void aFailedBuildCarriesTheBuildLogAndTheContextStaysUsable() {
         OpenClSupport.assume();
-        try (OpenClBackend backend = OpenClBackend.open(null)) {
+        try (OpenClBackend backend = OpenClBackend.open(null, io.losscl.opencl.LaunchConfig.overrides())) {
             OpenClContext cl = backend.context();
             synchronized (cl) {
                 String options = cl.options(DType.FLOAT32);
