@@ -156,7 +156,7 @@ public final class LossEngine implements AutoCloseable {
     public static LossEngine onDevices(String... selectors) {
         List<Backend> opened = new ArrayList<>();
         try {
-            for (String s : selectors) opened.add(OpenClBackend.open(s));
+            for (String s : selectors) opened.add(OpenClBackend.open(s, LaunchProperties.read()));
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
             throw e;
@@ -169,7 +169,7 @@ public final class LossEngine implements AutoCloseable {
      * {@link #onDevices}: e.g. to test a multi-device set-up on one CPU device.
      */
     public static LossEngine onSubDevices(String selector, int parts) {
-        return new LossEngine(new MultiDeviceBackend(OpenClBackend.openSubDevices(selector, parts)));
+        return new LossEngine(new MultiDeviceBackend(OpenClBackend.openSubDevices(selector, parts, LaunchProperties.read())));
     }
 
     /** An engine over several backends as {@link #onDevices} (the Java reference too, for tests). */

@@ -88,10 +88,10 @@ class MultiDeviceTest {
     @Test
     void subDevicesAreRealSubDevices() {
         OpenClSupport.assume();
-        List<OpenClBackend> subs = OpenClBackend.openSubDevices(null, 2);
+        List<OpenClBackend> subs = OpenClBackend.openSubDevices(null, 2, LaunchProperties.read());
         try {
             assertEquals(2, subs.size());
-            try (OpenClBackend whole = OpenClBackend.open(null)) {
+            try (OpenClBackend whole = OpenClBackend.open(null, LaunchProperties.read())) {
                 for (OpenClBackend s : subs) assertEquals(whole.device().computeUnits() / 2, s.device().computeUnits());
             }
         } finally {

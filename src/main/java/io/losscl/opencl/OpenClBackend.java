@@ -61,7 +61,7 @@ public final class OpenClBackend implements Backend {
      *
      * @throws BackendUnavailableException when the device does not exist or cannot be partitioned so
      */
-    public static java.util.List<OpenClBackend> openSubDevices(String selector, int parts) {
+    public static java.util.List<OpenClBackend> openSubDevices(String selector, int parts, LaunchConfig.Overrides launch) {
         DeviceCatalog catalog = DeviceCatalog.scan();
         DeviceInfo d = catalog.devices().isEmpty() ? null : catalog.select(selector);
         if (d == null) throw new BackendUnavailableException("no OpenCL device matches '" + selector + "' (" + catalog.problem() + ")", null);
@@ -80,7 +80,8 @@ public final class OpenClBackend implements Backend {
         }
         java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
         for (int i = 0; i < Math.min(found[0], parts); i++) {
-            out.add(new OpenClBackend(new OpenClContext(new DeviceInfo(d.index(), d.platform, ids[i]))));
+            DeviceInfo sub = new DeviceInfo(d.index(), d.platform, ids[i]);
+            out.add(new OpenClBackend(new OpenClContext(sub, LaunchConfig.resolve(sub, launch))));
         }
         return out;
     }
