@@ -117,7 +117,7 @@ public final class LossEngine implements AutoCloseable {
     public LossResult computeInto(Loss loss, LossInputs inputs, HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         Set<String> grads = new LinkedHashSet<>(gradsInto.keySet());
         Shape outShape = check(loss, inputs, grads);
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         if (outputInto != null) checkDestination(loss, "the output", outputInto, dtype, outShape);
         gradsInto.forEach((name, dst) -> checkDestination(loss, "the gradient of '" + name + "'", dst, dtype, inputs.get(name).shape()));
         return computeInto(LossRegistry.entryFor(loss), loss, inputs, outputInto, gradsInto);

@@ -64,4 +64,38 @@ class HardeningTest {
             assertEquals(Shape.of(big, big, 0), none.output().shape());
         }
     }
+
+    /** Left-over of issue 11: the output dtype follows PyTorch 1.13 (hinge and soft margin keep the input's dtype). */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void outputDtypeFollowsPyTorch(BackendKind kind) {
+        HostTensor x32 = HostTensor.of(new float[] {0.5f, -1, 2}, 3);
+        HostTensor t64 = HostTensor.of(new double[] {1, -1, 1}, 3);
+        try (LossEngine engine = open(kind)) {
+            for (Loss loss : new Loss[] {io.losscl.loss.HingeEmbeddingLoss.builder().build(), io.losscl.loss.SoftMarginLoss.mean()}) {
+                LossResult r = engine.compute(loss, LossInputs.of("input", x32, "target", t64), "input");
+                assertEquals(DType.FLOAT32, r.output().dtype(), loss.name());
+                assertEquals(DType.FLOAT32, r.grad("input").dtype(), loss.name());
+            }
+        }
+        assertEquals(DType.FLOAT32, DType.promote(DType.FLOAT16, DType.BFLOAT16));
+        assertEquals(DType.FLOAT16, DType.promote(DType.FLOAT16, DType.INT64));
+        assertEquals(DType.FLOAT64, DType.promote(DType.BFLOAT16, DType.FLOAT64));
+    }
+
+    /** Left-over of issue 11: mse_loss and huber_loss with an int64 target compute the loss but, as PyTorch, no gradient. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void int64TargetGradientIsRejectedAsPyTorchDoes(BackendKind kind) {
+        HostTensor x = HostTensor.of(new float[] {0.5f, -1, 2}, 3);
+        HostTensor t = HostTensor.of(new long[] {1, 0, 2}, 3);
+        try (LossEngine engine = open(kind)) {
+            for (Loss loss : new Loss[] {MseLoss.mean(), io.losscl.loss.HuberLoss.builder().build()}) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                        () -> engine.compute(loss, LossInputs.of("input", x, "target", t), "input"));
+                assertTrue(e.getMessage().startsWith(loss.name() + ": no gradient with an int64 target"), e.getMessage());
+                assertTrue(Double.isFinite(engine.compute(loss, LossInputs.of("input", x, "target", t)).scalar()));
+            }
+        }
+    }
 }

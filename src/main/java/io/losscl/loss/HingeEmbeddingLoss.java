@@ -33,6 +33,8 @@ public final class HingeEmbeddingLoss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "hinge_embedding_loss"; }
 
+    @Override protected boolean resultTakesInputDtype() { return true; }
+
     /** The margin of the {@code y = -1} term. */
     public double margin() { return margin; }
 

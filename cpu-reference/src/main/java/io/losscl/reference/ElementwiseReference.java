@@ -27,7 +27,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
 
     @Override
     public ReferenceResult compute(L loss, LossInputs inputs, Set<String> grads) {
-        loss.checkGradients(grads);
+        loss.checkGradients(inputs, grads);
         List<String> names = loss.inputNames();
         int arity = names.size();
         HostTensor[] in = new HostTensor[arity];

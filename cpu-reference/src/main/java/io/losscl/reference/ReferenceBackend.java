@@ -37,7 +37,7 @@ public final class ReferenceBackend implements Backend {
         inputs.asMap().forEach((k, v) -> host.put(k, v.toHost()));
         LossInputs hostInputs = LossInputs.of(host);
         ReferenceResult r = entry.reference().compute(loss, hostInputs, grads);
-        DType dtype = DType.resultOf(hostInputs);
+        DType dtype = loss.resultDtype(hostInputs);
         Map<String, HostTensor> g = new LinkedHashMap<>();
         for (String name : grads) {
             double[] values = r.grads().get(name);
