@@ -34,8 +34,15 @@ public final class LossEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LossEngine.class);
 
     private final Backend backend;
+    /** Under AUTO on OpenCL: the Java reference, for a call the device fails (null otherwise). */
+    private final Backend fallback;
 
-    private LossEngine(Backend backend) { this.backend = backend; }
+    private LossEngine(Backend backend) { this(backend, null); }
+
+    private LossEngine(Backend backend, Backend fallback) {
+        this.backend = backend;
+        this.fallback = fallback;
+    }
 
     /** An engine on the backend and device named by system properties or environment (default {@code auto}). */
     public static LossEngine create() {
@@ -66,7 +73,7 @@ public final class LossEngine implements AutoCloseable {
                 return new LossEngine(OpenClBackend.open(deviceSelector));
             case AUTO:
                 try {
-                    return new LossEngine(OpenClBackend.open(deviceSelector));
+                    return new LossEngine(OpenClBackend.open(deviceSelector), new ReferenceBackend());
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
                     return new LossEngine(new ReferenceBackend());
@@ -196,7 +203,11 @@ public final class LossEngine implements AutoCloseable {
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
-            return backend.compute(entry, typed, inputs, grads);
+            try {
+                return backend.compute(entry, typed, inputs, grads);
+            } catch (DeviceException | UnsupportedFeatureException e) {
+                return fallBack(e, () -> fallback.compute(entry, typed, inputs, grads));
+            }
         }
     }
 
@@ -204,8 +215,24 @@ public final class LossEngine implements AutoCloseable {
                                                     HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
-            return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
+            try {
+                return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
+            } catch (DeviceException | UnsupportedFeatureException e) {
+                return fallBack(e, () -> fallback.computeInto(entry, typed, inputs, outputInto, gradsInto));
+            }
         }
+    }
+
+    /**
+     * AUTO's answer to a call the device failed (an OpenCL error, a tensor above the device's largest
+     * buffer, a dtype it lacks): one warning, then the call on the Java reference, whose result says
+     * {@code java (fallback from opencl:...)}. Other engines rethrow.
+     */
+    private LossResult fallBack(LossclException failure, java.util.function.Supplier<LossResult> onReference) {
+        if (fallback == null) throw failure;
+        LOG.warn("{} -- computing this call on the Java reference instead (backend auto)", failure.getMessage());
+        LossResult r = onReference.get();
+        return new LossResult(r.output(), r.grads(), r.backend() + " (fallback from " + backend.name() + ")");
     }
 
     /** Releases the backend's device resources. Device tensors made by this engine must be closed first. */
