@@ -98,4 +98,24 @@ class HardeningTest {
             }
         }
     }
+
+    /**
+     * Found by FuzzTest: triplet_margin_loss with inputs of one shape but mixed dtypes (float16 anchor,
+     * float32 others) returned the OpenCL gradients in float64, the host expansion's working dtype.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void mixedDtypeRowLossGradientsHaveTheResultDtype(BackendKind kind) {
+        short[] half = new short[6];
+        for (int i = 0; i < 6; i++) half[i] = Half.fromDouble(0.25 * i - 0.5);
+        HostTensor a = HostTensor.ofHalfBits(DType.FLOAT16, half, 2, 3);
+        HostTensor p = HostTensor.of(new float[] {1, 0, 2, -1, 0.5f, 0}, 2, 3), n = HostTensor.of(new float[] {0, 1, 0, 1, -1, 2}, 2, 3);
+        try (LossEngine engine = open(kind)) {
+            LossResult r = engine.compute(io.losscl.loss.TripletMarginLoss.builder().build(),
+                    LossInputs.of("anchor", a, "positive", p, "negative", n), "anchor", "positive");
+            assertEquals(DType.FLOAT32, r.output().dtype());
+            assertEquals(DType.FLOAT32, r.grad("anchor").dtype());
+            assertEquals(DType.FLOAT32, r.grad("positive").dtype());
+        }
+    }
 }
