@@ -669,6 +669,10 @@ def binary_cross_entropy_with_logits(c):
     c.add({"input": x, "target": t}, {"pos_weight": f32(np.linspace(0.5, 4, 18)), "reduction": "none"})
     c.new("bcel-nonfinite-none")
     c.add({"input": f32([NAN, INF, -INF, INF, -INF, 0]), "target": f32([1, 1, 1, 0, 0, NAN])}, {"reduction": "none"})
+    c.new("bcel-infinite-target-none")  # no pos_weight: (1 - y) x + softplus(-x), an infinite loss (not NaN)
+    c.add({"input": f32([17, -17, 0, 17, 3]), "target": f32([-INF, -INF, INF, INF, 0.5])}, {"reduction": "none"})
+    c.new("bcel-infinite-target-posweight-none")
+    c.add({"input": f32([17, -17, 17]), "target": f32([-INF, -INF, INF])}, {"pos_weight": f32([2, 2, 2]), "reduction": "none"})
     c.new("bcel-nonfinite-posweight-none")
     c.add({"input": f32([INF, -INF, INF, -INF]), "target": f32([1, 1, 0, 0])},
           {"pos_weight": f32([2, 2, 2, 2]), "reduction": "none"})

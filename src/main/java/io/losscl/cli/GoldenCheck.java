@@ -91,7 +91,8 @@ public final class GoldenCheck {
         if (failures > 0) problems.add(what + ": " + failures + " of " + w.size() + " elements wrong" + report);
     }
 
-    static double value(JsonNode n) {
+    /** A protocol data element as a double ({@code "nan"}, {@code "inf"}, {@code "-inf"} included). */
+    public static double value(JsonNode n) {
         if (n.isNumber()) return n.asDouble();
         switch (n.asText()) {
             case "nan": return Double.NaN;

@@ -62,10 +62,7 @@ class FaultInjectionTest {
     @MethodSource("faults")
     void onOpenClAFailureIsADeviceExceptionNamingTheLossAndTheEngineRecovers(String call, int status, String statusName) {
         OpenClSupport.assume();
-        LossResult want;
-        try (LossEngine java = LossEngine.create(BackendKind.JAVA)) {
-            want = java.compute(CrossEntropyLoss.builder().build(), CE, "input");
-        }
+        LossResult want = onJava();
         try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
             failEvery(call, status);
             DeviceException e = assertThrows(DeviceException.class, () -> engine.compute(CrossEntropyLoss.builder().build(), CE, "input"));
@@ -83,10 +80,7 @@ class FaultInjectionTest {
     @MethodSource("faults")
     void underAutoAFailedCallIsComputedOnTheJavaReferenceWithOneWarning(String call, int status, String statusName) {
         OpenClSupport.assume();
-        LossResult want;
-        try (LossEngine java = LossEngine.create(BackendKind.JAVA)) {
-            want = java.compute(CrossEntropyLoss.builder().build(), CE, "input");
-        }
+        LossResult want = onJava();
         ListAppender<ILoggingEvent> log = listen();
         try (LossEngine engine = LossEngine.create(BackendKind.AUTO)) {
             assertTrue(engine.backendName().startsWith("opencl:"), engine.backendName());
@@ -157,6 +151,12 @@ class FaultInjectionTest {
             assertTrue(warnings(log).get(0).getFormattedMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE = 8 bytes"));
         } finally {
             stopListening(log);
+        }
+    }
+
+    private static LossResult onJava() {
+        try (LossEngine java = LossEngine.create(BackendKind.JAVA)) {
+            return java.compute(CrossEntropyLoss.builder().build(), CE, "input");
         }
     }
 

@@ -76,6 +76,7 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
         HostTensor[] t = new HostTensor[3];
         for (int k = 0; k < 3; k++) t[k] = (HostTensor) inputs.get(names[k]);
         Shape full = loss.fullShape(inputs);
+        WorkingMemory.requireDoubles(loss.name(), full.numel(), "the broadcast shape " + full); // every element is visited by int index
         int d = full.rank() == 0 ? 1 : (int) full.dim(-1);
         int rows = d == 0 ? (int) full.dropTrailing(1).numel() : full.numelInt() / d;
         long[][] strides = new long[3][];
