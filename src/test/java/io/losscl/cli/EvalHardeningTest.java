@@ -66,4 +66,17 @@ class EvalHardeningTest {
             assertTrue(r.get(2).path("ok").asBoolean(), r.get(2).toString());
         }
     }
+
+    /** Row 1, the eval side: a tensor too large for the heap (8 GB of generated float64 values) is an error for its case alone. */
+    @Test
+    void aCaseTooLargeForTheHeapIsAnErrorAndTheNextCaseIsAnswered() throws Exception {
+        String huge = "{\"id\":\"huge\",\"loss\":\"mse_loss\",\"inputs\":{"
+                + "\"input\":{\"dtype\":\"float64\",\"shape\":[1073741824],\"generate\":{\"splitmix64\":1,\"low\":0,\"high\":1}},"
+                + "\"target\":{\"dtype\":\"float64\",\"shape\":[1],\"data\":[0]}}}";
+        List<JsonNode> r = eval(huge + "\n" + GOOD, "--backend", "java");
+        assertEquals(2, r.size(), r.toString());
+        assertEquals("unsupported", r.get(0).path("error").path("type").asText(), r.get(0).toString());
+        assertTrue(r.get(0).path("error").path("message").asText().startsWith("mse_loss: "), r.get(0).toString());
+        assertTrue(r.get(1).path("ok").asBoolean(), r.get(1).toString());
+    }
 }
