@@ -1,11 +1,15 @@
 package io.losscl;
 
+import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.reference.ReferenceBackend;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,8 @@ public final class LossEngine implements AutoCloseable {
     private final Backend backend;
     /** Under AUTO on OpenCL: the Java reference, for a call the device fails (null otherwise). */
     private final Backend fallback;
+    /** Set by {@link #close()} holding the backend's monitor, which every call holds too. */
+    private volatile boolean closed;
 
     private LossEngine(Backend backend) { this(backend, null); }
 
@@ -66,6 +72,7 @@ public final class LossEngine implements AutoCloseable {
      * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
      */
     public static LossEngine create(BackendKind kind, String deviceSelector) {
+        if (kind == null) throw new InvalidArgumentException("LossEngine.create: kind is null (AUTO, OPENCL or JAVA)");
         switch (kind) {
             case JAVA:
                 return new LossEngine(new ReferenceBackend());
@@ -83,10 +90,51 @@ public final class LossEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * An engine on the caller's OpenCL objects: losscl's kernels are built in {@code context} and enqueued on
+     * {@code queue}, in that queue's order with the caller's own commands, so a kernel of the caller's that
+     * wrote an input before the call needs no wait. The engine retains the three objects and, when closed,
+     * releases only its own references: the caller keeps and releases its handles.
+     *
+     * <p>What is synchronous: a call with host inputs returns its results read back (blocking reads). A call
+     * on device tensors returns once its kernels are enqueued; its results are ready for any later command on
+     * the same queue ({@link DeviceTensor#toHost()} blocks). Some losses wait for the queue within the call (to
+     * read a device-side error flag), so do not hold the queue waiting on an event you set after the call.
+     * Inputs wrapped with {@link DeviceTensor#wrap} are read in place; results are new {@link DeviceTensor}s.
+     *
+     * @param context the caller's context
+     * @param device the device of {@code context} that {@code queue} runs on
+     * @param queue an in-order command queue (not {@code CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE})
+     * @return the engine
+     * @throws InvalidArgumentException for a null handle, a queue of another context or device, or an
+     *         out-of-order queue
+     */
+    public static LossEngine onOpenCl(cl_context context, cl_device_id device, cl_command_queue queue) {
+        return new LossEngine(OpenClBackend.wrap(context, device, queue));
+    }
+
+    /**
+     * Copies a host tensor to this engine's device. The device tensor is the caller's: close it (it is
+     * {@link AutoCloseable}) before closing the engine.
+     *
+     * @param tensor the host tensor
+     * @return the device-resident copy
+     * @throws UnsupportedFeatureException on the Java backend, which has no device
+     * @throws EngineClosedException when the engine is closed
+     */
+    public DeviceTensor upload(HostTensor tensor) {
+        if (tensor == null) throw new InvalidArgumentException("upload: tensor is null");
+        if (!(backend instanceof OpenClBackend)) {
+            throw new UnsupportedFeatureException("upload: device tensors need the OpenCL backend (this engine is " + backend.name() + ")");
+        }
+        ensureOpen();
+        return ((OpenClBackend) backend).upload(tensor);
+    }
+
     /** The backend in use: {@code java} or {@code opencl:<device name>}. */
     public String backendName() { return backend.name(); }
 
-    /** The backend itself, e.g. to make device-resident tensors with {@link OpenClBackend#upload}. */
+    /** The backend itself: losscl's own plumbing (device-resident tensors come from {@link #upload}). */
     public Backend backend() { return backend; }
 
     /**
@@ -97,6 +145,8 @@ public final class LossEngine implements AutoCloseable {
      * @throws DeviceException when the device fails
      */
     public LossResult compute(Loss loss, LossInputs inputs, String... gradFor) {
+        requireArguments(loss, inputs);
+        if (gradFor == null) throw new InvalidArgumentException(loss.name() + ": gradFor is null (pass no names for no gradients)");
         Set<String> grads = new LinkedHashSet<>(Arrays.asList(gradFor));
         check(loss, inputs, grads);
         return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
@@ -122,6 +172,8 @@ public final class LossEngine implements AutoCloseable {
      *         is not its input's (the output's), before any kernel runs
      */
     public LossResult computeInto(Loss loss, LossInputs inputs, HostTensor outputInto, Map<String, HostTensor> gradsInto) {
+        requireArguments(loss, inputs);
+        if (gradsInto == null) throw new InvalidArgumentException(loss.name() + ": gradsInto is null (an empty map for no gradients)");
         Set<String> grads = new LinkedHashSet<>(gradsInto.keySet());
         Shape outShape = check(loss, inputs, grads);
         DType dtype = loss.resultDtype(inputs);
@@ -143,9 +195,20 @@ public final class LossEngine implements AutoCloseable {
         }
     }
 
+    private void requireArguments(Loss loss, LossInputs inputs) {
+        if (loss == null) throw new InvalidArgumentException("the loss is null: pass a loss specification, e.g. CrossEntropyLoss.of()");
+        if (inputs == null) throw new InvalidArgumentException(loss.name() + ": inputs is null");
+        ensureOpen();
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new EngineClosedException("engine is closed (" + backend.name() + ")");
+    }
+
     /** The checks every call makes before any kernel: gradient names, input names, the loss's validation. */
     private static Shape check(Loss loss, LossInputs inputs, Set<String> grads) {
         for (String g : grads) {
+            if (g == null) throw new InvalidArgumentException(loss.name() + ": a gradient name is null");
             Tensor t = inputs.get(g);
             if (t == null) {
                 throw new InvalidArgumentException(loss.name() + ": gradient asked for '" + g + "', which is not an input (inputs: " + inputs.names() + ")");
@@ -178,6 +241,7 @@ public final class LossEngine implements AutoCloseable {
      * @throws InvalidArgumentException for bad input, before any kernel runs
      */
     public LossResult computeGradientInPlace(Loss loss, LossInputs inputs, String name) {
+        requireArguments(loss, inputs);
         if (!(backend instanceof OpenClBackend)) {
             throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the OpenCL backend (this engine is " + backend.name() + ")");
         }
@@ -196,13 +260,16 @@ public final class LossEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         io.losscl.opencl.InPlaceGradient<L> k = (io.losscl.opencl.InPlaceGradient<L>) entry.kernel();
         synchronized (backend) {
-            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name);
+            ensureOpen();
+            // the overwritten input is the caller's tensor: closing the result leaves it open
+            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name).notOwning(inputs.get(name));
         }
     }
 
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
+            ensureOpen();
             try {
                 return backend.compute(entry, typed, inputs, grads);
             } catch (DeviceException | UnsupportedFeatureException e) {
@@ -215,6 +282,7 @@ public final class LossEngine implements AutoCloseable {
                                                     HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
+            ensureOpen();
             try {
                 return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
             } catch (DeviceException | UnsupportedFeatureException e) {
@@ -232,12 +300,22 @@ public final class LossEngine implements AutoCloseable {
         if (fallback == null) throw failure;
         LOG.warn("{} -- computing this call on the Java reference instead (backend auto)", failure.getMessage());
         LossResult r = onReference.get();
-        return new LossResult(r.output(), r.grads(), r.backend() + " (fallback from " + backend.name() + ")");
+        return r.withBackend(r.backend() + " (fallback from " + backend.name() + ")");
     }
 
-    /** Releases the backend's device resources. Device tensors made by this engine must be closed first. */
+    /**
+     * Releases the backend's device resources; waits for a call in progress on another thread. Close the
+     * device tensors and results of this engine first: afterwards reading them throws
+     * {@link EngineClosedException}, as does any call on this engine. Idempotent.
+     */
     @Override
-    public void close() { backend.close(); }
+    public void close() {
+        synchronized (backend) {
+            if (closed) return;
+            closed = true;
+            backend.close();
+        }
+    }
 
     private static String setting(String property, String env, String dflt) {
         String v = System.getProperty(property);

@@ -22,7 +22,7 @@ public abstract class BinaryCrossEntropyFamily implements Loss {
     private final HostTensor weight;
 
     BinaryCrossEntropyFamily(Reduction reduction, HostTensor weight) {
-        if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+        if (reduction == null) throw new InvalidArgumentException("reduction must not be null");
         if (reduction == Reduction.BATCHMEAN) {
             throw new InvalidArgumentException(name() + ": reduction batchmean is only valid for kl_div");
         }

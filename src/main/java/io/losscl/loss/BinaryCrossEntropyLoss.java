@@ -67,6 +67,7 @@ public final class BinaryCrossEntropyLoss extends BinaryCrossEntropyFamily {
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public BinaryCrossEntropyLoss build() { return new BinaryCrossEntropyLoss(reduction, weight); }
     }
 }

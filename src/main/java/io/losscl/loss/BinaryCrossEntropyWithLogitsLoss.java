@@ -70,6 +70,7 @@ public final class BinaryCrossEntropyWithLogitsLoss extends BinaryCrossEntropyFa
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public BinaryCrossEntropyWithLogitsLoss build() { return new BinaryCrossEntropyWithLogitsLoss(reduction, weight, posWeight); }
     }
 }

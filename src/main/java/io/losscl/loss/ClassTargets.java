@@ -45,9 +45,11 @@ public final class ClassTargets {
     /** Host targets: every value is a class in {@code [0, classes)} or {@code ignoreIndex}. Device targets are checked on the device. */
     static void checkValues(String loss, Tensor target, long classes, long ignoreIndex) {
         if (!(target instanceof HostTensor)) return;
-        long[] t = ((HostTensor) target).longData();
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] != ignoreIndex && (t[i] < 0 || t[i] >= classes)) throw outOfRange(loss, target.shape(), i, t[i], classes);
+        HostTensor h = (HostTensor) target;
+        int n = h.shape().numelInt();
+        for (int i = 0; i < n; i++) {
+            long t = h.getLong(i); // an array or a direct buffer
+            if (t != ignoreIndex && (t < 0 || t >= classes)) throw outOfRange(loss, target.shape(), i, t, classes);
         }
     }
 

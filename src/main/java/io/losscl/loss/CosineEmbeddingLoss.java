@@ -40,7 +40,7 @@ public final class CosineEmbeddingLoss implements Loss {
     private final Reduction reduction;
 
     private CosineEmbeddingLoss(double margin, Reduction reduction) {
-        if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+        if (reduction == null) throw new io.losscl.InvalidArgumentException("reduction must not be null");
         if (reduction == Reduction.BATCHMEAN) throw Checks.invalid(name(), "reduction batchmean is only valid for kl_div");
         this.margin = margin;
         this.reduction = reduction;
@@ -55,8 +55,10 @@ public final class CosineEmbeddingLoss implements Loss {
         return builder().margin(o.number("margin", 0)).reduction(o.reduction(Reduction.MEAN, false)).build();
     }
 
+    /** The margin (default 0). */
     public double margin() { return margin; }
 
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     @Override public String name() { return "cosine_embedding_loss"; }
@@ -121,6 +123,7 @@ public final class CosineEmbeddingLoss implements Loss {
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public CosineEmbeddingLoss build() { return new CosineEmbeddingLoss(margin, reduction); }
     }
 }

@@ -29,6 +29,7 @@ import java.util.List;
  * probability targets).
  */
 public final class CrossEntropyLoss implements Loss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "cross_entropy";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -57,8 +58,11 @@ public final class CrossEntropyLoss implements Loss {
 
     /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
+    /** The target value whose positions are ignored (default -100). */
     public long ignoreIndex() { return ignoreIndex; }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
+    /** The label smoothing {@code eps} (default 0). */
     public double labelSmoothing() { return labelSmoothing; }
 
     /** True when {@code target} holds class probabilities (it has the input's shape) rather than class indices. */
@@ -127,6 +131,7 @@ public final class CrossEntropyLoss implements Loss {
         /** Label smoothing in {@code [0, 1]} (default 0). */
         public Builder labelSmoothing(double labelSmoothing) { this.labelSmoothing = labelSmoothing; return this; }
 
+        /** The loss with these options; an {@link io.losscl.InvalidArgumentException} for an option out of range. */
         public CrossEntropyLoss build() {
             if (reduction == null || reduction == Reduction.BATCHMEAN) {
                 throw Checks.invalid(NAME, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");

@@ -10,7 +10,6 @@ import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.Tensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Connectionist temporal classification loss, {@code torch.nn.functional.ctc_loss}.
@@ -60,9 +59,10 @@ public final class CtcLoss implements Loss {
     private final boolean zeroInfinity;
 
     private CtcLoss(long blank, Reduction reduction, boolean zeroInfinity) {
-        if (reduction == Reduction.BATCHMEAN) throw new IllegalArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
+        if (reduction == Reduction.BATCHMEAN) throw new InvalidArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
         this.blank = blank;
-        this.reduction = Objects.requireNonNull(reduction);
+        if (reduction == null) throw new InvalidArgumentException(NAME + ": reduction is null");
+        this.reduction = reduction;
         this.zeroInfinity = zeroInfinity;
     }
 
@@ -85,6 +85,7 @@ public final class CtcLoss implements Loss {
     /** The blank class index. */
     public long blank() { return blank; }
 
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     /** Whether infinite losses (impossible alignments) and their gradients are replaced by zero. */
@@ -202,7 +203,9 @@ public final class CtcLoss implements Loss {
     public static final class Batch {
         /** False for unbatched {@code (T, C)} log_probs. */
         public final boolean batched;
+        /** Time steps, sequences and classes of the log_probs. */
         public final int t, n, c;
+        /** Per sequence: input and target lengths and where its target starts in {@code targets}; the targets, concatenated. */
         public final long[] inputLengths, targetLengths, starts, targets;
 
         Batch(boolean batched, int t, int n, int c, long[] inputLengths, long[] targetLengths, long[] starts, long[] targets) {
@@ -234,6 +237,7 @@ public final class CtcLoss implements Loss {
         /** Zero infinite losses and their gradients (default false). */
         public Builder zeroInfinity(boolean zeroInfinity) { this.zeroInfinity = zeroInfinity; return this; }
 
+        /** The loss with these options; an {@link InvalidArgumentException} for a negative blank. */
         public CtcLoss build() {
             if (blank < 0) throw new InvalidArgumentException(NAME + ": blank " + blank + " must be in the label range [0, C)");
             return new CtcLoss(blank, reduction, zeroInfinity);

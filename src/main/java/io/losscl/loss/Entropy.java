@@ -24,6 +24,7 @@ import java.util.List;
  * {@code mean} or {@code sum} of those. Gradient: of the input given.
  */
 public final class Entropy implements Loss {
+    /** The name this loss has in the eval protocol. */
     public static final String NAME = "entropy";
 
     /** Which parameterisation the input is. */
@@ -73,6 +74,7 @@ public final class Entropy implements Loss {
     /** {@code PROBS} or {@code LOGITS}; {@code null} when decided by the inputs given ({@link #fromOptions}). */
     public Parameterization parameterization() { return parameterization; }
 
+    /** The reduction (default {@code none}). */
     public Reduction reduction() { return reduction; }
 
     /** The parameterisation of this call: the one fixed, or the one whose input is present. */

@@ -121,6 +121,7 @@ public final class GaussianNllLoss extends AbstractElementwiseLoss {
         /** The lower clamp of {@code var} (default 1e-6). */
         public Builder eps(double eps) { this.eps = eps; return this; }
 
+        /** The loss with these options. */
         public GaussianNllLoss build() { return new GaussianNllLoss(reduction, full, eps); }
     }
 }

@@ -55,6 +55,7 @@ public final class HingeEmbeddingLoss extends PairwiseElementwiseLoss {
         /** Default 1.0; any value (PyTorch accepts negative margins). */
         public Builder margin(double margin) { this.margin = margin; return this; }
 
+        /** The loss with these options. */
         public HingeEmbeddingLoss build() { return new HingeEmbeddingLoss(reduction, margin); }
     }
 }

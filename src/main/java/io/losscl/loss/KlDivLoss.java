@@ -16,6 +16,7 @@ import java.util.List;
  * {@code d/dt = log t + 1 - x} (or {@code exp(t) (t - x + 1)}).
  */
 public final class KlDivLoss extends AbstractElementwiseLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "kl_div";
     private final boolean logTarget;
 
@@ -46,6 +47,7 @@ public final class KlDivLoss extends AbstractElementwiseLoss {
     /** PyTorch's kl_div takes no integral tensors. */
     @Override protected boolean acceptsInt64(String name) { return false; }
 
+    /** Whether the target is given as log-probabilities (default false). */
     public boolean logTarget() { return logTarget; }
 
     @Override public double[] parameters() { return new double[] {logTarget ? 1 : 0}; }

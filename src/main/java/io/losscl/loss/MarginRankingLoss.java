@@ -71,6 +71,7 @@ public final class MarginRankingLoss extends AbstractElementwiseLoss {
         /** Default 0; any value. */
         public Builder margin(double margin) { this.margin = margin; return this; }
 
+        /** The loss with these options. */
         public MarginRankingLoss build() { return new MarginRankingLoss(reduction, margin); }
     }
 }

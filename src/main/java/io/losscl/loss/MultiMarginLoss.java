@@ -27,6 +27,7 @@ import java.util.List;
  * Differentiable with respect to {@code input}.
  */
 public final class MultiMarginLoss implements Loss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multi_margin_loss";
     private final int p;
     private final double margin;
@@ -62,9 +63,11 @@ public final class MultiMarginLoss implements Loss {
 
     /** The exponent, 1 or 2. */
     public int p() { return p; }
+    /** The margin (default 1). */
     public double margin() { return margin; }
     /** The per-class weight, or {@code null}. */
     public HostTensor weight() { return weight; }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     @Override
@@ -115,7 +118,9 @@ public final class MultiMarginLoss implements Loss {
         public Builder margin(double margin) { this.margin = margin; return this; }
         /** One-dimensional per-class weight, or {@code null} (default) for none. */
         public Builder weight(HostTensor weight) { this.weight = weight; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public MultiMarginLoss build() { return new MultiMarginLoss(this); }
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
  * Differentiable with respect to {@code input}.
  */
 public final class MultilabelMarginLoss implements Loss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multilabel_margin_loss";
     private final Reduction reduction;
 
@@ -43,6 +44,7 @@ public final class MultilabelMarginLoss implements Loss {
 
     @Override public String name() { return NAME; }
     @Override public List<String> inputNames() { return List.of("input", "target"); }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.List;
  * {@code target} ({@code -w x / C}).
  */
 public final class MultilabelSoftMarginLoss implements Loss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multilabel_soft_margin_loss";
     private final HostTensor weight;
     private final Reduction reduction;
@@ -48,7 +49,9 @@ public final class MultilabelSoftMarginLoss implements Loss {
 
     @Override public String name() { return NAME; }
     @Override public List<String> inputNames() { return List.of("input", "target"); }
+    /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     /** The broadcast shape of input, target and weight (validated inputs). */
@@ -79,7 +82,9 @@ public final class MultilabelSoftMarginLoss implements Loss {
         private Builder() {}
         /** Weight broadcast against the input (typically per class), or {@code null} (default). */
         public Builder weight(HostTensor weight) { this.weight = weight; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public MultilabelSoftMarginLoss build() { return new MultilabelSoftMarginLoss(weight, reduction); }
     }
 }

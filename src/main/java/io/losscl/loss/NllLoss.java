@@ -18,6 +18,7 @@ import java.util.List;
  * {@code reduction} (default {@code mean}). Gradient: input ({@code -w[t]} at the target class, else 0).
  */
 public final class NllLoss implements Loss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "nll_loss";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -45,8 +46,11 @@ public final class NllLoss implements Loss {
         return of(o.tensor("weight"), o.integer("ignore_index", -100), o.reduction(Reduction.MEAN, false));
     }
 
+    /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
+    /** The target value whose positions are ignored (default -100). */
     public long ignoreIndex() { return ignoreIndex; }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     @Override public String name() { return NAME; }

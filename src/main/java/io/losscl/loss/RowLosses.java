@@ -11,7 +11,7 @@ public final class RowLosses {
     private RowLosses() {}
 
     static Reduction noBatchmean(String loss, Reduction r) {
-        if (r == null) throw new IllegalArgumentException(loss + ": reduction must not be null");
+        if (r == null) throw new InvalidArgumentException(loss + ": reduction must not be null");
         if (r == Reduction.BATCHMEAN) throw new InvalidArgumentException(loss + ": reduction 'batchmean' is only valid for kl_div");
         return r;
     }

@@ -37,10 +37,13 @@ public abstract class TripletLoss implements Loss {
 
     @Override public List<String> inputNames() { return List.of("anchor", "positive", "negative"); }
 
+    /** The margin (default 1). */
     public double margin() { return margin; }
     /** Whether the distance to the negative is the smaller of d(anchor, negative) and d(positive, negative). */
     public boolean swap() { return swap; }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
+    /** The distance between rows. */
     public abstract Distance distance();
     /** The norm's order for {@link Distance#PAIRWISE}. */
     public abstract double p();

@@ -1,10 +1,13 @@
 package io.losscl.opencl;
 
+import static org.jocl.CL.*;
+
 import io.losscl.Backend;
 import io.losscl.BackendUnavailableException;
 import io.losscl.DType;
 import io.losscl.DeviceException;
 import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
 import io.losscl.Loss;
 import io.losscl.LossEntry;
 import io.losscl.LossInputs;
@@ -15,6 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +57,46 @@ public final class OpenClBackend implements Backend {
 
     @Override public String name() { return "opencl:" + cl.device().name(); }
 
+    /**
+     * An OpenCL backend on the caller's context, device and in-order queue ({@link io.losscl.LossEngine#onOpenCl}).
+     *
+     * @param context the caller's context
+     * @param device a device of that context
+     * @param queue an in-order queue on that context and device
+     * @return the backend
+     * @throws InvalidArgumentException for a null handle, a queue of another context or device, or an out-of-order queue
+     */
+    public static OpenClBackend wrap(cl_context context, cl_device_id device, cl_command_queue queue) {
+        if (context == null || device == null || queue == null) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: " + (context == null ? "context" : device == null ? "device" : "queue") + " is null");
+        }
+        cl_context queueContext = new cl_context();
+        cl_device_id queueDevice = new cl_device_id();
+        long[] properties = new long[1];
+        ClCalls.run("clGetCommandQueueInfo", () -> {
+            clGetCommandQueueInfo(queue, CL_QUEUE_CONTEXT, Sizeof.cl_context, Pointer.to(queueContext), null);
+            clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, Sizeof.cl_device_id, Pointer.to(queueDevice), null);
+            clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES, Sizeof.cl_long, Pointer.to(properties), null);
+        });
+        if (!queueContext.equals(context) || !queueDevice.equals(device)) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: the queue belongs to another " + (queueContext.equals(context) ? "device" : "context"));
+        }
+        if ((properties[0] & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: the queue is out-of-order; losscl's kernels of one call follow one another, give it an in-order queue");
+        }
+        return new OpenClBackend(new OpenClContext(context, device, queue));
+    }
+
     /** The device in use. */
     public DeviceInfo device() { return cl.device(); }
 
     /** The context (for family implementations and tests). */
     public OpenClContext context() { return cl; }
 
-    /** Copies a host tensor to the device; the result stays there until closed. */
+    /** Copies a host tensor to the device ({@link io.losscl.LossEngine#upload}); the result stays there until closed. */
     public DeviceTensor upload(HostTensor t) {
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             DeviceBuffer b;
             try {
                 b = cl.borrow(t.numel() * t.dtype().bytes());
@@ -79,7 +118,7 @@ public final class OpenClBackend implements Backend {
         Tensor t = inputs.get(name);
         if (!(t instanceof DeviceTensor)) {
             throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
-                    + "' to be a device tensor (upload it with OpenClBackend.upload), not a host tensor");
+                    + "' to be a device tensor (upload it with LossEngine.upload), not a host tensor");
         }
         return onDevice(loss, inputs, Set.of(name), () -> kernel.computeInPlace(cl, loss, inputs, name));
     }
@@ -100,7 +139,7 @@ public final class OpenClBackend implements Backend {
         return onDevice(loss, inputs, gradsInto.keySet(), () -> {
             cl.deliverInto(outputInto, gradsInto);
             try {
-                return entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()).into(outputInto, gradsInto);
+                return Backend.into(entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()), outputInto, gradsInto);
             } finally {
                 cl.deliverInto(null, Map.of());
             }
@@ -116,6 +155,7 @@ public final class OpenClBackend implements Backend {
         checkOwner(loss, inputs);
         checkSizes(loss, inputs, grads);
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             String where = loss.name() + " on " + cl.device().name() + ": ";
             try {
                 return call.get();
@@ -149,11 +189,15 @@ public final class OpenClBackend implements Backend {
     }
 
     private void checkOwner(Loss loss, LossInputs inputs) {
-        for (Tensor t : inputs.asMap().values()) {
-            if (t instanceof DeviceTensor && ((DeviceTensor) t).owner() != cl) {
-                throw new IllegalArgumentException(loss.name() + ": " + t + " belongs to another engine");
+        inputs.asMap().forEach((name, t) -> {
+            if (t instanceof DeviceTensor && ((DeviceTensor) t).isClosed()) {
+                throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t + ", which is closed");
             }
-        }
+            if (t instanceof DeviceTensor && !((DeviceTensor) t).usableBy(cl)) {
+                throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t
+                        + ", a device tensor of another engine; this engine runs on " + cl.device().name());
+            }
+        });
     }
 
     @Override
