@@ -10,8 +10,9 @@
  * 0 on broadcast dimensions}.
  *
  * Build options: the usual dtype of real_t (the result), and for broadcast_expand the dtype of the
- * source: SRC_I64, SRC_F16, SRC_BF16 or SRC_F32 (a float32 source of a float64 result); none means
- * the source is real_t already. */
+ * source: SRC_I64, SRC_F16, SRC_BF16, SRC_F32 (a float32 source of a float64 result) or SRC_F64 (a
+ * float64 source of a narrower result, e.g. hinge_embedding_loss's target: rounded once, on the store);
+ * none means the source is real_t already. */
 
 #if SRC_I64
 typedef long src_t;
@@ -24,6 +25,9 @@ typedef ushort src_t;
 #define SRC_LOAD(p, i) ((acc_t)as_float(((uint)(p)[i]) << 16))
 #elif SRC_F32
 typedef float src_t;
+#define SRC_LOAD(p, i) ((acc_t)(p)[i])
+#elif SRC_F64
+typedef double src_t;
 #define SRC_LOAD(p, i) ((acc_t)(p)[i])
 #else
 typedef real_t src_t;

@@ -16,6 +16,10 @@
  *   TARGET_INT     1: target is int64; 0: target has the inputs' storage type
  *   TARGET_BCAST   1: one target value for every row (a (1) target)
  *   GRAD1, GRAD2   1: write the gradient of input1 / input2
+ *
+ * An input broadcast along D (its own D is 1) arrives expanded to the full D: PyTorch sums its squares
+ * over its own single element, so q_k is scaled by qscale_k = 1/D (1 otherwise), and so is the q-term
+ * of its gradient, which the host sums back over the D copies.
  */
 #define COS_EPS ((acc_t)1e-12)
 
@@ -58,7 +62,7 @@ inline acc_t row_loss(acc_t s, acc_t q1, acc_t q2, acc_t y, acc_t margin, acc_t 
 
 __kernel void cosine_embedding_loss(__global const real_t *x1, __global const real_t *x2,
                                     __global const target_t *tgt, const ulong rows, const ulong d,
-                                    const acc_t margin, const acc_t grad_scale,
+                                    const acc_t margin, const acc_t grad_scale, const acc_t qscale1, const acc_t qscale2,
                                     __global real_t *out, __global acc_t *partials,
                                     __global real_t *g1, __global real_t *g2) {
     __local acc_t scratch[ROW_SCRATCH];
@@ -76,7 +80,9 @@ __kernel void cosine_embedding_loss(__global const real_t *x1, __global const re
         acc_t sums[3] = {row_hsum(sv), row_hsum(q1v), row_hsum(q2v)};
         row_sums(sums, 3, scratch);
         acc_t a, b1, b2;
-        const acc_t l = row_loss(sums[0], sums[1], sums[2], TARGET_AT(tgt, r), margin, grad_scale, &a, &b1, &b2);
+        const acc_t l = row_loss(sums[0], sums[1] * qscale1, sums[2] * qscale2, TARGET_AT(tgt, r), margin, grad_scale, &a, &b1, &b2);
+        b1 *= qscale1;
+        b2 *= qscale2;
         row_emit(r, l, out, &total);
 #if GRAD1 || GRAD2
         /* d/dx1 = a x2 + b1 x1, d/dx2 = a x1 + b2 x2 */

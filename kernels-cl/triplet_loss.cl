@@ -177,7 +177,6 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
         const acc_t m[3] = {1, 1, 1};
 #endif
 #if COSINE
-        const acc_t ka = na > COS_EPS ? (acc_t)1 : (acc_t)0, kq = nq > COS_EPS ? (acc_t)1 : (acc_t)0, kn = nn > COS_EPS ? (acc_t)1 : (acc_t)0;
         const rdiv_t da = rdiv_of(ca), dq = rdiv_of(cq), dn = rdiv_of(cn);
 #else
         const rdiv_t r_ap = rdiv_of(d_ap), r_an = rdiv_of(d_an), r_pn = rdiv_of(d_pn);
@@ -186,17 +185,17 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
             const rowv_t a = row_load(ra, i, e), q = row_load(rp, i, e), n = row_load(rn, i, e);
             rowv_t gap_a, gap_q, gan_a, gan_n, gpn_q = 0, gpn_n = 0;
 #if COSINE
-            /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, without the second
-             * term where |x1| is clamped to 1e-8; written with the normalised vectors as autograd
-             * evaluates it (so parallel vectors give an exact 0) */
+            /* cos = sum (x1/c1)(x2/c2): d(1 - cos)/d x1 = -(x2/c2 - cos x1/c1) / c1, also where |x1| is
+             * clamped to 1e-8 (PyTorch 1.13 clamps the norm in place, unrecorded: d c1/d x1 = x1/c1);
+             * written with the normalised vectors as autograd evaluates it (so parallel vectors give an exact 0) */
             const rowv_t ha = rdiv(a, da), hq = rdiv(q, dq), hn = rdiv(n, dn);
-            gap_a = -rdiv(hq - cos_ap * ha * ka, da);
-            gap_q = -rdiv(ha - cos_ap * hq * kq, dq);
-            gan_a = -rdiv(hn - cos_an * ha * ka, da);
-            gan_n = -rdiv(ha - cos_an * hn * kn, dn);
+            gap_a = -rdiv(hq - cos_ap * ha, da);
+            gap_q = -rdiv(ha - cos_ap * hq, dq);
+            gan_a = -rdiv(hn - cos_an * ha, da);
+            gan_n = -rdiv(ha - cos_an * hn, dn);
 #if SWAP
-            gpn_q = -rdiv(hn - cos_pn * hq * kq, dq);
-            gpn_n = -rdiv(hq - cos_pn * hn * kn, dn);
+            gpn_q = -rdiv(hn - cos_pn * hq, dq);
+            gpn_n = -rdiv(hq - cos_pn * hn, dn);
 #endif
 #else
             gap_a = pn_grad(a - q + eps, r_ap, p, m[0]);

@@ -669,6 +669,10 @@ def binary_cross_entropy_with_logits(c):
     c.add({"input": x, "target": t}, {"pos_weight": f32(np.linspace(0.5, 4, 18)), "reduction": "none"})
     c.new("bcel-nonfinite-none")
     c.add({"input": f32([NAN, INF, -INF, INF, -INF, 0]), "target": f32([1, 1, 1, 0, 0, NAN])}, {"reduction": "none"})
+    c.new("bcel-infinite-target-none")  # no pos_weight: (1 - y) x + softplus(-x), an infinite loss (not NaN)
+    c.add({"input": f32([17, -17, 0, 17, 3]), "target": f32([-INF, -INF, INF, INF, 0.5])}, {"reduction": "none"})
+    c.new("bcel-infinite-target-posweight-none")
+    c.add({"input": f32([17, -17, 17]), "target": f32([-INF, -INF, INF])}, {"pos_weight": f32([2, 2, 2]), "reduction": "none"})
     c.new("bcel-nonfinite-posweight-none")
     c.add({"input": f32([INF, -INF, INF, -INF]), "target": f32([1, 1, 0, 0])},
           {"pos_weight": f32([2, 2, 2, 2]), "reduction": "none"})
@@ -796,6 +800,19 @@ def cosine_embedding_loss(c):
         c.new("cos-empty-%s" % red)
         c.add({"input1": np.zeros((0, 4), np.float32), "input2": np.zeros((0, 4), np.float32),
                "target": np.zeros((0,), np.float32)}, {"reduction": red})
+    # input1, input2 and the target's rows broadcast together (torch 1.13 accepts all of these)
+    for (s1, s2, st) in [((3, 4), (1, 4), 3), ((1, 4), (3, 4), 3), ((3, 4), (3, 1), 3), ((1, 4), (1, 4), 3),
+                         ((3, 4), (1, 1), 1)]:
+        for red in ("none", "mean"):
+            r = c.new("cos-broadcast-%s-%s-target%d-%s" % ("x".join(map(str, s1)), "x".join(map(str, s2)), st, red))
+            c.add({"input1": r.n(*s1), "input2": r.n(*s2), "target": r.sign(st)}, {"reduction": red, "margin": 0.1})
+    r = c.new("cos-broadcast-unbatched-4-1-none")
+    c.add({"input1": r.n(4), "input2": r.n(1), "target": f32(1.0)}, {"reduction": "none"})
+    # a floating target of another dtype: the output keeps the inputs' dtype
+    r = c.new("cos-f32-inputs-f64-target-mean")
+    c.add({"input1": r.n(3, 4), "input2": r.n(3, 4), "target": f64(r.sign(3))}, {"margin": 0.2})
+    r = c.new("cos-f64-inputs-f32-target-none")
+    c.add({"input1": f64(r.n(3, 4)), "input2": f64(r.n(3, 4)), "target": r.sign(3)}, {"reduction": "none"})
     r = c.new("cos-err-1d-inputs-1d-target")
     c.add({"input1": r.n(4), "input2": r.n(4), "target": f32([1])}, {}, want="error")
     r = c.new("cos-err-2d-inputs-0d-target")
@@ -1007,6 +1024,16 @@ def l1_loss(c):
 
 def mse_loss(c):
     _pointwise(c, "mse", True)
+    _int_target_gradient(c, "mse")
+
+
+def _int_target_gradient(c, p, options=None):
+    """An int64 target: torch 1.13's forward promotes it, its fused backward raises
+    "Found dtype Long but expected Float"."""
+    r = c.new("%s-int-target-forward-mean" % p)
+    c.add({"input": r.n(4), "target": i64([1, 0, -2, 3])}, dict(options or {}), grad=[])
+    r = c.new("%s-int-target-grad-err" % p)
+    c.add({"input": r.n(4), "target": i64([1, 0, -2, 3])}, dict(options or {}), grad=["input"], want="error")
 
 
 BUILDERS = {

@@ -5,7 +5,7 @@ triplet_margin_loss, triplet_margin_with_distance_loss."""
 import numpy as np
 
 from goldenlib import f32, f64, i64
-from cases_group1 import G, GI, REDS, NAN, INF, LONG_N
+from cases_group1 import G, GI, REDS, NAN, INF, LONG_N, _int_target_gradient
 
 SIZES = [(), (1,), (2,), (3,), (7,), (93,), (257,), (1000, 3)]
 
@@ -245,6 +245,11 @@ def hinge_embedding_loss(c):
     c.add({"input": r.u(2, 3, lo=0, hi=2), "target": r.sign(3)}, {"reduction": "sum"})
     c.new("%s-nonfinite-none" % p)
     c.add({"input": f32([NAN, INF, -INF, INF]), "target": f32([1, 1, -1, -1])}, {"reduction": "none"})
+    for red in ("none", "mean"):  # the output takes the input's dtype, whatever the target's
+        r = c.new("%s-mixed-f32-input-f64-target-%s" % (p, red))
+        c.add({"input": r.u(5, lo=-0.5, hi=2), "target": f64(r.sign(5))}, {"reduction": red})
+        r = c.new("%s-mixed-f64-input-f32-target-%s" % (p, red))
+        c.add({"input": f64(r.u(5, lo=-0.5, hi=2)), "target": r.sign(5)}, {"reduction": red})
     # seed (note 003 style): L1 distances as input
     c.new("seed-hinge-distances")
     c.add({"input": f32([0.3, 1.7, 0.9, 2.5]), "target": f32([1, -1, -1, 1])}, {"reduction": "mean"})
@@ -398,6 +403,7 @@ def _regression(c, p, opt, values):
 
 def huber_loss(c):
     _regression(c, "huber", "delta", [1.0, 0.5, 2.5, 1e-3])
+    _int_target_gradient(c, "huber", {"delta": 0.5})
     for bad in (0.0, -1.0):
         r = c.new("huber-err-delta%g" % bad)
         c.add({"input": r.n(3), "target": r.n(3)}, {"delta": bad}, want="error")
@@ -436,6 +442,11 @@ def soft_margin_loss(c):
     c.add({"input": r.n(3, 4), "target": r.sign(4)}, {"reduction": "sum"})
     c.new("%s-nonfinite-none" % p)
     c.add({"input": f32([NAN, INF, -INF, 0]), "target": f32([1, 1, 1, NAN])}, {"reduction": "none"})
+    for red in ("none", "mean"):  # the output takes the input's dtype, whatever the target's
+        r = c.new("%s-mixed-f32-input-f64-target-%s" % (p, red))
+        c.add({"input": r.n(5), "target": f64(r.sign(5))}, {"reduction": red}, grad=["input"])
+        r = c.new("%s-mixed-f64-input-f32-target-%s" % (p, red))
+        c.add({"input": f64(r.n(5)), "target": r.sign(5)}, {"reduction": red}, grad=["input"])
     c.new("seed-soft-margin")
     c.add({"input": f32([[0.1, 0.2, 0.4, 0.8]]), "target": f32([[1, -1, -1, 1]])}, {})
     for shape in SIZES[1:]:
@@ -695,6 +706,12 @@ def triplet_margin_with_distance_loss(c):
     r = c.new("%s-cosine-zero-vector-none" % p)  # cosine_similarity clamps each norm at eps=1e-8
     c.add({"anchor": np.zeros((2, 4), np.float32), "positive": r.n(2, 4), "negative": r.n(2, 4)},
           {"distance_function": "cosine_distance", "reduction": "none"})
+    # an anchor row of norm 2e-10 < eps: torch 1.13 clamps the norm in place, unrecorded by autograd,
+    # so the gradient keeps the cos * x / c term (d c / d x = x / c) where the norm is clamped
+    for dt, cast in (("f32", f32), ("f64", f64)):
+        r = c.new("%s-cosine-degenerate-anchor-norm2e-10-%s-sum" % (p, dt))
+        c.add({"anchor": cast([[2e-10, 0, 0, 0], [0.5, -1, 0.2, 0.3]]), "positive": cast(r.n(2, 4)), "negative": cast(r.n(2, 4))},
+              {"distance_function": "cosine_distance", "reduction": "sum"})
     c.new("%s-nonfinite-none" % p)
     c.add({"anchor": f32([[NAN, 0], [INF, 0], [0, 1]]), "positive": f32([[0, 0], [0, 0], [1, 1]]),
            "negative": f32([[1, 1], [1, 1], [INF, 0]])}, {"reduction": "none"})

@@ -208,7 +208,10 @@ def run_torch(fn, inputs, options, grad, upcast):
             return TorchRun(False, error=e, warnings_=[str(w.message) for w in wl])
         grads = {}
         if grad:
-            gs = torch.autograd.grad(out.sum(), [tin[g] for g in grad], allow_unused=True)
+            try:
+                gs = torch.autograd.grad(out.sum(), [tin[g] for g in grad], allow_unused=True)
+            except RuntimeError as e:  # a backward torch refuses (mse_loss with an int64 target)
+                return TorchRun(False, error=e, warnings_=[str(w.message) for w in wl])
             for name, gv in zip(grad, gs):
                 if gv is None:
                     raise RuntimeError("autograd gave no gradient for %r" % name)
@@ -226,6 +229,12 @@ def all_float32(inputs, options):
     vals = list(inputs.values()) + [v for v in options.values() if isinstance(v, (np.ndarray, Generated))]
     fl = [v for v in vals if is_float(v)]
     return all((v.dtype == "float32") if isinstance(v, Generated) else (v.dtype == np.float32) for v in fl)
+
+
+def all_float64(inputs, options):
+    vals = list(inputs.values()) + [v for v in options.values() if isinstance(v, (np.ndarray, Generated))]
+    fl = [v for v in vals if is_float(v)]
+    return all((v.dtype == "float64") if isinstance(v, Generated) else (v.dtype == np.float64) for v in fl)
 
 
 def seed_of(*parts):

@@ -56,11 +56,19 @@ public enum DType {
      */
     public static DType resultOf(LossInputs inputs) {
         DType best = null;
-        for (Tensor t : inputs.asMap().values()) {
-            DType d = t.dtype();
-            if (d.isFloating() && (best == null || rank(d) > rank(best))) best = d;
-        }
+        for (Tensor t : inputs.asMap().values()) best = promote(best, t.dtype());
         return best == null ? FLOAT32 : best;
+    }
+
+    /**
+     * PyTorch's promotion of two dtypes, where an int64 operand takes the floating one's dtype
+     * ({@code null} stands for none yet): the wider floating type; float16 with bfloat16 gives float32.
+     */
+    public static DType promote(DType a, DType b) {
+        if (b == null || !b.isFloating()) return a;
+        if (a == null || !a.isFloating()) return b;
+        if (a != b && rank(a) == 1 && rank(b) == 1) return FLOAT32;
+        return rank(b) > rank(a) ? b : a;
     }
 
     private static int rank(DType d) {

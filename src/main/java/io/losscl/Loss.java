@@ -22,4 +22,11 @@ public interface Loss {
      * @throws InvalidArgumentException naming the loss, the argument, the value and where it is
      */
     Shape validate(LossInputs inputs);
+
+    /**
+     * The dtype of the output and the gradients for these (validated) inputs, as PyTorch's type
+     * promotion gives it: by default the widest floating dtype of the inputs ({@link DType#resultOf});
+     * a loss whose PyTorch implementation writes into a tensor of one input's dtype overrides it.
+     */
+    default DType resultDtype(LossInputs inputs) { return DType.resultOf(inputs); }
 }

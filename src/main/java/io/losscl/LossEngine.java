@@ -44,10 +44,17 @@ public final class LossEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LossEngine.class);
 
     private final Backend backend;
+    /** Under AUTO on OpenCL: the Java reference, for a call the device fails (null otherwise). */
+    private final Backend fallback;
     /** Set by {@link #close()} holding the backend's monitor, which every call holds too. */
     private volatile boolean closed;
 
-    private LossEngine(Backend backend) { this.backend = backend; }
+    private LossEngine(Backend backend) { this(backend, null); }
+
+    private LossEngine(Backend backend, Backend fallback) {
+        this.backend = backend;
+        this.fallback = fallback;
+    }
 
     /** An engine on the backend and device named by system properties or environment (default {@code auto}). */
     public static LossEngine create() {
@@ -92,7 +99,7 @@ public final class LossEngine implements AutoCloseable {
                 return new LossEngine(OpenClBackend.open(deviceSelector, settings));
             case AUTO:
                 try {
-                    return new LossEngine(OpenClBackend.open(deviceSelector, settings));
+                    return new LossEngine(OpenClBackend.open(deviceSelector, settings), new ReferenceBackend());
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
                     return new LossEngine(new ReferenceBackend());
@@ -245,7 +252,7 @@ public final class LossEngine implements AutoCloseable {
         if (gradsInto == null) throw new InvalidArgumentException(loss.name() + ": gradsInto is null (an empty map for no gradients)");
         Set<String> grads = new LinkedHashSet<>(gradsInto.keySet());
         Shape outShape = check(loss, inputs, grads);
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         if (outputInto != null) checkDestination(loss, "the output", outputInto, dtype, outShape);
         gradsInto.forEach((name, dst) -> checkDestination(loss, "the gradient of '" + name + "'", dst, dtype, inputs.get(name).shape()));
         return computeInto(LossRegistry.entryFor(loss), loss, inputs, outputInto, gradsInto);
@@ -339,7 +346,11 @@ public final class LossEngine implements AutoCloseable {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
             ensureOpen();
-            return backend.compute(entry, typed, inputs, grads);
+            try {
+                return backend.compute(entry, typed, inputs, grads);
+            } catch (DeviceException | UnsupportedFeatureException e) {
+                return fallBack(e, () -> fallback.compute(entry, typed, inputs, grads));
+            }
         }
     }
 
@@ -348,8 +359,24 @@ public final class LossEngine implements AutoCloseable {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
             ensureOpen();
-            return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
+            try {
+                return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
+            } catch (DeviceException | UnsupportedFeatureException e) {
+                return fallBack(e, () -> fallback.computeInto(entry, typed, inputs, outputInto, gradsInto));
+            }
         }
+    }
+
+    /**
+     * AUTO's answer to a call the device failed (an OpenCL error, a tensor above the device's largest
+     * buffer, a dtype it lacks): one warning, then the call on the Java reference, whose result says
+     * {@code java (fallback from opencl:...)}. Other engines rethrow.
+     */
+    private LossResult fallBack(LossclException failure, java.util.function.Supplier<LossResult> onReference) {
+        if (fallback == null) throw failure;
+        LOG.warn("{} -- computing this call on the Java reference instead (backend auto)", failure.getMessage());
+        LossResult r = onReference.get();
+        return r.withBackend(r.backend() + " (fallback from " + backend.name() + ")");
     }
 
     /**

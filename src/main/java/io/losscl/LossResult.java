@@ -31,6 +31,13 @@ public final class LossResult implements AutoCloseable {
         this.backend = backend;
     }
 
+    /** This result with its backend named {@code backend} (AUTO's fallback says where the call ran). */
+    LossResult withBackend(String backend) {
+        LossResult r = new LossResult(output, grads, backend);
+        r.callers.addAll(callers);
+        return r;
+    }
+
     /** @return the loss: a scalar for {@code mean}/{@code sum}, per-element for {@code none} */
     public Tensor output() { return output; }
 

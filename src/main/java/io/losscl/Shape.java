@@ -31,20 +31,48 @@ public final class Shape {
     /** A copy of the dimensions. */
     public long[] dims() { return dims.clone(); }
 
-    /** Number of elements (1 for a scalar). */
-    public long numel() {
-        long n = 1;
-        for (long d : dims) n = Math.multiplyExact(n, d);
+    /**
+     * Number of elements (1 for a scalar, 0 when any dimension is 0, however large the others).
+     *
+     * @throws InvalidArgumentException when the count exceeds {@code Long.MAX_VALUE}
+     */
+    public long numel() { return product(0, dims.length); }
+
+    /** True when the element count fits a long ({@link #numel} would not throw). */
+    public boolean hasCountableSize() { return productOrMinusOne(0, dims.length) >= 0; }
+
+    /**
+     * Number of elements as an int.
+     *
+     * @throws InvalidArgumentException when the tensor is too large for one Java array
+     */
+    public int numelInt() {
+        long n = numel();
+        if (n > Integer.MAX_VALUE) {
+            throw new InvalidArgumentException("shape " + this + " has " + n + " elements, more than one Java array holds (2^31 - 1)");
+        }
+        return (int) n;
+    }
+
+    /**
+     * Product of dimensions {@code [from, to)}; 0 when one of them is 0.
+     *
+     * @throws InvalidArgumentException when the product exceeds {@code Long.MAX_VALUE}
+     */
+    public long product(int from, int to) {
+        long n = productOrMinusOne(from, to);
+        if (n < 0) throw new InvalidArgumentException("shape " + this + " has more than 2^63 - 1 elements");
         return n;
     }
 
-    /** Number of elements as an int, or an error if the tensor is too large for a Java array. */
-    public int numelInt() { return Math.toIntExact(numel()); }
-
-    /** Product of dimensions {@code [from, to)}. */
-    public long product(int from, int to) {
+    /** The product of dimensions {@code [from, to)}, or -1 when it overflows a long (a zero dimension wins). */
+    private long productOrMinusOne(int from, int to) {
+        for (int i = from; i < to; i++) if (dims[i] == 0) return 0;
         long n = 1;
-        for (int i = from; i < to; i++) n *= dims[i];
+        for (int i = from; i < to; i++) {
+            if (n > Long.MAX_VALUE / dims[i]) return -1;
+            n *= dims[i];
+        }
         return n;
     }
 

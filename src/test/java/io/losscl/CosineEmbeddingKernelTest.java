@@ -141,9 +141,13 @@ class CosineEmbeddingKernelTest {
         assertTrue(e.getMessage().startsWith("cosine_embedding_loss: 0D target tensor expects 1D input tensors"), e.getMessage());
         e = assertThrows(InvalidArgumentException.class,
                 () -> engine.compute(loss, LossInputs.of("input1", a, "input2", HostTensor.of(new float[] {1, 2, 3, 4}, 2, 2), "target", t)));
-        assertTrue(e.getMessage().startsWith("cosine_embedding_loss: input2 of shape [2, 2] does not match"), e.getMessage());
-        assertThrows(UnsupportedFeatureException.class,
-                () -> engine.compute(loss, LossInputs.of("input1", a, "input2", HostTensor.of(new float[] {1, 2, 3}, 1, 3), "target", t)));
+        assertTrue(e.getMessage().startsWith("cosine_embedding_loss: input2 of shape [2, 2] cannot be broadcast with input1"), e.getMessage());
+        // issue 11: a (1, 3) input2 broadcasts over the rows as in PyTorch (was an UnsupportedFeatureException)
+        LossResult one = engine.compute(loss, LossInputs.of("input1", a, "input2", HostTensor.of(new float[] {1, 2, 3}, 1, 3), "target", t), "input2");
+        LossResult expanded = engine.compute(loss, LossInputs.of("input1", a, "input2", HostTensor.of(new float[] {1, 2, 3, 1, 2, 3}, 2, 3), "target", t), "input2");
+        assertEquals(expanded.scalar(), one.scalar(), 1e-6);
+        float[] ge = expanded.grad("input2").toHost().floatData(), g1 = one.grad("input2").toHost().floatData();
+        for (int j = 0; j < 3; j++) assertEquals(ge[j] + ge[3 + j], g1[j], 1e-6);
         e = assertThrows(InvalidArgumentException.class,
                 () -> engine.compute(loss, LossInputs.of("input1", a, "input2", b, "target", t), "target"));
         assertTrue(e.getMessage().startsWith("cosine_embedding_loss: "), e.getMessage());

@@ -242,8 +242,10 @@ class ElementwiseLossesTest {
         DType[] i64 = {DType.FLOAT32, DType.INT64};
         for (Config c : configs()) {
             if (c.loss.inputNames().size() != 2) continue;
-            agree(c.loss, inputs(c, 11, i64, new long[] {37, 5}), "input");
-            agree(c.loss, inputs(c, 12, i64, new long[] {37, 5}, new long[] {5}), "input");
+            // mse_loss and huber_loss with an int64 target: PyTorch's backward raises, so the loss only (HardeningTest)
+            String[] grad = c.loss instanceof MseLoss || c.loss instanceof HuberLoss ? new String[0] : new String[] {"input"};
+            agree(c.loss, inputs(c, 11, i64, new long[] {37, 5}), grad);
+            agree(c.loss, inputs(c, 12, i64, new long[] {37, 5}, new long[] {5}), grad);
             LossInputs f64 = inputs(c, 13, new DType[] {DType.FLOAT64, DType.FLOAT64}, new long[] {1001});
             agree(c.loss, f64, floatingInputs(c.loss, f64));
         }

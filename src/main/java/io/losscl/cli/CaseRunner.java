@@ -73,6 +73,11 @@ public final class CaseRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("internal error on case {}", result.get("id"), e);
             return error(result, "device_error", "internal error in losscl (please report this case): " + e);
+        } catch (OutOfMemoryError e) {
+            // one allocation too large for the heap (a huge "generate" tensor, its result arrays): it failed
+            // before taking the memory, so this case gets the error and the next one an answer
+            return error(result, "unsupported", (c != null && c.path("loss").isTextual() ? c.get("loss").asText() + ": " : "")
+                    + "the case needs more memory than this JVM's heap holds (" + e.getMessage() + "); raise -Xmx (LOSSCL_JAVA_OPTS)");
         }
         return result;
     }

@@ -35,6 +35,9 @@ public final class GoldenCheck {
             return problems;
         }
         JsonNode torch32 = expect.get("torch_float32");
+        String wantDtype = expectedDtype(expect);
+        checkDtype("output", result.get("output"), wantDtype, problems);
+        result.path("grads").fields().forEachRemaining(g -> checkDtype("grad " + g.getKey(), g.getValue(), wantDtype, problems));
         compare("output", result.get("output"), expect.get("output"), torch32 == null ? null : torch32.get("output"), problems);
         for (Iterator<Map.Entry<String, JsonNode>> it = expect.path("grads").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> g = it.next();
@@ -46,6 +49,21 @@ public final class GoldenCheck {
             compare("grad " + g.getKey(), got, g.getValue(), torch32 == null ? null : torch32.path("grads").get(g.getKey()), problems);
         }
         return problems;
+    }
+
+    /**
+     * The dtype PyTorch returns for the case's own input dtypes: the fixture's {@code dtype} where it has
+     * one; fixtures made before it was recorded hold no mixed-dtype cases, so float32 where PyTorch's
+     * float32 run is there (all floating inputs float32) and float64 otherwise (all float64).
+     */
+    static String expectedDtype(JsonNode expect) {
+        if (expect.hasNonNull("dtype")) return expect.get("dtype").asText();
+        return expect.has("torch_float32") ? "float32" : "float64";
+    }
+
+    private static void checkDtype(String what, JsonNode got, String want, List<String> problems) {
+        String dtype = got == null ? null : got.path("dtype").asText();
+        if (!want.equals(dtype)) problems.add(what + ": dtype " + dtype + ", PyTorch returns " + want);
     }
 
     private static void compare(String what, JsonNode got, JsonNode want, JsonNode torch32, List<String> problems) {
@@ -77,7 +95,8 @@ public final class GoldenCheck {
         return v;
     }
 
-    static double value(JsonNode n) {
+    /** A protocol data element as a double ({@code "nan"}, {@code "inf"}, {@code "-inf"} included). */
+    public static double value(JsonNode n) {
         if (n.isNumber()) return n.asDouble();
         switch (n.asText()) {
             case "nan": return Double.NaN;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.losscl.DType;
 import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
 import io.losscl.Shape;
 import io.losscl.UnsupportedFeatureException;
 
@@ -47,6 +48,10 @@ public final class TensorJson {
             dims[i] = d.asLong();
         }
         Shape shape = Shape.of(dims);
+        if (!shape.hasCountableSize() || shape.numel() > Integer.MAX_VALUE) {
+            throw new InvalidArgumentException(what + ": shape " + shape + " has " + (shape.hasCountableSize() ? shape.numel() + " elements," : "more than 2^63 - 1 elements,")
+                    + " more than one tensor can hold (2^31 - 1)");
+        }
         JsonNode gen = node.get("generate");
         if (gen != null && !node.has("data")) return HostTensor.fromDoubles(dtype, shape, Splitmix.generate(what, gen, shape.numelInt()));
         JsonNode data = node.get("data");

@@ -44,6 +44,36 @@ public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
      */
     protected boolean promotesFloatDtypes() { return true; }
 
+    /**
+     * Whether the output (and gradients) take the dtype of the first input whatever the others' (PyTorch
+     * writes hinge_embedding_loss and soft_margin_loss into a tensor of the input's dtype) rather than
+     * the promoted dtype.
+     */
+    protected boolean resultTakesInputDtype() { return false; }
+
+    /**
+     * Whether an int64 input makes every gradient an error, as PyTorch's fused backward kernels
+     * (mse_loss, huber_loss) raise "Found dtype Long but expected Float" where the forward runs.
+     */
+    protected boolean int64BlocksGradients() { return false; }
+
+    @Override
+    public DType resultDtype(LossInputs inputs) {
+        return resultTakesInputDtype() ? inputs.get(inputNames().get(0)).dtype() : ElementwiseLoss.super.resultDtype(inputs);
+    }
+
+    @Override
+    public void checkGradients(LossInputs inputs, java.util.Set<String> grads) {
+        if (grads.isEmpty() || !int64BlocksGradients()) return;
+        for (String name : inputNames()) {
+            Tensor t = inputs.get(name);
+            if (t != null && t.dtype() == DType.INT64) {
+                throw Checks.invalid(name(), "no gradient with an int64 " + name + " (PyTorch's backward raises"
+                        + " \"Found dtype Long but expected " + resultDtype(inputs) + "\"); give a floating-point " + name);
+            }
+        }
+    }
+
     /** Extra shape rules checked before broadcasting (e.g. margin_ranking_loss's equal ranks). */
     protected void checkShapes(LossInputs inputs) {}
 

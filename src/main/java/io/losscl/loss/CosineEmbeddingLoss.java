@@ -79,37 +79,35 @@ public final class CosineEmbeddingLoss implements io.losscl.ReducibleLoss {
             throw Checks.invalid(name(), td + "D target tensor expects " + want + "D input tensors, but found inputs with sizes "
                     + x1.shape() + " and " + x2.shape());
         }
-        if (!x1.shape().equals(x2.shape())) {
-            if (Broadcast.shapes(x1.shape(), x2.shape()) != null) {
-                throw new UnsupportedFeatureException(name() + ": input1 of shape " + x1.shape() + " and input2 of shape "
-                        + x2.shape() + " broadcast in PyTorch, but losscl needs them to have one shape");
-            }
-            Checks.sameShape(name(), "input1", x1, "input2", x2);
-        }
+        Checks.broadcastTogether(name(), "input1", x1.shape(), "input2", x2.shape());
         Checks.sameDtype(name(), "input1", x1, "input2", x2);
-        if (target.dtype() != DType.INT64 && target.dtype() != x1.dtype()) {
-            if (!target.dtype().isFloating()) {
-                throw Checks.invalid(name(), "target must be int64 or floating, got " + target.dtype());
-            }
-            throw new UnsupportedFeatureException(name() + ": target is " + target.dtype() + " but the inputs are "
-                    + x1.dtype() + "; give an int64 target or one of the inputs' dtype");
+        if (target.dtype() != DType.INT64 && !target.dtype().isFloating()) {
+            throw Checks.invalid(name(), "target must be int64 or floating, got " + target.dtype());
         }
-        if (td == 1) {
-            long n = x1.shape().dim(0), t = target.shape().dim(0);
-            if (n != t) {
-                if (n == 1) {
-                    throw new UnsupportedFeatureException(name() + ": one input row broadcast against a target of shape "
-                            + target.shape() + " is not supported; give " + t + " rows");
-                }
-                if (t != 1) {
-                    throw Checks.invalid(name(), "target of shape " + target.shape() + " does not match the " + n
-                            + " rows of input1 of shape " + x1.shape());
-                }
-            }
+        long rows = Broadcast.shapes(x1.shape(), x2.shape()).dim(0), t = td == 1 ? target.shape().dim(0) : 1;
+        if (td == 1 && t != rows && t != 1 && rows != 1) {
+            throw Checks.invalid(name(), "target of shape " + target.shape() + " does not match the " + rows
+                    + " rows of input1 of shape " + x1.shape() + " and input2 of shape " + x2.shape());
         }
         if (reduction != Reduction.NONE) return Shape.scalar();
-        return td == 1 ? Shape.of(x1.shape().dim(0)) : Shape.scalar();
+        return td == 1 ? Shape.of(fullShape(inputs).dim(0)) : Shape.scalar();
     }
+
+    /**
+     * The rows the loss is computed on, as PyTorch broadcasts: input1, input2 and (as a column) a 1D
+     * target together; {@code (rows, D)} with a 1D target, {@code (D)} with a 0D one. Only for inputs
+     * that passed {@link #validate}'s rank checks.
+     */
+    public Shape fullShape(LossInputs inputs) {
+        Shape s = Broadcast.shapes(inputs.get("input1").shape(), inputs.get("input2").shape());
+        Shape target = inputs.get("target").shape();
+        if (s == null || target.rank() == 0) return s;
+        return Broadcast.shapes(s, Shape.of(target.dim(0), 1));
+    }
+
+    /** The output's dtype is the inputs': PyTorch computes in it whatever the target's dtype. */
+    @Override
+    public DType resultDtype(LossInputs inputs) { return inputs.get("input1").dtype(); }
 
     @Override
     public String toString() { return name() + "(margin=" + margin + ", reduction=" + reduction + ")"; }

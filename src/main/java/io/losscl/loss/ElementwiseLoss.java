@@ -36,12 +36,13 @@ public interface ElementwiseLoss extends io.losscl.ReducibleLoss {
     default Shape operandShape(String name, LossInputs inputs) { return inputs.get(name).shape(); }
 
     /**
-     * Rejects gradients PyTorch refuses to compute (soft_margin_loss's target), before any work.
-     * Both backends call it first; by default every floating input is differentiable.
+     * Rejects gradients PyTorch refuses to compute (soft_margin_loss's target; mse_loss's with an
+     * int64 target), before any work. Both backends call it first; by default every floating input is
+     * differentiable.
      *
      * @throws io.losscl.InvalidArgumentException naming the input
      */
-    default void checkGradients(java.util.Set<String> grads) {}
+    default void checkGradients(LossInputs inputs, java.util.Set<String> grads) {}
 
     /**
      * The shape of the per-element losses: the broadcast of every input's {@link #operandShape}.

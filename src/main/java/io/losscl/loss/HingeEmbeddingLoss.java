@@ -35,6 +35,8 @@ public final class HingeEmbeddingLoss extends PairwiseElementwiseLoss {
 
     @Override public HingeEmbeddingLoss withReduction(Reduction r) { return new HingeEmbeddingLoss(r, margin); }
 
+    @Override protected boolean resultTakesInputDtype() { return true; }
+
     /** The margin of the {@code y = -1} term. */
     public double margin() { return margin; }
 

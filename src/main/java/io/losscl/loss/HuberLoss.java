@@ -44,6 +44,8 @@ public final class HuberLoss extends PairwiseElementwiseLoss {
 
     @Override protected boolean promotesFloatDtypes() { return false; }
 
+    @Override protected boolean int64BlocksGradients() { return true; }
+
     @Override protected String describeOptions() { return "delta=" + delta; }
 
     /** Builds a {@link HuberLoss}. */

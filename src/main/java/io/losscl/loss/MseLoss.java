@@ -29,4 +29,6 @@ public final class MseLoss extends PairwiseElementwiseLoss {
 
     /** PyTorch's mse kernel rejects float32 with float64 ("Found dtype Double but expected Float"). */
     @Override protected boolean promotesFloatDtypes() { return false; }
+
+    @Override protected boolean int64BlocksGradients() { return true; }
 }

@@ -1,5 +1,6 @@
 package io.losscl.loss;
 
+import io.losscl.LossInputs;
 import io.losscl.Options;
 import io.losscl.Reduction;
 import java.util.Set;
@@ -32,9 +33,11 @@ public final class SoftMarginLoss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "soft_margin_loss"; }
 
+    @Override protected boolean resultTakesInputDtype() { return true; }
+
     /** As PyTorch: "soft_margin_loss is not differentiable with respect to argument 'target'". */
     @Override
-    public void checkGradients(Set<String> grads) {
+    public void checkGradients(LossInputs inputs, Set<String> grads) {
         if (grads.contains("target")) throw Checks.invalid(name(), "not differentiable with respect to argument 'target' (as in PyTorch)");
     }
 }

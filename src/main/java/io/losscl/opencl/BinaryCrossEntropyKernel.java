@@ -47,7 +47,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
         Shape shape = inputs.get("input").shape();
         long n = shape.numel();
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean gIn = grads.contains("input"), gTg = grads.contains("target");
         HostTensor w = BinaryCrossEntropyFamily.as(loss.weight(), dtype);

@@ -34,14 +34,21 @@ public final class Broadcasting {
     public static DeviceBuffer operand(OpenClContext cl, CallScope scope, DeviceBuffer source, Shape small, DType sourceDtype,
                                        Shape full, DType resultDtype) {
         if (inPlace(small, sourceDtype, full, resultDtype)) return source;
+        DeviceBuffer dst = scope.temp(full.numel() * resultDtype.bytes());
+        expandInto(cl, scope, source, small, sourceDtype, full, resultDtype, dst);
+        return dst;
+    }
+
+    /** {@link #operand} into {@code dst} (of {@code full} shape and {@code resultDtype}), also when in place would do. */
+    public static void expandInto(OpenClContext cl, CallScope scope, DeviceBuffer source, Shape small, DType sourceDtype,
+                                  Shape full, DType resultDtype, DeviceBuffer dst) {
         long n = full.numel();
-        DeviceBuffer dst = scope.temp(n * resultDtype.bytes());
-        if (n == 0) return dst;
+        if (n == 0) return;
+        if (sourceDtype == DType.FLOAT64) cl.options(sourceDtype); // an UnsupportedFeatureException without cl_khr_fp64
         String options = cl.options(resultDtype) + sourceOption(sourceDtype, resultDtype);
         cl.call(cl.kernel(STEMS, options, "broadcast_expand"), "broadcast_expand")
                 .mem(source).mem(map(scope, small, full)).ulong(n).mem(dst)
                 .launch(cl.config().groupsFor(n));
-        return dst;
     }
 
     /**
@@ -76,6 +83,7 @@ public final class Broadcasting {
             case FLOAT16: return " -DSRC_F16=1";
             case BFLOAT16: return " -DSRC_BF16=1";
             case FLOAT32: return " -DSRC_F32=1";
+            case FLOAT64: return " -DSRC_F64=1";
             default: throw new IllegalArgumentException("cannot promote " + source + " to " + result);
         }
     }

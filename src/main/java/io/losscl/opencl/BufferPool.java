@@ -27,10 +27,13 @@ final class BufferPool implements AutoCloseable {
         this.maxIdleBytes = maxIdleBytes;
     }
 
-    /** A buffer of at least {@code bytes} bytes. */
-    synchronized DeviceBuffer borrow(long bytes) {
+    /**
+     * A buffer of at least {@code bytes} bytes; its size class, unless that would exceed
+     * {@code maxAllocBytes} (the device's largest buffer), then {@code bytes} rounded up to 4 KiB.
+     */
+    synchronized DeviceBuffer borrow(long bytes, long maxAllocBytes) {
         if (closed) throw new IllegalStateException("buffer pool closed");
-        long size = sizeClass(bytes);
+        long size = sizeClass(bytes) <= maxAllocBytes ? sizeClass(bytes) : (bytes + 4095) & ~4095L;
         ArrayDeque<cl_mem> q = idle.get(size);
         cl_mem mem = q == null ? null : q.poll();
         if (mem != null) {

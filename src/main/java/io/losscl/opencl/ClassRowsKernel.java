@@ -120,7 +120,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         Shape xShape = x.shape();
         ClassRows rows = entropy ? ClassRows.lastDim(xShape) : ClassRows.classDim1(xShape);
         long n = rows.rows(), c = rows.classes();
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         boolean reduce = reduction != Reduction.NONE;
         boolean gradX = grads.contains(xName), gradT = mode == Mode.CE_PROB && grads.contains("target");
         boolean weightedMean = indexTargets && reduction == Reduction.MEAN;

@@ -32,46 +32,76 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
     @Override
     public LossResult compute(OpenClContext cl, CosineEmbeddingLoss loss, LossInputs inputs, Set<String> grads) {
         if (grads.contains("target")) throw new InvalidArgumentException(loss.name() + ": target is not differentiable");
-        Tensor x1 = inputs.get("input1");
+        Tensor x1 = inputs.get("input1"), x2 = inputs.get("input2");
         Tensor target = inputs.get("target");
-        Shape shape = x1.shape();
+        Shape shape = loss.fullShape(inputs); // input1, input2 and the target's rows broadcast together
         boolean batched = shape.rank() == 2;
         long rows = batched ? shape.dim(0) : 1;
         long d = shape.dim(-1);
-        DType dtype = x1.dtype();
+        DType dtype = loss.resultDtype(inputs);
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean g1 = grads.contains("input1"), g2 = grads.contains("input2");
+        // A broadcast input's gradient is computed per element of the full shape, then summed back; those
+        // terms can cancel (a scalar input2 has gradient ~0), so that path works in double where it can.
+        boolean broadcast = !x1.shape().equals(shape) || !x2.shape().equals(shape);
+        DType work = broadcast && cl.device().hasFp64() ? DType.FLOAT64 : dtype;
         boolean rowPerItem = rowPerItem(cl.config(), rows, d);
         long groups = RowKernels.groups(cl, rows, d, rowPerItem);
-        String options = RowKernels.options(cl, dtype, rowPerItem, reduce)
+        String options = RowKernels.options(cl, work, rowPerItem, reduce)
                 + " -DTARGET_INT=" + (target.dtype() == DType.INT64 ? 1 : 0)
                 + " -DTARGET_BCAST=" + (target.numel() == 1 && rows != 1 ? 1 : 0)
                 + " -DGRAD1=" + (g1 ? 1 : 0) + " -DGRAD2=" + (g2 ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;
+        // a floating target of another dtype is read as the work dtype (its values are +-1 or ignored)
+        DType targetWork = target.dtype() == DType.INT64 ? DType.INT64 : work;
 
         try (CallScope scope = new CallScope(cl, inputs)) {
-            CallScope.Result out = scope.result(dtype, reduce || !batched ? Shape.scalar() : Shape.of(rows));
+            Shape outShape = reduce || !batched ? Shape.scalar() : Shape.of(rows);
+            CallScope.Result out = scope.result(dtype, outShape);
+            DeviceBuffer outWork = work == dtype ? out.buffer() : scope.temp(outShape.numel() * work.bytes());
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
-            if (g1) gradOut.put("input1", scope.result(dtype, shape));
-            if (g2) gradOut.put("input2", scope.result(dtype, shape));
+            if (g1) gradOut.put("input1", scope.result(dtype, x1.shape()));
+            if (g2) gradOut.put("input2", scope.result(dtype, x2.shape()));
+            DeviceBuffer gFull1 = g1 ? fullGradient(scope, gradOut.get("input1"), shape, work) : null;
+            DeviceBuffer gFull2 = g2 ? fullGradient(scope, gradOut.get("input2"), shape, work) : null;
             cl.call(cl.kernel(STEMS, options, "cosine_embedding_loss"), "cosine_embedding_loss")
-                    .mem(scope.input("input1"))
-                    .mem(scope.input("input2"))
-                    .mem(scope.input("target"))
+                    .mem(Broadcasting.operand(cl, scope, scope.input("input1"), x1.shape(), x1.dtype(), shape, work))
+                    .mem(Broadcasting.operand(cl, scope, scope.input("input2"), x2.shape(), x2.dtype(), shape, work))
+                    .mem(Broadcasting.operand(cl, scope, scope.input("target"), target.shape(), target.dtype(), target.shape(), targetWork))
                     .ulong(rows).ulong(d)
                     .real(loss.margin())
                     .real(scale)
-                    .mem(reduce ? null : out.buffer())
+                    .real(qScale(x1.shape(), d)).real(qScale(x2.shape(), d))
+                    .mem(reduce ? null : outWork)
                     .mem(partials)
-                    .mem(g1 ? gradOut.get("input1").buffer() : null)
-                    .mem(g2 ? gradOut.get("input2").buffer() : null)
+                    .mem(gFull1)
+                    .mem(gFull2)
                     .launch(groups);
+            if (g1) sumBack(cl, scope, gFull1, shape, work, gradOut.get("input1"));
+            if (g2) sumBack(cl, scope, gFull2, shape, work, gradOut.get("input2"));
             if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, outWork);
             }
+            if (outWork != out.buffer()) Broadcasting.expandInto(cl, scope, outWork, outShape, work, outShape, dtype, out.buffer());
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
+    }
+
+    /** The full-shape gradient {@code full} (of {@code work} dtype) summed back into {@code grad}'s own shape and dtype. */
+    private static void sumBack(OpenClContext cl, CallScope scope, DeviceBuffer full, Shape shape, DType work, CallScope.Result grad) {
+        if (full == grad.buffer()) return;
+        DeviceBuffer summed = work == grad.dtype() ? grad.buffer() : scope.temp(grad.shape().numel() * work.bytes());
+        Broadcasting.sumToShape(cl, scope, full, shape, grad.shape(), work, summed);
+        if (summed != grad.buffer()) Broadcasting.expandInto(cl, scope, summed, grad.shape(), work, grad.shape(), grad.dtype(), grad.buffer());
+    }
+
+    /** 1/D for an input broadcast along D (its squares summed over its own one element), else 1. */
+    private static double qScale(Shape own, long d) { return own.dim(-1) == d ? 1 : 1.0 / d; }
+
+    /** The gradient's own buffer when its input has the full shape (and the work dtype), else a full-size temporary. */
+    private static DeviceBuffer fullGradient(CallScope scope, CallScope.Result grad, Shape full, DType work) {
+        return grad.shape().numel() == full.numel() && grad.dtype() == work ? grad.buffer() : scope.temp(full.numel() * work.bytes());
     }
 
     static boolean rowPerItem(LaunchConfig p, long rows, long d) {

@@ -34,6 +34,7 @@ public final class DeviceInfo {
     private final int computeUnits;
     private final long globalMemBytes;
     private final long localMemBytes;
+    private final long maxAllocBytes;
     private final boolean fp64;
     private final boolean fp16;
 
@@ -53,6 +54,7 @@ public final class DeviceInfo {
         this.computeUnits = (int) deviceLong(device, CL_DEVICE_MAX_COMPUTE_UNITS, 4);
         this.globalMemBytes = deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE, 8);
         this.localMemBytes = deviceLong(device, CL_DEVICE_LOCAL_MEM_SIZE, 8);
+        this.maxAllocBytes = deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, 8);
         String ext = deviceString(device, CL_DEVICE_EXTENSIONS);
         this.fp64 = ext.contains("cl_khr_fp64");
         this.fp16 = ext.contains("cl_khr_fp16");
@@ -78,6 +80,8 @@ public final class DeviceInfo {
     public long globalMemBytes() { return globalMemBytes; }
     /** {@code CL_DEVICE_LOCAL_MEM_SIZE} in bytes. */
     public long localMemBytes() { return localMemBytes; }
+    /** {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}: the largest single buffer the device allocates. */
+    public long maxAllocBytes() { return maxAllocBytes; }
     /** True when the device has {@code cl_khr_fp64} (float64 tensors, and the {@code DOUBLE} precision, need it). */
     public boolean hasFp64() { return fp64; }
     /** Whether the device has {@code cl_khr_fp16}. */

@@ -33,13 +33,13 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
 
     @Override
     public LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads) {
-        loss.checkGradients(grads);
+        loss.checkGradients(inputs, grads);
         List<String> names = loss.inputNames();
         int arity = names.size();
         if (arity > 3) throw new IllegalStateException(loss.name() + ": elementwise.cl takes at most 3 inputs");
         Shape shape = loss.elementShape(inputs);
         long n = shape.numel();
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         boolean reduce = loss.reduction() != Reduction.NONE;
         int gradMask = 0;
         for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;

@@ -4,6 +4,7 @@ import static org.jocl.CL.*;
 
 import io.losscl.Backend;
 import io.losscl.BackendUnavailableException;
+import io.losscl.DType;
 import io.losscl.DeviceException;
 import io.losscl.HostTensor;
 import io.losscl.InvalidArgumentException;
@@ -12,8 +13,10 @@ import io.losscl.LossEntry;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Tensor;
+import io.losscl.UnsupportedFeatureException;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -129,7 +132,12 @@ public final class OpenClBackend implements Backend {
     public DeviceTensor upload(HostTensor t) {
         synchronized (cl) {
             cl.ensureOpen("engine is closed");
-            DeviceBuffer b = cl.borrow(t.numel() * t.dtype().bytes());
+            DeviceBuffer b;
+            try {
+                b = cl.borrow(t.numel() * t.dtype().bytes());
+            } catch (OpenClContext.BufferLimitException e) {
+                throw new UnsupportedFeatureException("upload of a " + t.dtype() + " tensor of shape " + t.shape() + ": " + e.getMessage());
+            }
             try {
                 cl.write(b, t);
             } catch (RuntimeException e) {
@@ -144,31 +152,15 @@ public final class OpenClBackend implements Backend {
     public <L extends Loss> LossResult computeInPlace(InPlaceGradient<L> kernel, L loss, LossInputs inputs, String name) {
         Tensor t = inputs.get(name);
         if (!(t instanceof DeviceTensor)) {
-            throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
+            throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
                     + "' to be a device tensor (upload it with LossEngine.upload), not a host tensor");
         }
-        checkOwner(loss, inputs);
-        synchronized (cl) {
-            cl.ensureOpen("engine is closed");
-            try {
-                return kernel.computeInPlace(cl, loss, inputs, name);
-            } catch (CLException e) {
-                throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
-            }
-        }
+        return onDevice(loss, inputs, Set.of(name), () -> kernel.computeInPlace(cl, loss, inputs, name));
     }
 
     @Override
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
-        checkOwner(loss, inputs);
-        synchronized (cl) {
-            cl.ensureOpen("engine is closed");
-            try {
-                return entry.kernel().compute(cl, loss, inputs, grads);
-            } catch (CLException e) {
-                throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
-            }
-        }
+        return onDevice(loss, inputs, grads, () -> entry.kernel().compute(cl, loss, inputs, grads));
     }
 
     /**
@@ -179,17 +171,55 @@ public final class OpenClBackend implements Backend {
     @Override
     public <L extends Loss> LossResult computeInto(LossEntry<L> entry, L loss, LossInputs inputs,
                                                    HostTensor outputInto, Map<String, HostTensor> gradsInto) {
-        checkOwner(loss, inputs);
-        synchronized (cl) {
-            cl.ensureOpen("engine is closed");
+        return onDevice(loss, inputs, gradsInto.keySet(), () -> {
             cl.deliverInto(outputInto, gradsInto);
             try {
                 return Backend.into(entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()), outputInto, gradsInto);
-            } catch (CLException e) {
-                throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
             } finally {
                 cl.deliverInto(null, Map.of());
             }
+        });
+    }
+
+    /**
+     * Runs one loss call on the device: tensors larger than the device's largest buffer are refused
+     * before any allocation, and every OpenCL failure becomes a {@link DeviceException} naming the loss,
+     * the device and what OpenCL returned.
+     */
+    private <T> T onDevice(Loss loss, LossInputs inputs, Set<String> grads, Supplier<T> call) {
+        checkOwner(loss, inputs);
+        checkSizes(loss, inputs, grads);
+        synchronized (cl) {
+            cl.ensureOpen("engine is closed");
+            String where = loss.name() + " on " + cl.device().name() + ": ";
+            try {
+                return call.get();
+            } catch (CLException e) {
+                throw new DeviceException(where + e.getMessage(), e);
+            } catch (DeviceException e) {
+                throw e.getMessage().startsWith(loss.name() + " ") ? e : new DeviceException(where + e.getMessage(), e);
+            } catch (OpenClContext.BufferLimitException e) {
+                throw new UnsupportedFeatureException(loss.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Each input, and each gradient asked for, must fit one device buffer ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}). */
+    private void checkSizes(Loss loss, LossInputs inputs, Set<String> grads) {
+        long limit = cl.maxAllocBytes();
+        DType result = loss.resultDtype(inputs);
+        for (Map.Entry<String, Tensor> e : inputs.asMap().entrySet()) {
+            Tensor t = e.getValue();
+            checkSize(loss, "input '" + e.getKey() + "'", t.dtype(), t.shape(), limit);
+            if (grads.contains(e.getKey())) checkSize(loss, "the gradient of '" + e.getKey() + "'", result, t.shape(), limit);
+        }
+    }
+
+    private void checkSize(Loss loss, String what, DType dtype, io.losscl.Shape shape, long limit) {
+        double bytes = (double) shape.numel() * dtype.bytes();
+        if (bytes > limit) {
+            throw new UnsupportedFeatureException(String.format("%s: %s (%s %s, %.0f bytes) is larger than the largest buffer %s allocates"
+                    + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE = %d bytes)", loss.name(), what, dtype, shape, bytes, cl.device().name(), limit));
         }
     }
 

@@ -38,6 +38,7 @@ public final class OpenClContext implements AutoCloseable {
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
+    private long maxAllocBytes;
 
     OpenClContext(DeviceInfo device, LaunchConfig config) {
         this.device = device;
@@ -51,6 +52,20 @@ public final class OpenClContext implements AutoCloseable {
         this.queue = q;
         this.programs = new ProgramCache(context, device.device);
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
+        this.maxAllocBytes = device.maxAllocBytes();
+    }
+
+    /** The largest buffer this context allocates: the device's {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}. */
+    public long maxAllocBytes() { return maxAllocBytes; }
+
+    /** Lowers {@link #maxAllocBytes} (tests: a device limit without allocating gigabytes). */
+    void limitAllocations(long bytes) { maxAllocBytes = Math.min(maxAllocBytes, bytes); }
+
+    /** A buffer larger than the device allocates, found before asking it; the backend names the loss. */
+    static final class BufferLimitException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BufferLimitException(String message) { super(message); }
     }
 
     /** The device. */
@@ -72,6 +87,7 @@ public final class OpenClContext implements AutoCloseable {
         this.queue = queue;
         this.programs = new ProgramCache(context, deviceId);
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
+        this.maxAllocBytes = device.maxAllocBytes();
     }
 
     /** The OpenCL context (to check that a caller's {@code cl_mem} belongs to it). */
@@ -160,7 +176,13 @@ public final class OpenClContext implements AutoCloseable {
     public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
 
     /** A pooled device buffer of at least {@code bytes} bytes. */
-    public DeviceBuffer borrow(long bytes) { return pool.borrow(Math.max(bytes, 1)); }
+    public DeviceBuffer borrow(long bytes) {
+        if (bytes > maxAllocBytes) {
+            throw new BufferLimitException("a working buffer of " + bytes + " bytes is larger than the largest buffer " + device.name()
+                    + " allocates (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + maxAllocBytes + " bytes)");
+        }
+        return pool.borrow(Math.max(bytes, 1), maxAllocBytes);
+    }
 
     /** Copies a host tensor into {@code buffer} (blocking: Java arrays may move once the call returns). */
     public void write(DeviceBuffer buffer, HostTensor t) {

@@ -47,6 +47,7 @@ final class ProgramCache implements AutoCloseable {
         cl_program p = ClCalls.call("clCreateProgramWithSource " + stems,
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
+            ClCalls.faultPoint("clBuildProgram " + stems);
             clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);

@@ -104,7 +104,7 @@ final class RowKernels {
 
     /** A gradient laid out as {@link #rowLayout}{@code (full, rowDim)}, summed back to the shape of a broadcast input. */
     static HostTensor sumTo(HostTensor grad, Shape full, int rowDim, Shape small, DType dtype) {
-        if (full.equals(small) && rowDim == full.rank() - 1) return grad;
+        if (full.equals(small) && rowDim == full.rank() - 1) return convert(grad, dtype); // not broadcast, maybe widened
         long[] strides = Broadcast.strides(small, full);
         double[] v = new double[small.numelInt()];
         for (int i = 0; i < full.numelInt(); i++) {

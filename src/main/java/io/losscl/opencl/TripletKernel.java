@@ -30,7 +30,7 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         Shape outShape = loss.validate(inputs);
         long d = full.rank() == 0 ? 1 : full.dim(-1);
         long rows = full.rank() == 0 ? 1 : full.dropTrailing(1).numel();
-        DType dtype = DType.resultOf(inputs);
+        DType dtype = loss.resultDtype(inputs);
         boolean direct = true;
         for (String n : NAMES) direct &= inputs.get(n).shape().equals(full) && inputs.get(n).dtype() == dtype;
         LossInputs run = inputs;

@@ -15,9 +15,11 @@ import java.util.Set;
  * @param <L> the loss
  */
 abstract class BinaryCrossEntropyFamilyReference<L extends BinaryCrossEntropyFamily> implements ReferenceLoss<L> {
-    abstract double value(double x, double y, double p);
+    /** The per-element loss; {@code hasPosWeight} false when pos_weight is absent (then p = 1). */
+    abstract double value(double x, double y, double p, boolean hasPosWeight);
 
-    abstract double dInput(double x, double y, double p);
+    /** d l / d x; {@code hasPosWeight} false when pos_weight is absent (then p = 1). */
+    abstract double dInput(double x, double y, double p, boolean hasPosWeight);
 
     /** d l / d y; {@code hasPosWeight} false when pos_weight is absent (then p = 1). */
     abstract double dTarget(double x, double y, double p, boolean hasPosWeight);
@@ -41,8 +43,8 @@ abstract class BinaryCrossEntropyFamilyReference<L extends BinaryCrossEntropyFam
             double y = target.getDouble(i);
             double wi = w == null ? 1 : w.getDouble((int) Broadcast.index(i, shape, wStrides));
             double p = pw == null ? 1 : pw.getDouble((int) Broadcast.index(i, shape, pStrides));
-            perElement[i] = wi * value(x, y, p);
-            if (gx != null) gx[i] = wi * dInput(x, y, p) * scale;
+            perElement[i] = wi * value(x, y, p, pw != null);
+            if (gx != null) gx[i] = wi * dInput(x, y, p, pw != null) * scale;
             if (gy != null) gy[i] = wi * dTarget(x, y, p, pw != null) * scale;
         }
         double[] out = Reductions.reduce(perElement, loss.reduction());

@@ -10,12 +10,12 @@ public final class BinaryCrossEntropyReference extends BinaryCrossEntropyFamilyR
     private static final double EPSILON = 1e-12;
 
     @Override
-    double value(double x, double y, double p) {
+    double value(double x, double y, double p, boolean hasPosWeight) {
         return -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log1p(-x), -100));
     }
 
     @Override
-    double dInput(double x, double y, double p) { return (x - y) / Math.max((1 - x) * x, EPSILON); }
+    double dInput(double x, double y, double p, boolean hasPosWeight) { return (x - y) / Math.max((1 - x) * x, EPSILON); }
 
     @Override
     double dTarget(double x, double y, double p, boolean hasPosWeight) { return -Math.log(x / (1 - x)); }

@@ -17,13 +17,16 @@ public final class BinaryCrossEntropyWithLogitsReference extends BinaryCrossEntr
         return Math.log(Math.exp(-m) + Math.exp(-x - m)) + m;
     }
 
+    /** Without pos_weight PyTorch has no (p - 1) y factor, so an infinite target gives an infinite loss, not NaN. */
     @Override
-    double value(double x, double y, double p) { return (1 - y) * x + (1 + (p - 1) * y) * softplusNeg(x); }
+    double value(double x, double y, double p, boolean hasPosWeight) {
+        return (1 - y) * x + (hasPosWeight ? 1 + (p - 1) * y : 1) * softplusNeg(x);
+    }
 
     @Override
-    double dInput(double x, double y, double p) {
+    double dInput(double x, double y, double p, boolean hasPosWeight) {
         double sigmoid = 1 / (1 + Math.exp(-x));
-        return (p * y + 1 - y) * sigmoid - p * y;
+        return hasPosWeight ? (p * y + 1 - y) * sigmoid - p * y : sigmoid - y;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.losscl.reference;
 
+import io.losscl.Broadcast;
 import io.losscl.HostTensor;
 import io.losscl.InvalidArgumentException;
 import io.losscl.LossInputs;
@@ -23,20 +24,27 @@ public final class CosineEmbeddingLossReference implements ReferenceLoss<CosineE
         HostTensor x2 = (HostTensor) inputs.get("input2");
         HostTensor target = (HostTensor) inputs.get("target");
         boolean batched = x1.shape().rank() == 2;
-        int rows = batched ? (int) x1.shape().dim(0) : 1;
-        int d = (int) x1.shape().dim(-1);
+        // input1, input2 and the target broadcast together (PyTorch's rules); a broadcast input's
+        // gradient sums the derivatives of every element that read it
+        Shape full = loss.fullShape(inputs);
+        int rows = batched ? (int) full.dim(0) : 1;
+        int d = (int) full.dim(-1), d1 = (int) x1.shape().dim(-1), d2 = (int) x2.shape().dim(-1);
+        long[] s1 = Broadcast.strides(x1.shape(), full), s2 = Broadcast.strides(x2.shape(), full);
+        int[] i1 = new int[rows * d], i2 = new int[rows * d];
+        for (int k = 0; k < rows * d; k++) {
+            i1[k] = (int) Broadcast.index(k, full, s1);
+            i2[k] = (int) Broadcast.index(k, full, s2);
+        }
         double[] perRow = new double[rows];
-        double[] g1 = grads.contains("input1") ? new double[rows * d] : null;
-        double[] g2 = grads.contains("input2") ? new double[rows * d] : null;
+        double[] g1 = grads.contains("input1") ? new double[x1.shape().numelInt()] : null;
+        double[] g2 = grads.contains("input2") ? new double[x2.shape().numelInt()] : null;
         double scale = Reductions.gradScale(loss.reduction(), rows);
         for (int r = 0; r < rows; r++) {
+            // s over the broadcast row; each q over the input's own row (PyTorch sums x * x before broadcasting)
             double s = 0, q1 = 0, q2 = 0;
-            for (int j = 0; j < d; j++) {
-                double a = x1.getDouble(r * d + j), b = x2.getDouble(r * d + j);
-                s += a * b;
-                q1 += a * a;
-                q2 += b * b;
-            }
+            for (int j = 0; j < d; j++) s += x1.getDouble(i1[r * d + j]) * x2.getDouble(i2[r * d + j]);
+            for (int j = 0; j < d1; j++) q1 += x1.getDouble(i1[r * d + j]) * x1.getDouble(i1[r * d + j]);
+            for (int j = 0; j < d2; j++) q2 += x2.getDouble(i2[r * d + j]) * x2.getDouble(i2[r * d + j]);
             q1 += CosineEmbeddingLoss.EPSILON;
             q2 += CosineEmbeddingLoss.EPSILON;
             double denom = Math.sqrt(q1 * q2);
@@ -56,9 +64,9 @@ public final class CosineEmbeddingLossReference implements ReferenceLoss<CosineE
             double a = dcos / denom;                           // d/ds
             double b = -dcos * s / (denom * denom) / (2 * denom); // d/d(q1 q2), through the sqrt
             for (int j = 0; j < d; j++) {
-                double u = x1.getDouble(r * d + j), v = x2.getDouble(r * d + j);
-                if (g1 != null) g1[r * d + j] = a * v + 2 * u * (b * q2);
-                if (g2 != null) g2[r * d + j] = a * u + 2 * v * (b * q1);
+                double u = x1.getDouble(i1[r * d + j]), v = x2.getDouble(i2[r * d + j]);
+                if (g1 != null) g1[i1[r * d + j]] += a * v + (j < d1 ? 2 * u * (b * q2) : 0);
+                if (g2 != null) g2[i2[r * d + j]] += a * u + (j < d2 ? 2 * v * (b * q1) : 0);
             }
         }
         double[] out = Reductions.reduce(perRow, loss.reduction());

@@ -33,6 +33,7 @@ public final class CtcLossReference implements ReferenceLoss<CtcLoss> {
         HostTensor lpT = (HostTensor) inputs.get("log_probs");
         int tMax = b.t, n = b.n, c = b.c;
         boolean wantGrad = grads.contains("log_probs");
+        requireTables(b, wantGrad);
         double[] grad = wantGrad ? new double[tMax * n * c] : null;
         double[] losses = new double[n];
         for (int i = 0; i < n; i++) {
@@ -66,6 +67,20 @@ public final class CtcLossReference implements ReferenceLoss<CtcLoss> {
         ReferenceResult r = new ReferenceResult(reducedShape(loss, b), reduce(losses, b.targetLengths, loss.reduction()));
         if (wantGrad) r.withGrad("log_probs", lpT.shape(), grad);
         return r;
+    }
+
+    /** The heap check before the largest sequence's alpha (and, for the gradient, beta) table. */
+    private static void requireTables(CtcLoss.Batch b, boolean wantGrad) {
+        double largest = 0;
+        long tAt = 0, lAt = 0;
+        for (int i = 0; i < b.n; i++) {
+            long len = b.inputLengths[i], l = 2 * b.targetLengths[i] + 1;
+            double bytes = (double) len * (l * 8.0 + 16); // one double[] row (and its header) per time step
+            if (bytes > largest) { largest = bytes; tAt = len; lAt = l; }
+        }
+        if (wantGrad) largest *= 2;
+        WorkingMemory.require("ctc_loss", largest + (double) b.t * b.n * b.c * 8,
+                (wantGrad ? "the alpha and beta tables" : "the alpha table") + " of input length " + tAt + " x extended target length " + lAt);
     }
 
     /** log_probs of one sequence: {@code lp_t(c)}. */

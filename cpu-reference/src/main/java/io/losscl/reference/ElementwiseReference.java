@@ -27,7 +27,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
 
     @Override
     public ReferenceResult compute(L loss, LossInputs inputs, Set<String> grads) {
-        loss.checkGradients(grads);
+        loss.checkGradients(inputs, grads);
         List<String> names = loss.inputNames();
         int arity = names.size();
         HostTensor[] in = new HostTensor[arity];
@@ -41,7 +41,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
         DType promoted = DType.resultOf(inputs);
         boolean[] rounds = new boolean[arity];
         for (int k = 0; k < arity; k++) rounds[k] = !in[k].dtype().isFloating();
-        int n = shape.numelInt();
+        int n = WorkingMemory.requireDoubles(loss.name(), shape.numel(), "the per-element losses of the broadcast shape " + shape);
         double[] x = new double[arity];
         double[] perElement = new double[n];
         double[][] g = new double[arity][];

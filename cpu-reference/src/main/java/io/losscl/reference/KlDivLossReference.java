@@ -35,7 +35,7 @@ public final class KlDivLossReference implements ReferenceLoss<KlDivLoss> {
         HostTensor in = (HostTensor) inputs.get("input"), tg = (HostTensor) inputs.get("target");
         Shape out = Broadcast.shapes(in.shape(), tg.shape());
         long[] sIn = Broadcast.strides(in.shape(), out), sT = Broadcast.strides(tg.shape(), out);
-        int n = out.numelInt();
+        int n = WorkingMemory.requireDoubles(loss.name(), out.numel(), "the per-element losses of the broadcast shape " + out);
         boolean lt = loss.logTarget();
         double[] l = new double[n];
         double scale = loss.reductionScale(in.shape(), n);

@@ -29,6 +29,7 @@ public final class MultilabelSoftMarginLossReference implements ReferenceLoss<Mu
         long cFull = full.dim(cd);
         long inner = full.product(cd + 1, full.rank());
         Shape outFull = full.without(cd);
+        WorkingMemory.requireDoubles(loss.name(), full.numel(), "the broadcast shape " + full); // every element is visited by int index
         int outN = outFull.numelInt();
         long[] si = Broadcast.strides(input.shape(), full), st = Broadcast.strides(target.shape(), full);
         long[] sw = weight == null ? null : Broadcast.strides(weight.shape(), full);

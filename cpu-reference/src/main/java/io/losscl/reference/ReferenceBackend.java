@@ -8,6 +8,7 @@ import io.losscl.LossEntry;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Tensor;
+import io.losscl.UnsupportedFeatureException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +22,22 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
+        try {
+            return computeOnHeap(entry, loss, inputs, grads);
+        } catch (OutOfMemoryError e) {
+            // A single allocation too large for the heap fails before taking the memory: the process and
+            // this backend carry on. The references check their largest working memory first (WorkingMemory).
+            throw new UnsupportedFeatureException(loss.name() + ": the Java reference ran out of heap memory for this case ("
+                    + e.getMessage() + "); use the OpenCL backend or a larger -Xmx");
+        }
+    }
+
+    private <L extends Loss> LossResult computeOnHeap(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         inputs.asMap().forEach((k, v) -> host.put(k, v.toHost()));
         LossInputs hostInputs = LossInputs.of(host);
         ReferenceResult r = entry.reference().compute(loss, hostInputs, grads);
-        DType dtype = DType.resultOf(hostInputs);
+        DType dtype = loss.resultDtype(hostInputs);
         Map<String, HostTensor> g = new LinkedHashMap<>();
         for (String name : grads) {
             double[] values = r.grads().get(name);

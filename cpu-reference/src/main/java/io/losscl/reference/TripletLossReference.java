@@ -26,15 +26,15 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
                 s1 += x1[i] * x1[i];
                 s2 += x2[i] * x2[i];
             }
-            double n1 = Math.sqrt(s1), n2 = Math.sqrt(s2);
-            double c1 = Math.max(n1, 1e-8), c2 = Math.max(n2, 1e-8);
+            double c1 = Math.max(Math.sqrt(s1), 1e-8), c2 = Math.max(Math.sqrt(s2), 1e-8);
             double cos = dot / (c1 * c2);
-            // cos = sum (x1/c1)(x2/c2); d cos / d x1 = (x2/c2 - cos x1/c1) / c1, the second term only
-            // where the norm is not clamped (written with the normalised vectors, as autograd evaluates it)
+            // cos = sum (x1/c1)(x2/c2); d cos / d x1 = (x2/c2 - cos x1/c1) / c1, also where the norm is
+            // clamped: PyTorch 1.13 clamps the norm in place without recording it, so autograd takes
+            // d c1 / d x1 = x1 / c1 (written with the normalised vectors, as autograd evaluates it)
             for (int i = 0; i < d; i++) {
                 double h1 = x1[i] / c1, h2 = x2[i] / c2;
-                g1[i] = -(h2 - (n1 > 1e-8 ? cos * h1 : 0)) / c1;
-                g2[i] = -(h1 - (n2 > 1e-8 ? cos * h2 : 0)) / c2;
+                g1[i] = -(h2 - cos * h1) / c1;
+                g2[i] = -(h1 - cos * h2) / c2;
             }
             return 1 - cos;
         }
@@ -76,6 +76,7 @@ public final class TripletLossReference<L extends TripletLoss> implements Refere
         HostTensor[] t = new HostTensor[3];
         for (int k = 0; k < 3; k++) t[k] = (HostTensor) inputs.get(names[k]);
         Shape full = loss.fullShape(inputs);
+        WorkingMemory.requireDoubles(loss.name(), full.numel(), "the broadcast shape " + full); // every element is visited by int index
         int d = full.rank() == 0 ? 1 : (int) full.dim(-1);
         int rows = d == 0 ? (int) full.dropTrailing(1).numel() : full.numelInt() / d;
         long[][] strides = new long[3][];
