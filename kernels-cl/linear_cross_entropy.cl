@@ -1,0 +1,210 @@
+/* linear_cross_entropy.cl: cross_entropy(x W^T + b, t) and its gradients without the N x V logits.
+ *
+ * The host (LinearCrossEntropyKernel) walks the rows in chunks of R rows; per chunk, with Z an R x V buffer:
+ *   lce_gemm_logits  Z = X[chunk] W^T                       (GEMM, K = H)
+ *   lce_rows         per row: y = softcap(Z + b), lse, loss; Z <- dL/dz (the logits' gradient, scaled)
+ *   lce_gemm_dx      dX[chunk] = Z W                         (GEMM, K = V)
+ *   lce_gemm_dw      dW (+)= Z^T X[chunk]                    (GEMM, K = R; accumulated in gemm_t across chunks)
+ *   lce_bias_grad    db (+)= column sums of Z
+ * and at the end reduce_partials (common.cl) sums the per-row losses, lce_store rounds float accumulators into
+ * 16-bit gradients. Chunks run one after another on the in-order queue, each dW element is owned by one
+ * work-item per chunk: the accumulation order is fixed, so results are bitwise reproducible (no atomics).
+ *
+ * Build options (besides common.cl's), all set in LinearCrossEntropyKernel.options:
+ *   GEMM_TM, GEMM_TN   output tile of one work-group (rows x columns)
+ *   GEMM_TK            depth of the local-memory tiles loaded per step
+ *   GEMM_WM, GEMM_WN   outputs per work-item (register block); (TM / WM) * (TN / WN) == WGS
+ *   SOFTCAP, ZLOSS     1 when the option is on; GRAD 1 when lce_rows writes dL/dz; REDUCE 1 for mean and sum
+ *
+ * Precision: GEMMs multiply and accumulate in gemm_t, float for float32 and 16-bit tensors (as cuBLAS and
+ * PyTorch's CPU sgemm do), double for float64. dW and db accumulate across chunks in gemm_t too: float32 or
+ * better, never half. The row pass (softmax, lse, loss) runs in acc_t like cross_entropy.cl.
+ */
+#ifndef GEMM_TM
+#define GEMM_TM 32
+#define GEMM_TN 32
+#define GEMM_TK 16
+#define GEMM_WM 4
+#define GEMM_WN 4
+#endif
+#ifndef SOFTCAP
+#define SOFTCAP 0
+#endif
+#ifndef ZLOSS
+#define ZLOSS 0
+#endif
+#ifndef GRAD
+#define GRAD 0
+#endif
+#ifndef REDUCE
+#define REDUCE 0
+#endif
+
+#if DTYPE_F64
+typedef double gemm_t;
+#else
+typedef float gemm_t;
+#endif
+#define GEMM_LOAD(p, i) ((gemm_t)(p)[i])
+#define GEMM_STORE(p, i, v) ((p)[i] = (v))
+#define REAL_LOAD(p, i) ((gemm_t)LOAD(p, i))
+
+#define THREADS_N (GEMM_TN / GEMM_WN)
+#define THREADS_M (GEMM_TM / GEMM_WM)
+
+/* C[m, n] = sum_k A(m, k) B(k, n) (+ C[m, n] when accumulate) for m < M, n < N, with A(m, k) = a[a_off + m sam +
+ * k sak] and B(k, n) = b[b_off + k sbk + n sbn]: strides express the transposes. A work-group computes a
+ * TM x TN tile of C: per TK-deep step it copies a TM x TK tile of A and a TK x TN tile of B into local memory
+ * (consecutive work-items read consecutive addresses of whichever dimension is contiguous), then each
+ * work-item multiplies its WM x WN register block. Work-item (tm, tn) owns rows tm + i THREADS_M and columns
+ * tn + j THREADS_N: neighbouring work-items take neighbouring columns, so their local reads of B are
+ * contiguous (no bank conflicts on GPUs; one vector load per lane group where POCL vectorises across
+ * work-items) and their reads of A are the same address (a broadcast). Tiles past M, N or K read as 0. */
+#define DEFINE_GEMM(NAME, A_T, LOAD_A, B_T, LOAD_B, C_T, LOAD_C, STORE_C)                                          \
+__kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))                                                         \
+void NAME(__global const A_T *a, const ulong a_off, const ulong sam, const ulong sak,                             \
+          __global const B_T *b, const ulong b_off, const ulong sbk, const ulong sbn,                             \
+          __global C_T *c, const ulong c_off, const ulong ldc,                                                     \
+          const ulong M, const ulong N, const ulong K, const int accumulate) {                                    \
+    __local gemm_t as[GEMM_TK][GEMM_TM + 1];                                                                      \
+    __local gemm_t bs[GEMM_TK][GEMM_TN + 1];                                                                      \
+    const uint lid = get_local_id(0);                                                                             \
+    const uint tn = lid % THREADS_N, tm = lid / THREADS_N;                                                        \
+    const ulong tiles_n = (N + GEMM_TN - 1) / GEMM_TN;                                                            \
+    const ulong m0 = (get_group_id(0) / tiles_n) * GEMM_TM, n0 = (get_group_id(0) % tiles_n) * GEMM_TN;           \
+    gemm_t acc[GEMM_WM][GEMM_WN];                                                                                 \
+    for (int i = 0; i < GEMM_WM; ++i)                                                                             \
+        for (int j = 0; j < GEMM_WN; ++j) acc[i][j] = 0;                                                          \
+    for (ulong k0 = 0; k0 < K; k0 += GEMM_TK) {                                                                   \
+        for (uint e = lid; e < GEMM_TM * GEMM_TK; e += WGS) {                                                     \
+            const uint mm = sak == 1 ? e / GEMM_TK : e % GEMM_TM, kk = sak == 1 ? e % GEMM_TK : e / GEMM_TM;      \
+            const ulong m = m0 + mm, k = k0 + kk;                                                                 \
+            as[kk][mm] = m < M && k < K ? LOAD_A(a, a_off + m * sam + k * sak) : (gemm_t)0;                       \
+        }                                                                                                         \
+        for (uint e = lid; e < GEMM_TN * GEMM_TK; e += WGS) {                                                     \
+            const uint nn = sbn == 1 ? e % GEMM_TN : e / GEMM_TK, kk = sbn == 1 ? e / GEMM_TN : e % GEMM_TK;      \
+            const ulong n = n0 + nn, k = k0 + kk;                                                                 \
+            bs[kk][nn] = n < N && k < K ? LOAD_B(b, b_off + k * sbk + n * sbn) : (gemm_t)0;                       \
+        }                                                                                                         \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                                             \
+        for (int kk = 0; kk < GEMM_TK; ++kk) {                                                                    \
+            gemm_t av[GEMM_WM], bv[GEMM_WN];                                                                      \
+            for (int i = 0; i < GEMM_WM; ++i) av[i] = as[kk][tm + i * THREADS_M];                                 \
+            for (int j = 0; j < GEMM_WN; ++j) bv[j] = bs[kk][tn + j * THREADS_N];                                 \
+            for (int i = 0; i < GEMM_WM; ++i)                                                                     \
+                for (int j = 0; j < GEMM_WN; ++j) acc[i][j] += av[i] * bv[j];                                     \
+        }                                                                                                         \
+        barrier(CLK_LOCAL_MEM_FENCE);                                                                             \
+    }                                                                                                             \
+    for (int i = 0; i < GEMM_WM; ++i) {                                                                           \
+        const ulong m = m0 + tm + i * THREADS_M;                                                                  \
+        for (int j = 0; j < GEMM_WN; ++j) {                                                                       \
+            const ulong n = n0 + tn + j * THREADS_N;                                                              \
+            if (m < M && n < N) {                                                                                 \
+                const ulong at = c_off + m * ldc + n;                                                             \
+                STORE_C(c, at, accumulate ? LOAD_C(c, at) + acc[i][j] : acc[i][j]);                               \
+            }                                                                                                     \
+        }                                                                                                         \
+    }                                                                                                             \
+}
+
+/* Z = X W^T: A = X (real_t), B = W^T (real_t), C = Z (gemm_t). */
+DEFINE_GEMM(lce_gemm_logits, real_t, REAL_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_LOAD, GEMM_STORE)
+/* dX = dZ W: A = dZ (gemm_t), B = W (real_t), C = dX (the input's dtype, written once). */
+DEFINE_GEMM(lce_gemm_dx, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, real_t, REAL_LOAD, STORE)
+/* dW (+)= dZ^T X: A = dZ^T (gemm_t), B = X (real_t), C = the gemm_t accumulator of dW. */
+DEFINE_GEMM(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_LOAD, GEMM_STORE)
+
+/* The classes of one row split among the work-group: contiguous chunks on CPUs, interleaved on GPUs
+ * (coalesced). Fixed by V and WGS, so the merge below is deterministic. */
+#if LAYOUT_CHUNKED
+#define FOR_ROW_CLASS(c, v)                                                              \
+    const ulong _per = ((v) + WGS - 1) / WGS;                                            \
+    const ulong _c0 = min((ulong)get_local_id(0) * _per, (ulong)(v));                    \
+    const ulong _c1 = min(_c0 + _per, (ulong)(v));                                       \
+    for (ulong c = _c0; c < _c1; ++c)
+#else
+#define FOR_ROW_CLASS(c, v) for (ulong c = get_local_id(0); c < (ulong)(v); c += WGS)
+#endif
+
+/* One work-group per row of the chunk. Pass 1: y_c = softcap(z_c + b_c) (stored back over z_c), the row's
+ * (max, sum exp) and, for label smoothing, sum_c w_c y_c. The row's loss (cross_entropy.cl's formula):
+ *   l = (1 - eps) w_t (lse - y_t) + eps / V sum_c w_c (lse - y_c) + z_loss lse^2
+ * Pass 2 (GRAD), with p_c = exp(y_c - lse), writes dL/dz_c over y_c:
+ *   g_c = cs ((1 - eps) w_t (p_c - [c == t]) + eps / V (W p_c - w_c)) + zs 2 z_loss lse p_c
+ * times softcap's d y / d z = 1 - (y_c / s)^2; cs, zs are the reduction's scales (1, or 1 / sum w_t and
+ * 1 / rows kept for mean); an ignored row's g is 0 p_c (0, NaN where the row is NaN, as PyTorch). The NLL and
+ * smoothing parts are scaled separately so that a zero total weight gives PyTorch's NaN. */
+__kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
+void lce_rows(__global gemm_t *z, __global const real_t *bias, __global const long *target,
+              __global const real_t *weight, const ulong V, const ulong r0, const long ignore_index,
+              const acc_t eps, const acc_t w_all, const acc_t cap, const acc_t z_loss,
+              const acc_t cs, const acc_t zs, __global real_t *out, __global acc_t *row_loss) {
+    __local acc_t s1[WGS], s2[WGS];
+    const ulong row = get_group_id(0);
+    __global gemm_t *zr = z + row * V;
+    const long t = target[r0 + row];
+    const int ignored = t == ignore_index;
+    lse_t st = LSE_EMPTY;
+    acc_t wy = 0;
+    FOR_ROW_CLASS(c, V) {
+        acc_t y = (acc_t)zr[c] + (bias ? LOAD(bias, c) : 0);
+#if SOFTCAP
+        y = cap * tanh(y / cap);
+#endif
+        zr[c] = (gemm_t)y;
+        lse_add(&st, y);
+        if (eps > 0) wy += (weight ? LOAD(weight, c) : 1) * y;
+    }
+    const lse_t all = wg_lse(st, s1, s2);
+    const acc_t lse = lse_value(all);
+    if (eps > 0) wy = wg_sum(wy, s1);
+    barrier(CLK_GLOBAL_MEM_FENCE); /* y_t, stored by another work-item, is read below */
+    const acc_t wt = ignored ? 0 : weight ? LOAD(weight, t) : 1;
+    acc_t l = 0;
+    if (!ignored) {
+        const acc_t ce = (1 - eps) * wt * (lse - (acc_t)zr[t]) + (eps > 0 ? eps / V * (w_all * lse - wy) : 0);
+        l = ce * cs + (ZLOSS ? z_loss * lse * lse * zs : 0);
+    }
+    if (get_local_id(0) == 0) {
+#if REDUCE
+        row_loss[r0 + row] = l;
+#else
+        STORE(out, r0 + row, l);
+#endif
+    }
+#if GRAD
+    barrier(CLK_GLOBAL_MEM_FENCE); /* every y_t is read before any is overwritten */
+    const acc_t a = (1 - eps) * wt * cs, sm = eps / V * cs, zc = ZLOSS ? 2 * z_loss * lse * zs : 0;
+    { FOR_ROW_CLASS(c, V) {
+        const acc_t y = (acc_t)zr[c];
+        const acc_t p = exp(y - lse);
+        acc_t g;
+        if (ignored) {
+            g = 0 * p;
+        } else {
+            g = a * (p - (c == (ulong)t ? 1 : 0)) + zc * p;
+            if (eps > 0) g += sm * (w_all * p - (weight ? LOAD(weight, c) : 1));
+        }
+#if SOFTCAP
+        const acc_t q = y / cap;
+        g *= 1 - q * q;
+#endif
+        zr[c] = (gemm_t)g;
+    } }
+#endif
+}
+
+/* db[v] (+)= sum of column v of the chunk's dL/dz, rows in order: one work-item per column. */
+__kernel void lce_bias_grad(__global const gemm_t *z, const ulong rows, const ulong V, __global gemm_t *db, const int accumulate) {
+    for (ulong v = get_global_id(0); v < V; v += get_global_size(0)) {
+        gemm_t s = accumulate ? db[v] : 0;
+        for (ulong r = 0; r < rows; ++r) s += z[r * V + v];
+        db[v] = s;
+    }
+}
+
+/* out = acc rounded to the tensors' dtype (dW and db of 16-bit tensors, accumulated in float). */
+__kernel void lce_store(__global const gemm_t *acc, const ulong n, __global real_t *out) {
+    FOR_EACH_INDEX(i, n) STORE(out, i, acc[i]);
+}
