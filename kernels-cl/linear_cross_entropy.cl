@@ -14,10 +14,14 @@
  *   GEMM_TM, GEMM_TN   output tile of one work-group (rows x columns)
  *   GEMM_TK            depth of the local-memory tiles loaded per step
  *   GEMM_WM, GEMM_WN   outputs per work-item (register block); (TM / WM) * (TN / WN) == WGS
+ *   GEMM_F64           1: gemm_t is double also for float32 and 16-bit tensors (CPU devices with fp64)
  *   SOFTCAP, ZLOSS     1 when the option is on; GRAD 1 when lce_rows writes dL/dz; REDUCE 1 for mean and sum
  *
- * Precision: GEMMs multiply and accumulate in gemm_t, float for float32 and 16-bit tensors (as cuBLAS and
- * PyTorch's CPU sgemm do), double for float64. dW and db accumulate across chunks in gemm_t too: float32 or
+ * Precision: GEMMs multiply and accumulate in gemm_t: float on GPUs for float32 and 16-bit tensors (as cuBLAS
+ * does), double for float64 and on CPU devices with fp64 (GEMM_F64, where double costs 2x, not 16-64x: there
+ * every logit, gradient element and dW element is rounded once from a double sum, which is what the
+ * conformance rule "no element less accurate than PyTorch's float32" takes; a float GEMM's own summation
+ * order loses to PyTorch's on some elements). dW and db accumulate across chunks in gacc_t: float32 or
  * better, never half. The row pass (softmax, lse, loss) runs in acc_t like cross_entropy.cl.
  */
 #ifndef GEMM_TM
@@ -40,13 +44,38 @@
 #define REDUCE 0
 #endif
 
-#if DTYPE_F64
+#ifndef GEMM_F64
+#define GEMM_F64 0
+#endif
+
+/* gemm_t: the GEMMs' accumulator and the chunk's logits and their gradient. gacc_t: dW and db between chunks
+ * (the gradient buffers themselves for float32 and float64 tensors, float accumulators for 16-bit ones). */
+#if DTYPE_F64 || GEMM_F64
 typedef double gemm_t;
 #else
 typedef float gemm_t;
 #endif
+#if DTYPE_F64
+typedef double gacc_t;
+#else
+typedef float gacc_t;
+#endif
 #define GEMM_LOAD(p, i) ((gemm_t)(p)[i])
 #define GEMM_STORE(p, i, v) ((p)[i] = (v))
+/* C's store: PLAIN_STORE_C writes the tile once (logits, dX); DW_STORE_C adds it to dW's running sum. With a
+ * compensation buffer lo (CPU devices, gemm_t double, float32 gradients), the sum is kept as the pair hi + lo
+ * of floats (~48 bits): each chunk's double result is added to hi + lo in double and split again, so dW is
+ * rounded to float32 once, not once per chunk. Without lo, the sum is plain gacc_t. */
+#define PLAIN_STORE_C(STORE, c, lo, at, v, accumulate) STORE(c, at, v)
+#define REAL_STORE_C(c, lo, at, v, accumulate) PLAIN_STORE_C(STORE, c, lo, at, v, accumulate)
+#define GEMM_STORE_C(c, lo, at, v, accumulate) PLAIN_STORE_C(GEMM_STORE, c, lo, at, v, accumulate)
+#define DW_STORE_C(c, lo, at, v, accumulate) acc_split((c) + (at), (lo) ? (lo) + (at) : 0, (v), (accumulate))
+inline void acc_split(__global gacc_t *hi, __global gacc_t *lo, gemm_t v, int accumulate) {
+    const gemm_t s = accumulate ? (gemm_t)*hi + ((lo ? (gemm_t)*lo : 0) + v) : v;
+    const gacc_t h = (gacc_t)s;
+    *hi = h;
+    if (lo) *lo = (gacc_t)(s - (gemm_t)h);
+}
 #define REAL_LOAD(p, i) ((gemm_t)LOAD(p, i))
 
 #define THREADS_N (GEMM_TN / GEMM_WN)
@@ -60,11 +89,11 @@ typedef float gemm_t;
  * tn + j THREADS_N: neighbouring work-items take neighbouring columns, so their local reads of B are
  * contiguous (no bank conflicts on GPUs; one vector load per lane group where POCL vectorises across
  * work-items) and their reads of A are the same address (a broadcast). Tiles past M, N or K read as 0. */
-#define DEFINE_GEMM(NAME, A_T, LOAD_A, B_T, LOAD_B, C_T, LOAD_C, STORE_C)                                          \
+#define DEFINE_GEMM(NAME, A_T, LOAD_A, B_T, LOAD_B, C_T, STORE_C)                                                  \
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))                                                         \
 void NAME(__global const A_T *a, const ulong a_off, const ulong sam, const ulong sak,                             \
           __global const B_T *b, const ulong b_off, const ulong sbk, const ulong sbn,                             \
-          __global C_T *c, const ulong c_off, const ulong ldc,                                                     \
+          __global C_T *c, __global gacc_t *c_lo, const ulong c_off, const ulong ldc,                              \
           const ulong M, const ulong N, const ulong K, const int accumulate) {                                    \
     __local gemm_t as[GEMM_TK][GEMM_TM + 1];                                                                      \
     __local gemm_t bs[GEMM_TK][GEMM_TN + 1];                                                                      \
@@ -102,18 +131,18 @@ void NAME(__global const A_T *a, const ulong a_off, const ulong sam, const ulong
             const ulong n = n0 + tn + j * THREADS_N;                                                              \
             if (m < M && n < N) {                                                                                 \
                 const ulong at = c_off + m * ldc + n;                                                             \
-                STORE_C(c, at, accumulate ? LOAD_C(c, at) + acc[i][j] : acc[i][j]);                               \
+                STORE_C(c, c_lo, at, acc[i][j], accumulate);                                                      \
             }                                                                                                     \
         }                                                                                                         \
     }                                                                                                             \
 }
 
 /* Z = X W^T: A = X (real_t), B = W^T (real_t), C = Z (gemm_t). */
-DEFINE_GEMM(lce_gemm_logits, real_t, REAL_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_LOAD, GEMM_STORE)
+DEFINE_GEMM(lce_gemm_logits, real_t, REAL_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_STORE_C)
 /* dX = dZ W: A = dZ (gemm_t), B = W (real_t), C = dX (the input's dtype, written once). */
-DEFINE_GEMM(lce_gemm_dx, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, real_t, REAL_LOAD, STORE)
-/* dW (+)= dZ^T X: A = dZ^T (gemm_t), B = X (real_t), C = the gemm_t accumulator of dW. */
-DEFINE_GEMM(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_LOAD, GEMM_STORE)
+DEFINE_GEMM(lce_gemm_dx, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, real_t, REAL_STORE_C)
+/* dW (+)= dZ^T X: A = dZ^T (gemm_t), B = X (real_t), C = dW's gacc_t running sum (with its compensation c_lo). */
+DEFINE_GEMM(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, gacc_t, DW_STORE_C)
 
 /* The classes of one row split among the work-group: contiguous chunks on CPUs, interleaved on GPUs
  * (coalesced). Fixed by V and WGS, so the merge below is deterministic. */
@@ -195,16 +224,18 @@ void lce_rows(__global gemm_t *z, __global const real_t *bias, __global const lo
 #endif
 }
 
-/* db[v] (+)= sum of column v of the chunk's dL/dz, rows in order: one work-item per column. */
-__kernel void lce_bias_grad(__global const gemm_t *z, const ulong rows, const ulong V, __global gemm_t *db, const int accumulate) {
+/* db[v] (+)= sum of column v of the chunk's dL/dz, rows in order: one work-item per column; the running sum
+ * as dW's (db_lo: its compensation, or NULL). */
+__kernel void lce_bias_grad(__global const gemm_t *z, const ulong rows, const ulong V, __global gacc_t *db,
+                            __global gacc_t *db_lo, const int accumulate) {
     for (ulong v = get_global_id(0); v < V; v += get_global_size(0)) {
-        gemm_t s = accumulate ? db[v] : 0;
+        gemm_t s = 0;
         for (ulong r = 0; r < rows; ++r) s += z[r * V + v];
-        db[v] = s;
+        acc_split(db + v, db_lo ? db_lo + v : 0, s, accumulate);
     }
 }
 
-/* out = acc rounded to the tensors' dtype (dW and db of 16-bit tensors, accumulated in float). */
-__kernel void lce_store(__global const gemm_t *acc, const ulong n, __global real_t *out) {
-    FOR_EACH_INDEX(i, n) STORE(out, i, acc[i]);
+/* out = acc (+ lo) rounded to the tensors' dtype (dW and db of 16-bit tensors, accumulated in float). */
+__kernel void lce_store(__global const gacc_t *acc, __global const gacc_t *lo, const ulong n, __global real_t *out) {
+    FOR_EACH_INDEX(i, n) STORE(out, i, (gemm_t)acc[i] + (lo ? (gemm_t)lo[i] : 0));
 }

@@ -20,10 +20,11 @@ import java.util.Set;
  * device never holds more than one chunk of logits: extra device memory is R x V values of the GEMM type, the
  * per-row losses (N values), and for 16-bit tensors float accumulators of dW and db (V x H + V).
  *
- * <p>Chunk size: the chunk's logits take at most 1/16 of the N x V x 4 bytes all logits would take (so the
- * call's extra memory stays within 1/8 of them however large N and V are) and at most 1/16 of the device's
- * global memory, rounded down to a power of two of bytes (the buffer pool's size classes) and to whole GEMM
- * tiles of rows, but never below one tile of rows ({@code GEMM_TM}). System property
+ * <p>Chunk size: the chunk's logits take at most 1/32 of the N x V x 4 bytes all logits would take (with dW's
+ * compensation buffer, at most 1/16 of them, the call's extra memory stays below 1/8 of the logits however large
+ * N and V are) and at most 1/16 of the device's global memory, rounded down to a power of two of bytes (the
+ * buffer pool's size classes) and to whole GEMM tiles of rows; never below one tile of rows ({@code GEMM_TM}),
+ * and a problem whose logits fit in {@link #MIN_CHUNK_BYTES} is one chunk. System property
  * {@code losscl.lce.chunkRows} forces it (tests use it to run many chunks on small cases).
  *
  * <p>Targets are read on the host (a device-resident target is downloaded: N int64 values) to check them and
@@ -64,12 +65,38 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
         return new Tile(threadsM * wm, threadsN * wn, tk, wm, wn);
     }
 
+    /**
+     * Whether the GEMMs run in double for float32 and 16-bit tensors (float64 ones always do): on CPU devices with
+     * fp64 (double costs 2x there; each result element is then rounded once from a double sum, never less accurate
+     * than PyTorch's float32 one), not on GPUs (float math for float32, 16-64x faster). {@code losscl.lce.gemmF64}
+     * overrides it.
+     */
+    static boolean gemmF64(OpenClContext cl) {
+        String forced = System.getProperty("losscl.lce.gemmF64");
+        if (forced != null) return Boolean.parseBoolean(forced) && cl.device().hasFp64();
+        return cl.device().hasFp64() && cl.device().type() == DeviceInfo.Type.CPU;
+    }
+
+    /** Below this, a chunk's logits are not cut smaller: a problem this small is one chunk (one GEMM launch each). */
+    static final long MIN_CHUNK_BYTES = 4L << 20;
+
+    /**
+     * Whether dW and db of float32 or 16-bit tensors keep a compensation (the low float of a float pair) across
+     * chunks: where the GEMMs run in double and there is more than one chunk, and the V x H floats it takes are at
+     * most 1/16 of the N x V x 4 bytes of the logits (so with a chunk of at most 1/32 of them the call's extra memory
+     * stays below 1/8 of the logits). Then each dW element is rounded to float32 once, as from one double sum.
+     */
+    static boolean compensated(OpenClContext cl, DType dtype, long n, long v, long h, long chunk) {
+        return gemmF64(cl) && dtype != DType.FLOAT64 && chunk < n && v * h * 4 <= n * v * 4 / 16;
+    }
+
     /** Rows per chunk (see the class comment). */
     static long chunkRows(OpenClContext cl, long n, long v, int zBytes, Tile tile) {
         long forced = Long.getLong("losscl.lce.chunkRows", 0);
         if (forced > 0) return Math.max(1, Math.min(forced, n));
         long logits = n * v * 4;
-        long budget = Math.min(Long.highestOneBit(Math.max(1, logits / 16)), Long.highestOneBit(Math.max(1, cl.device().globalMemBytes() / 16)));
+        long budget = Math.min(Math.max(MIN_CHUNK_BYTES, Long.highestOneBit(Math.max(1, logits / 32))),
+                Long.highestOneBit(Math.max(1, cl.device().globalMemBytes() / 16)));
         long rows = budget / Math.max(1, v * zBytes);
         rows = rows / tile.tm * tile.tm;
         return Math.max(1, Math.min(n, Math.max(rows, tile.tm)));
@@ -77,7 +104,7 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
 
     /** The build options of one call: common.cl's, the GEMM tile, and the row pass's switches. */
     static String options(OpenClContext cl, DType dtype, Tile t, LinearCrossEntropyLoss loss, boolean grad) {
-        return cl.options(dtype) + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk + " -DGEMM_WM=" + t.wm
+        return cl.options(dtype) + " -DGEMM_F64=" + (gemmF64(cl) ? 1 : 0) + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk + " -DGEMM_WM=" + t.wm
                 + " -DGEMM_WN=" + t.wn + " -DSOFTCAP=" + (loss.softcap() != null ? 1 : 0) + " -DZLOSS=" + (loss.zLoss() > 0 ? 1 : 0)
                 + " -DGRAD=" + (grad ? 1 : 0) + " -DREDUCE=" + (loss.reduction() != Reduction.NONE ? 1 : 0);
     }
@@ -110,7 +137,8 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
 
         Tile tile = tile(cl);
         boolean f64 = dtype == DType.FLOAT64;
-        int zBytes = f64 ? 8 : 4;
+        int zBytes = f64 || gemmF64(cl) ? 8 : 4;
+        int gaccBytes = f64 ? 8 : 4;
         boolean gemmTypeIsDtype = f64 || dtype == DType.FLOAT32; // else dW, db accumulate in float, then lce_store
         String options = options(cl, dtype, tile, loss, grad);
         long chunk = chunkRows(cl, n, v, zBytes, tile);
@@ -122,8 +150,10 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
             if (gradX) gradOut.put("input", gx = scope.result(dtype, x.shape()));
             if (gradW) gradOut.put("linear_weight", gw = scope.result(dtype, w.shape()));
             if (gradB) gradOut.put("linear_bias", gb = scope.result(dtype, bias.shape()));
-            DeviceBuffer dwAcc = gw == null ? null : gemmTypeIsDtype ? gw.buffer() : scope.temp(v * h * zBytes);
-            DeviceBuffer dbAcc = gb == null ? null : gemmTypeIsDtype ? gb.buffer() : scope.temp(v * zBytes);
+            DeviceBuffer dwAcc = gw == null ? null : gemmTypeIsDtype ? gw.buffer() : scope.temp(v * h * gaccBytes);
+            DeviceBuffer dbAcc = gb == null ? null : gemmTypeIsDtype ? gb.buffer() : scope.temp(v * gaccBytes);
+            boolean comp = compensated(cl, dtype, n, v, h, chunk);
+            DeviceBuffer dwLo = gradW && comp ? scope.temp(v * h * 4) : null, dbLo = gradB && comp ? scope.temp(v * 4) : null;
             DeviceBuffer weight = loss.weight() == null ? null : scope.upload(HostTensor.fromDoubles(dtype, loss.weight().shape(), loss.weight().toDoubleArray()));
             DeviceBuffer rowLoss = reduce ? scope.temp(Math.max(1, n) * cl.accBytes()) : null;
             DeviceBuffer z = n > 0 ? scope.temp(chunk * v * zBytes) : null;
@@ -131,17 +161,17 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
 
             for (long r0 = 0; r0 < n; r0 += chunk) {
                 long rows = Math.min(chunk, n - r0);
-                gemm(cl, options, "lce_gemm_logits", tile, xb, r0 * h, h, 1, wb, 0, 1, h, z, 0, v, rows, v, h, false);
+                gemm(cl, options, "lce_gemm_logits", tile, xb, r0 * h, h, 1, wb, 0, 1, h, z, null, 0, v, rows, v, h, false);
                 cl.call(cl.kernel(STEMS, options, "lce_rows"), "lce_rows")
                         .mem(z).mem(bb).mem(tb).mem(weight).ulong(v).ulong(r0).int64(loss.ignoreIndex())
                         .real(eps).real(wAll).real(loss.softcap() == null ? 1 : loss.softcap()).real(loss.zLoss())
                         .real(ceScale).real(zScale).mem(reduce ? null : out.buffer()).mem(rowLoss)
                         .launch(rows);
-                if (gradX) gemm(cl, options, "lce_gemm_dx", tile, z, 0, v, 1, wb, 0, h, 1, gx.buffer(), r0 * h, h, rows, h, v, false);
-                if (gradW) gemm(cl, options, "lce_gemm_dw", tile, z, 0, 1, v, xb, r0 * h, h, 1, dwAcc, 0, h, v, h, rows, r0 > 0);
+                if (gradX) gemm(cl, options, "lce_gemm_dx", tile, z, 0, v, 1, wb, 0, h, 1, gx.buffer(), null, r0 * h, h, rows, h, v, false);
+                if (gradW) gemm(cl, options, "lce_gemm_dw", tile, z, 0, 1, v, xb, r0 * h, h, 1, dwAcc, dwLo, 0, h, v, h, rows, r0 > 0);
                 if (gradB) {
                     cl.call(cl.kernel(STEMS, options, "lce_bias_grad"), "lce_bias_grad")
-                            .mem(z).ulong(rows).ulong(v).mem(dbAcc).int32(r0 > 0 ? 1 : 0)
+                            .mem(z).ulong(rows).ulong(v).mem(dbAcc).mem(dbLo).int32(r0 > 0 ? 1 : 0)
                             .launch(cl.profile().groupsFor(v));
                 }
             }
@@ -150,8 +180,8 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
                 if (gradB) cl.write(dbAcc, HostTensor.zeros(f64 ? DType.FLOAT64 : DType.FLOAT32, Shape.of(v)));
             }
             if (!gemmTypeIsDtype) {
-                if (gradW) store(cl, options, dwAcc, v * h, gw.buffer());
-                if (gradB) store(cl, options, dbAcc, v, gb.buffer());
+                if (gradW) store(cl, options, dwAcc, dwLo, v * h, gw.buffer());
+                if (gradB) store(cl, options, dbAcc, dbLo, v, gb.buffer());
             }
             if (reduce) {
                 // mean: the rows' losses are already divided by the total weight; 0/0 (nothing kept) is PyTorch's NaN.
@@ -166,17 +196,17 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
     /** C (+)= A B over M x N x K (see DEFINE_GEMM in the kernel): one work-group per TM x TN tile of C. */
     private static void gemm(OpenClContext cl, String options, String kernel, Tile t,
                              DeviceBuffer a, long aOff, long sam, long sak, DeviceBuffer b, long bOff, long sbk, long sbn,
-                             DeviceBuffer c, long cOff, long ldc, long m, long n, long k, boolean accumulate) {
+                             DeviceBuffer c, DeviceBuffer cLo, long cOff, long ldc, long m, long n, long k, boolean accumulate) {
         if (m == 0 || n == 0) return;
         long groups = ((m + t.tm - 1) / t.tm) * ((n + t.tn - 1) / t.tn);
         cl.call(cl.kernel(STEMS, options, kernel), kernel)
                 .mem(a).ulong(aOff).ulong(sam).ulong(sak).mem(b).ulong(bOff).ulong(sbk).ulong(sbn)
-                .mem(c).ulong(cOff).ulong(ldc).ulong(m).ulong(n).ulong(k).int32(accumulate ? 1 : 0)
+                .mem(c).mem(cLo).ulong(cOff).ulong(ldc).ulong(m).ulong(n).ulong(k).int32(accumulate ? 1 : 0)
                 .launch(groups);
     }
 
-    private static void store(OpenClContext cl, String options, DeviceBuffer acc, long count, DeviceBuffer out) {
+    private static void store(OpenClContext cl, String options, DeviceBuffer acc, DeviceBuffer lo, long count, DeviceBuffer out) {
         if (count == 0) return;
-        cl.call(cl.kernel(STEMS, options, "lce_store"), "lce_store").mem(acc).ulong(count).mem(out).launch(cl.profile().groupsFor(count));
+        cl.call(cl.kernel(STEMS, options, "lce_store"), "lce_store").mem(acc).mem(lo).ulong(count).mem(out).launch(cl.profile().groupsFor(count));
     }
 }
