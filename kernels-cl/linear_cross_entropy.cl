@@ -14,6 +14,8 @@
  *   GEMM_TM, GEMM_TN   output tile of one work-group (rows x columns)
  *   GEMM_TK            depth of the local-memory tiles loaded per step
  *   GEMM_WM, GEMM_WN   outputs per work-item (register block); (TM / WM) * (TN / WN) == WGS
+ *   GEMM_LOCAL         1: local-memory tiles (GPUs); 0: register blocks streamed by each work-item (CPUs),
+ *                      GEMM_WM x 8 GEMM_WNV (dX, dW) or GEMM_WM x GEMM_WN (logits) outputs per work-item
  *   GEMM_F64           1: gemm_t is double also for float32 and 16-bit tensors (CPU devices with fp64)
  *   SOFTCAP, ZLOSS     1 when the option is on; GRAD 1 when lce_rows writes dL/dz; REDUCE 1 for mean and sum
  *
@@ -24,6 +26,9 @@
  * order loses to PyTorch's on some elements). dW and db accumulate across chunks in gacc_t: float32 or
  * better, never half. The row pass (softmax, lse, loss) runs in acc_t like cross_entropy.cl.
  */
+#ifndef GEMM_LOCAL
+#define GEMM_LOCAL 1
+#endif
 #ifndef GEMM_TM
 #define GEMM_TM 32
 #define GEMM_TN 32
@@ -81,6 +86,113 @@ inline void acc_split(__global gacc_t *hi, __global gacc_t *lo, gemm_t v, int ac
 #define THREADS_N (GEMM_TN / GEMM_WN)
 #define THREADS_M (GEMM_TM / GEMM_WM)
 
+/* GEMM_LOCAL 0 (CPU devices): the same products without local memory or barriers, each work-item streaming its
+ * own register block from global memory (the caches do the tiling; POCL runs a work-group's items in a loop on one
+ * core, and local tiles with barriers there cost more than they save). Explicit 8-wide vectors, as POCL
+ * vectorises only those well: GEMM_ROWS (dX, dW: B's columns contiguous) vectorises over C's columns, GEMM_DOT
+ * (the logits: A's rows and B's columns both contiguous along k) over k, with a fixed-order lane sum at the end.
+ * Blocks at C's edges take a scalar path. The block of work-item g is fixed by the shapes, so results are
+ * deterministic. */
+#if DTYPE_F64 || GEMM_F64
+typedef double8 gemm8_t;
+#define convert_gemm8 convert_double8
+#else
+typedef float8 gemm8_t;
+#define convert_gemm8 convert_float8
+#endif
+#if DTYPE_F64
+#define VLOAD_REAL8(p, i) vload8(0, (p) + (i))
+#elif DTYPE_F16
+#define VLOAD_REAL8(p, i) convert_gemm8(vload_half8(0, (p) + (i)))
+#elif DTYPE_BF16
+#define VLOAD_REAL8(p, i) convert_gemm8(as_float8(convert_uint8(vload8(0, (p) + (i))) << 16))
+#else
+#define VLOAD_REAL8(p, i) convert_gemm8(vload8(0, (p) + (i)))
+#endif
+#define VLOAD_GEMM8(p, i) vload8(0, (p) + (i))
+#ifndef GEMM_WNV
+#define GEMM_WNV 2
+#endif
+
+/* C = A B with sbn == 1: work-item block WM rows x 8 WNV columns; consecutive work-items take consecutive row
+ * blocks of one column strip (a work-group's items share the strip of B in cache). */
+#define DEFINE_GEMM_ROWS(NAME, A_T, LOAD_A, B_T, LOAD_B, VLOAD_B, C_T, STORE_C)                                    \
+__kernel void NAME(__global const A_T *a, const ulong a_off, const ulong sam, const ulong sak,                    \
+                   __global const B_T *b, const ulong b_off, const ulong sbk, const ulong sbn,                    \
+                   __global C_T *c, __global gacc_t *c_lo, const ulong c_off, const ulong ldc,                    \
+                   const ulong M, const ulong N, const ulong K, const int accumulate) {                           \
+    const ulong cols = 8 * GEMM_WNV, mb = (M + GEMM_WM - 1) / GEMM_WM, nb = (N + cols - 1) / cols;               \
+    for (ulong blk = get_global_id(0); blk < mb * nb; blk += get_global_size(0)) {                               \
+        const ulong m0 = (blk % mb) * GEMM_WM, n0 = (blk / mb) * cols;                                            \
+        if (m0 + GEMM_WM <= M && n0 + cols <= N) {                                                                \
+            gemm8_t acc[GEMM_WM][GEMM_WNV];                                                                       \
+            for (int i = 0; i < GEMM_WM; ++i)                                                                     \
+                for (int j = 0; j < GEMM_WNV; ++j) acc[i][j] = 0;                                                 \
+            for (ulong k = 0; k < K; ++k) {                                                                       \
+                gemm8_t bv[GEMM_WNV];                                                                             \
+                for (int j = 0; j < GEMM_WNV; ++j) bv[j] = VLOAD_B(b, b_off + k * sbk + n0 + 8 * j);              \
+                for (int i = 0; i < GEMM_WM; ++i) {                                                               \
+                    const gemm_t av = LOAD_A(a, a_off + (m0 + i) * sam + k * sak);                                \
+                    for (int j = 0; j < GEMM_WNV; ++j) acc[i][j] += av * bv[j];                                   \
+                }                                                                                                 \
+            }                                                                                                     \
+            for (int i = 0; i < GEMM_WM; ++i)                                                                     \
+                for (int j = 0; j < GEMM_WNV; ++j)                                                                \
+                    for (int l = 0; l < 8; ++l)                                                                   \
+                        STORE_C(c, c_lo, c_off + (m0 + i) * ldc + n0 + 8 * j + l, acc[i][j][l], accumulate);      \
+        } else {                                                                                                  \
+            for (ulong m = m0; m < min(m0 + GEMM_WM, M); ++m)                                                     \
+                for (ulong n = n0; n < min(n0 + cols, N); ++n) {                                                  \
+                    gemm_t s = 0;                                                                                 \
+                    for (ulong k = 0; k < K; ++k) s += LOAD_A(a, a_off + m * sam + k * sak) * LOAD_B(b, b_off + k * sbk + n); \
+                    STORE_C(c, c_lo, c_off + m * ldc + n, s, accumulate);                                         \
+                }                                                                                                 \
+        }                                                                                                         \
+    }                                                                                                             \
+}
+
+/* C = A B with sak == 1 and sbk == 1 (C[m][n] = dot(A row m, B column n), both contiguous): work-item block
+ * WM x WN of dot products, accumulated in 8 lanes over k (a scalar tail past the last multiple of 8), then
+ * summed lane by lane. Consecutive work-items take consecutive row blocks of one column block. */
+#define DEFINE_GEMM_DOT(NAME, A_T, LOAD_A, VLOAD_A, B_T, LOAD_B, VLOAD_B, C_T, STORE_C)                           \
+__kernel void NAME(__global const A_T *a, const ulong a_off, const ulong sam, const ulong sak,                    \
+                   __global const B_T *b, const ulong b_off, const ulong sbk, const ulong sbn,                    \
+                   __global C_T *c, __global gacc_t *c_lo, const ulong c_off, const ulong ldc,                    \
+                   const ulong M, const ulong N, const ulong K, const int accumulate) {                           \
+    const ulong mb = (M + GEMM_WM - 1) / GEMM_WM, nb = (N + GEMM_WN - 1) / GEMM_WN, k8 = K & ~(ulong)7;            \
+    for (ulong blk = get_global_id(0); blk < mb * nb; blk += get_global_size(0)) {                               \
+        const ulong m0 = (blk % mb) * GEMM_WM, n0 = (blk / mb) * GEMM_WN;                                        \
+        if (m0 + GEMM_WM <= M && n0 + GEMM_WN <= N) {                                                             \
+            gemm8_t acc[GEMM_WM][GEMM_WN];                                                                        \
+            for (int i = 0; i < GEMM_WM; ++i)                                                                     \
+                for (int j = 0; j < GEMM_WN; ++j) acc[i][j] = 0;                                                  \
+            for (ulong k = 0; k < k8; k += 8) {                                                                   \
+                gemm8_t av[GEMM_WM], bv[GEMM_WN];                                                                 \
+                for (int i = 0; i < GEMM_WM; ++i) av[i] = VLOAD_A(a, a_off + (m0 + i) * sam + k);                 \
+                for (int j = 0; j < GEMM_WN; ++j) bv[j] = VLOAD_B(b, b_off + (n0 + j) * sbn + k);                 \
+                for (int i = 0; i < GEMM_WM; ++i)                                                                 \
+                    for (int j = 0; j < GEMM_WN; ++j) acc[i][j] += av[i] * bv[j];                                 \
+            }                                                                                                     \
+            for (int i = 0; i < GEMM_WM; ++i)                                                                     \
+                for (int j = 0; j < GEMM_WN; ++j) {                                                               \
+                    const gemm8_t v = acc[i][j];                                                                  \
+                    gemm_t s = ((v.s0 + v.s1) + (v.s2 + v.s3)) + ((v.s4 + v.s5) + (v.s6 + v.s7));                 \
+                    for (ulong k = k8; k < K; ++k)                                                                \
+                        s += LOAD_A(a, a_off + (m0 + i) * sam + k) * LOAD_B(b, b_off + (n0 + j) * sbn + k);       \
+                    STORE_C(c, c_lo, c_off + (m0 + i) * ldc + n0 + j, s, accumulate);                             \
+                }                                                                                                 \
+        } else {                                                                                                  \
+            for (ulong m = m0; m < min(m0 + GEMM_WM, M); ++m)                                                     \
+                for (ulong n = n0; n < min(n0 + GEMM_WN, N); ++n) {                                               \
+                    gemm_t s = 0;                                                                                 \
+                    for (ulong k = 0; k < K; ++k) s += LOAD_A(a, a_off + m * sam + k) * LOAD_B(b, b_off + n * sbn + k); \
+                    STORE_C(c, c_lo, c_off + m * ldc + n, s, accumulate);                                         \
+                }                                                                                                 \
+        }                                                                                                         \
+    }                                                                                                             \
+}
+
+#if GEMM_LOCAL
 /* C[m, n] = sum_k A(m, k) B(k, n) (+ C[m, n] when accumulate) for m < M, n < N, with A(m, k) = a[a_off + m sam +
  * k sak] and B(k, n) = b[b_off + k sbk + n sbn]: strides express the transposes. A work-group computes a
  * TM x TN tile of C: per TK-deep step it copies a TM x TK tile of A and a TK x TN tile of B into local memory
@@ -143,6 +255,11 @@ DEFINE_GEMM(lce_gemm_logits, real_t, REAL_LOAD, real_t, REAL_LOAD, gemm_t, GEMM_
 DEFINE_GEMM(lce_gemm_dx, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, real_t, REAL_STORE_C)
 /* dW (+)= dZ^T X: A = dZ^T (gemm_t), B = X (real_t), C = dW's gacc_t running sum (with its compensation c_lo). */
 DEFINE_GEMM(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, gacc_t, DW_STORE_C)
+#else
+DEFINE_GEMM_DOT(lce_gemm_logits, real_t, REAL_LOAD, VLOAD_REAL8, real_t, REAL_LOAD, VLOAD_REAL8, gemm_t, GEMM_STORE_C)
+DEFINE_GEMM_ROWS(lce_gemm_dx, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, VLOAD_REAL8, real_t, REAL_STORE_C)
+DEFINE_GEMM_ROWS(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, VLOAD_REAL8, gacc_t, DW_STORE_C)
+#endif
 
 /* The classes of one row split among the work-group: contiguous chunks on CPUs, interleaved on GPUs
  * (coalesced). Fixed by V and WGS, so the merge below is deterministic. */

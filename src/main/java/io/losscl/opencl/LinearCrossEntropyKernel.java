@@ -36,33 +36,47 @@ import java.util.Set;
 public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEntropyLoss> {
     private static final List<String> STEMS = List.of("linear_cross_entropy");
 
-    /** The GEMM tile of one work-group and the register block of one work-item. */
+    /** The GEMM tile of one work-group and the register block of one work-item; local: local-memory tiles. */
     static final class Tile {
-        final int tm, tn, tk, wm, wn;
+        final boolean local;
+        final int tm, tn, tk, wm, wn, wnv;
 
-        Tile(int tm, int tn, int tk, int wm, int wn) {
+        Tile(boolean local, int tm, int tn, int tk, int wm, int wn, int wnv) {
+            this.local = local;
             this.tm = tm;
             this.tn = tn;
             this.tk = tk;
             this.wm = wm;
             this.wn = wn;
+            this.wnv = wnv;
+        }
+
+        /** Work-groups of a GEMM producing an m x n result. */
+        long groups(OpenClContext cl, long m, long n) {
+            if (local) return ((m + tm - 1) / tm) * ((n + tn - 1) / tn);
+            long blocks = ((m + wm - 1) / wm) * ((n + 8L * wnv - 1) / (8L * wnv));
+            return Math.max(1, Math.min((blocks + cl.profile().workGroupSize() - 1) / cl.profile().workGroupSize(),
+                    (long) cl.device().computeUnits() * 64));
         }
     }
 
     /**
-     * The tile for {@code wgs} work-items: the work-items form a (wgs / tx) x tx grid, tx the larger power-of-two
-     * factor; register blocks of {@code losscl.lce.wm} x {@code losscl.lce.wn} (default 4 x 4 on GPUs, 4 x 8 on
-     * CPUs, where the wider block gives each work-item longer vector runs), K steps of {@code losscl.lce.tk} (16).
+     * GPUs: local-memory tiles for {@code wgs} work-items, which form a (wgs / tx) x tx grid (tx the larger
+     * power-of-two factor), register blocks of {@code losscl.lce.wm} x {@code losscl.lce.wn} (4 x 4), K steps of
+     * {@code losscl.lce.tk} (16). CPUs ({@code losscl.lce.local=false}): no local memory; each work-item a 4 x 16
+     * block of dX or dW ({@code wm} x 8 {@code losscl.lce.wnv}) or a 4 x 4 block of logits, in 8-wide vectors.
      */
     static Tile tile(OpenClContext cl) {
         int wgs = cl.profile().workGroupSize();
         boolean cpu = cl.device().type() == DeviceInfo.Type.CPU;
+        boolean local = Boolean.parseBoolean(System.getProperty("losscl.lce.local", Boolean.toString(!cpu)));
         int threadsN = 1 << ((Integer.numberOfTrailingZeros(wgs) + 1) / 2);
         int threadsM = wgs / threadsN;
         int wm = Integer.getInteger("losscl.lce.wm", 4);
-        int wn = Integer.getInteger("losscl.lce.wn", cpu ? 8 : 4);
+        int wn = Integer.getInteger("losscl.lce.wn", 4);
         int tk = Integer.getInteger("losscl.lce.tk", 16);
-        return new Tile(threadsM * wm, threadsN * wn, tk, wm, wn);
+        int wnv = Integer.getInteger("losscl.lce.wnv", 2);
+        return new Tile(local, threadsM * wm, threadsN * wn, tk, wm, wn, wnv);
     }
 
     /**
@@ -104,7 +118,8 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
 
     /** The build options of one call: common.cl's, the GEMM tile, and the row pass's switches. */
     static String options(OpenClContext cl, DType dtype, Tile t, LinearCrossEntropyLoss loss, boolean grad) {
-        return cl.options(dtype) + " -DGEMM_F64=" + (gemmF64(cl) ? 1 : 0) + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk + " -DGEMM_WM=" + t.wm
+        return cl.options(dtype) + " -DGEMM_F64=" + (gemmF64(cl) ? 1 : 0) + " -DGEMM_LOCAL=" + (t.local ? 1 : 0)
+                + " -DGEMM_WNV=" + t.wnv + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk + " -DGEMM_WM=" + t.wm
                 + " -DGEMM_WN=" + t.wn + " -DSOFTCAP=" + (loss.softcap() != null ? 1 : 0) + " -DZLOSS=" + (loss.zLoss() > 0 ? 1 : 0)
                 + " -DGRAD=" + (grad ? 1 : 0) + " -DREDUCE=" + (loss.reduction() != Reduction.NONE ? 1 : 0);
     }
@@ -198,7 +213,7 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
                              DeviceBuffer a, long aOff, long sam, long sak, DeviceBuffer b, long bOff, long sbk, long sbn,
                              DeviceBuffer c, DeviceBuffer cLo, long cOff, long ldc, long m, long n, long k, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        long groups = ((m + t.tm - 1) / t.tm) * ((n + t.tn - 1) / t.tn);
+        long groups = t.groups(cl, m, n);
         cl.call(cl.kernel(STEMS, options, kernel), kernel)
                 .mem(a).ulong(aOff).ulong(sam).ulong(sak).mem(b).ulong(bOff).ulong(sbk).ulong(sbn)
                 .mem(c).mem(cLo).ulong(cOff).ulong(ldc).ulong(m).ulong(n).ulong(k).int32(accumulate ? 1 : 0)
