@@ -13,7 +13,10 @@ import argparse, glob, json, os, subprocess, sys, tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # oclgrind presents itself as a GPU, which selects the GPU kernel variants (grid-stride, work-group
 # rows); forcing the chunked layout with a small work-group selects the CPU variants as on POCL.
-LAYOUTS = [("gpu", []), ("cpu", ["-Dlosscl.layout=chunked", "-Dlosscl.wgs=16"])]
+# linear_cross_entropy: GPU runs take its local-memory GEMM tiles (in double, as the golden rule wants; the float
+# variant indexes the same), CPU runs its register-block GEMMs.
+LAYOUTS = [("gpu", ["-Dlosscl.lce.gemmF64=true"]),
+           ("cpu", ["-Dlosscl.layout=chunked", "-Dlosscl.wgs=16", "-Dlosscl.lce.local=false", "-Dlosscl.lce.gemmF64=true"])]
 ERROR_MARKERS = ("Invalid read", "Invalid write", "data race", "Data race", "out-of-bounds", "Uninitialized", "Oclgrind - ")
 
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * linear_cross_entropy's chunked OpenCL kernel against the Java reference (which holds the logits): random
  * shapes with odd sizes (V and H not multiples of any tile, H = 1, K-dim leading shapes), chunks forced small
  * ({@code losscl.lce.chunkRows}) so that dW and db accumulate over many chunks and the last chunk is partial,
- * every reduction and option, forward and all three gradients; float64, float16 and bfloat16 inputs; bitwise
- * reproducibility.
+ * every reduction and option, forward and all three gradients; float64, float16 and bfloat16 inputs; the GPU
+ * configuration (local-memory tiles, float GEMMs) on the local device; bitwise reproducibility.
  */
 class LinearCrossEntropyKernelTest {
     private static LossEngine java;
@@ -58,6 +58,13 @@ class LinearCrossEntropyKernelTest {
                         .weight(weights(c[c.length - 2])).labelSmoothing(0.2).ignoreIndex(3).softcap(3.0).zLoss(1e-2).build(), c, DType.FLOAT32, false)));
             }
         }
+        // The GPU configuration (local-memory tiles, float GEMMs) on this device, every reduction and option.
+        for (long[] c : new long[][] {{37, 13, 101, 5}, {2, 3, 9, 33, 4}, {130, 17, 333, 7}, {0, 8, 5, 0}}) {
+            for (Reduction red : new Reduction[] {Reduction.NONE, Reduction.MEAN}) {
+                tests.add(DynamicTest.dynamicTest("gpu tiles " + Arrays.toString(c) + " " + red, () -> withProps(GPU_CONFIG, () -> check(LinearCrossEntropyLoss.builder()
+                        .reduction(red).weight(weights(c[c.length - 2])).labelSmoothing(0.2).ignoreIndex(3).softcap(3.0).zLoss(1e-2).build(), c, DType.FLOAT32, true))));
+            }
+        }
         long[] odd = {37, 13, 101, 5};
         LinearCrossEntropyLoss all = LinearCrossEntropyLoss.builder().weight(weights(101)).labelSmoothing(0.1).ignoreIndex(3).softcap(2.5).zLoss(1e-3).build();
         for (DType d : new DType[] {DType.FLOAT64, DType.FLOAT16, DType.BFLOAT16}) {
@@ -77,6 +84,56 @@ class LinearCrossEntropyKernelTest {
         for (String g : GRADS) assertArrayEquals(a.grad(g).toHost().toDoubleArray(), b.grad(g).toHost().toDoubleArray(), 0.0, g);
     }
 
+    /** A device-resident target is read back and checked before any kernel; the engine stays usable. */
+    @Test
+    void deviceTargetOutOfRangeIsAnInvalidArgument() {
+        OpenClSupport.assume();
+        long[] c = {4, 3, 5, 0};
+        LossInputs in = inputs(c, DType.FLOAT32, false, new Random(3));
+        io.losscl.opencl.OpenClBackend b = (io.losscl.opencl.OpenClBackend) opencl.backend();
+        try (io.losscl.opencl.DeviceTensor t = b.upload(HostTensor.of(new long[] {0, 4, 5, 1}, 4))) {
+            LossInputs bad = LossInputs.of("input", in.get("input"), "linear_weight", in.get("linear_weight"), "target", t);
+            InvalidArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidArgumentException.class,
+                    () -> opencl.compute(LinearCrossEntropyLoss.of(), bad, "input"));
+            assertEquals("linear_cross_entropy: target 5 at index [2] is out of range [0, 5)", e.getMessage());
+        }
+        check(LinearCrossEntropyLoss.of(), c, DType.FLOAT32, false);
+    }
+
+    /**
+     * The memory bound: one forward+backward call borrows at most 1/8 of the N x V x 4 bytes of the logits beyond
+     * its inputs and results (N = 8192, V = 4096: 128 MiB of logits, 32 chunks with dW's compensation buffer).
+     */
+    @Test
+    void extraDeviceMemoryIsAtMostAnEighthOfTheLogits() {
+        OpenClSupport.assume();
+        long n = 8192, h = 4, v = 4096;
+        long[] c = {n, h, v, 0};
+        LossInputs host = inputs(c, DType.FLOAT32, false, new Random(5));
+        io.losscl.opencl.OpenClBackend b = (io.losscl.opencl.OpenClBackend) opencl.backend();
+        io.losscl.opencl.OpenClContext cl = b.context();
+        try (io.losscl.opencl.DeviceTensor x = b.upload((HostTensor) host.get("input"));
+             io.losscl.opencl.DeviceTensor w = b.upload((HostTensor) host.get("linear_weight"));
+             io.losscl.opencl.DeviceTensor t = b.upload((HostTensor) host.get("target"))) {
+            long before;
+            synchronized (cl) {
+                before = cl.borrowedBytes();
+                cl.resetPeakBytes();
+            }
+            LossResult r = opencl.compute(LinearCrossEntropyLoss.builder().zLoss(1e-4).build(),
+                    LossInputs.of("input", x, "linear_weight", w, "target", t), "input", "linear_weight");
+            long peak;
+            synchronized (cl) { peak = cl.peakBorrowedBytes(); }
+            long results = 0;
+            for (Tensor g : List.of(r.output(), r.grad("input"), r.grad("linear_weight"))) {
+                results += ((io.losscl.opencl.DeviceTensor) g).buffer().bytes();
+                ((io.losscl.opencl.DeviceTensor) g).close();
+            }
+            long extra = peak - before - results, logits = n * v * 4;
+            org.junit.jupiter.api.Assertions.assertTrue(extra <= logits / 8, "extra device memory " + extra + " bytes > 1/8 of the logits' " + logits);
+        }
+    }
+
     private static void check(LinearCrossEntropyLoss loss, long[] c, DType dtype, boolean bias) {
         OpenClSupport.assume();
         LossInputs in = inputs(c, dtype, bias, new Random(Arrays.hashCode(c) + 31L * dtype.ordinal()));
@@ -87,14 +144,25 @@ class LinearCrossEntropyKernelTest {
         for (String g : grads) compare(g, got.grad(g).toHost(), want.grad(g).toHost(), dtype);
     }
 
+    private static final String[] GPU_CONFIG = {"losscl.lce.local", "true", "losscl.lce.gemmF64", "false"};
+
     private static LossResult withChunk(long[] c, java.util.function.Supplier<LossResult> call) {
-        String old = System.getProperty("losscl.lce.chunkRows");
-        System.setProperty("losscl.lce.chunkRows", Long.toString(c[c.length - 1]));
+        LossResult[] r = new LossResult[1];
+        withProps(new String[] {"losscl.lce.chunkRows", Long.toString(c[c.length - 1])}, () -> r[0] = call.get());
+        return r[0];
+    }
+
+    /** Runs {@code body} with system properties set (key, value, key, value, ...), restoring them after. */
+    private static void withProps(String[] kv, Runnable body) {
+        String[] old = new String[kv.length / 2];
+        for (int i = 0; i < old.length; i++) old[i] = System.setProperty(kv[2 * i], kv[2 * i + 1]);
         try {
-            return call.get();
+            body.run();
         } finally {
-            if (old == null) System.clearProperty("losscl.lce.chunkRows");
-            else System.setProperty("losscl.lce.chunkRows", old);
+            for (int i = 0; i < old.length; i++) {
+                if (old[i] == null) System.clearProperty(kv[2 * i]);
+                else System.setProperty(kv[2 * i], old[i]);
+            }
         }
     }
 
