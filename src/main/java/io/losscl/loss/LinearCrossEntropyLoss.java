@@ -166,15 +166,11 @@ public final class LinearCrossEntropyLoss implements Loss {
         public Builder zLoss(double zLoss) { this.zLoss = zLoss; return this; }
 
         public LinearCrossEntropyLoss build() {
-            if (reduction == null || reduction == Reduction.BATCHMEAN) {
-                throw Checks.invalid(NAME, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");
-            }
-            if (!(labelSmoothing <= 1.0)) throw Checks.invalid(NAME, "label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
+            CrossEntropyLoss.checkOptions(NAME, reduction, labelSmoothing, weight);
             if (softcap != null && !(softcap > 0 && softcap < Double.POSITIVE_INFINITY)) {
                 throw Checks.invalid(NAME, "softcap must be a finite number > 0 (or null for none), got " + softcap);
             }
             if (!(zLoss >= 0 && zLoss < Double.POSITIVE_INFINITY)) throw Checks.invalid(NAME, "z_loss must be a finite number >= 0, got " + zLoss);
-            if (weight != null && weight.shape().rank() != 1) throw Checks.invalid(NAME, "weight must be 1-D, got shape " + weight.shape());
             return new LinearCrossEntropyLoss(this);
         }
     }
