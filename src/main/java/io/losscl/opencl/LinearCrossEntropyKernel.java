@@ -31,7 +31,8 @@ import java.util.Set;
  * to compute the mean's denominators, the total class weight and the count of rows kept, before any kernel.
  *
  * <p>Every device-dependent choice is a {@code -D} parameter built in {@link #options}: the GEMM tile shape
- * follows the work-group size and the device type (register blocks of 4 x 4 on GPUs, 4 x 8 on CPUs).
+ * follows the device type and work-group size ({@link #tile}: local-memory tiles on GPUs, register blocks streamed by each
+ * work-item on CPUs), {@code GEMM_F64} the device ({@link #gemmF64}), the rest the loss's options.
  */
 public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEntropyLoss> {
     private static final List<String> STEMS = List.of("linear_cross_entropy");
