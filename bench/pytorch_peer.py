@@ -5,7 +5,9 @@ Reads the bench's case description (JSON file given as argv[1]: threads, device,
 loss, options, inputs {name, dtype, shape, gen, lo, hi} and grads), times each case forward
 (under no_grad) and forward+backward (gradients of the case's `grads` inputs), and prints JSON:
 {"peer": "pytorch", "version", "threads", "device", "glibc_tunables", "results": [{"id", "pass", "ms": [...]}],
- "skipped": [{"id", "reason"}]}.  Run with /usr/bin/python3 (Debian's python3-torch).
+ "skipped": [{"id", "reason"}]}.  linear_cross_entropy (not in torch.nn.functional) is F.cross_entropy(F.linear(...));
+its forward+backward result also has "peak_extra_bytes": the growth of the resident set (VmHWM after
+/proc/self/clear_refs reset it, less VmRSS before) over one call before the warm-up, less the gradients it creates.  Run with /usr/bin/python3 (Debian's python3-torch).
 The bench runs it twice: with and without
 GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 (glibc keeping freed
 memory, so large tensors do not page-fault afresh on every call); the output says which.
@@ -49,6 +51,34 @@ def make(spec, gen_seed):
     return t.to(dtype).contiguous()
 
 
+def linear_cross_entropy(input, linear_weight, target, linear_bias=None, **options):
+    return F.cross_entropy(F.linear(input, linear_weight, linear_bias), target, **options)
+
+
+def _status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def peak_extra_bytes(body, grad_bytes):
+    """Resident-set growth of one call of body (peak during it, from a reset high-water mark), less the bytes of
+    the gradients it leaves; None where /proc cannot tell (not Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current RSS
+        before = _status_kb("VmRSS")
+        body()
+        peak = _status_kb("VmHWM")
+    except OSError:
+        return None
+    if before is None or peak is None:
+        return None
+    return (peak - before) * 1024 - grad_bytes
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
@@ -71,7 +101,7 @@ def main():
         if cuda:
             torch.cuda.synchronize()
     for c in spec["cases"]:
-        fn = getattr(F, c["loss"], None)
+        fn = linear_cross_entropy if c["loss"] == "linear_cross_entropy" else getattr(F, c["loss"], None)
         if fn is None:
             out["skipped"].append({"id": c["id"], "reason": "torch.nn.functional has no " + c["loss"]})
             continue
@@ -97,6 +127,10 @@ def main():
 
         for name, body in (("fwd", fwd), ("fwd+bwd", fwdbwd)):
             try:
+                peak = None
+                if c["loss"] == "linear_cross_entropy" and name == "fwd+bwd" and not cuda:
+                    grad_bytes = sum(inputs[n].numel() * inputs[n].element_size() for n in c["grads"])
+                    peak = peak_extra_bytes(body, grad_bytes)
                 for _ in range(warmup):
                     body()
                 ms = []
@@ -104,7 +138,10 @@ def main():
                     t0 = time.perf_counter()
                     body()
                     ms.append((time.perf_counter() - t0) * 1e3)
-                out["results"].append({"id": c["id"], "pass": name, "ms": ms})
+                res = {"id": c["id"], "pass": name, "ms": ms}
+                if peak is not None:
+                    res["peak_extra_bytes"] = peak
+                out["results"].append(res)
             except RuntimeError as e:
                 out["skipped"].append({"id": c["id"] + " " + name, "reason": str(e)[:200]})
         for n in c["grads"]:

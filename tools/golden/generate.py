@@ -122,8 +122,9 @@ def all_builders():
     import cases_group1
     import cases_group2
     import cases_ctc
+    import cases_lce
     b = {}
-    for m in (cases_group1, cases_group2, cases_ctc):
+    for m in (cases_group1, cases_group2, cases_ctc, cases_lce):
         b.update(m.BUILDERS)
     return b
 

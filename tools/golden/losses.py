@@ -45,6 +45,42 @@ def _ctc(I, O):
     return F.ctc_loss(I["log_probs"], I["targets"], I["input_lengths"], I["target_lengths"], **O)
 
 
+def _linear_cross_entropy(I, O):
+    """F.cross_entropy(F.linear(input, W, b).reshape(-1, V), target.reshape(-1), ...) plus softcap
+    (logits -> softcap * tanh(logits / softcap)) and z_loss (z_loss * logsumexp(logits)^2 per row not ignored,
+    reduced like the loss), as eval-protocol.md defines them."""
+    O = dict(O)
+    cap = O.pop("softcap", None)
+    zl = O.pop("z_loss", 0.0)
+    x, w, b, t = I["input"], I["linear_weight"], I.get("linear_bias"), I["target"]
+    if t.dtype != torch.int64:
+        raise ValueError("linear_cross_entropy: target must be int64 class indices, got %s" % t.dtype)
+    if tuple(t.shape) != tuple(x.shape[:-1]):
+        raise ValueError("linear_cross_entropy: target shape %s must be the input's leading shape %s"
+                         % (tuple(t.shape), tuple(x.shape[:-1])))
+    if cap is not None and not cap > 0:
+        raise ValueError("linear_cross_entropy: softcap must be > 0, got %r" % cap)
+    if not zl >= 0:
+        raise ValueError("linear_cross_entropy: z_loss must be >= 0, got %r" % zl)
+    V = w.shape[0]
+    logits = F.linear(x, w, b).reshape(-1, V)
+    if cap is not None:
+        logits = cap * torch.tanh(logits / cap)
+    tt = t.reshape(-1)
+    red = O.get("reduction", "mean")
+    loss = F.cross_entropy(logits, tt, **O)
+    if zl > 0:
+        keep = tt != O.get("ignore_index", -100)
+        lse = torch.logsumexp(logits, dim=-1)
+        if red == "none":
+            loss = loss + torch.where(keep, zl * lse * lse, torch.zeros_like(lse))
+        elif red == "sum":
+            loss = loss + zl * (lse[keep] ** 2).sum()
+        else:
+            loss = loss + zl * (lse[keep] ** 2).sum() / keep.sum()
+    return loss.reshape(t.shape) if red == "none" else loss
+
+
 def _two(f):
     return lambda I, O: f(I["input"], I["target"], **O)
 
@@ -82,4 +118,6 @@ LOSSES = {
                                           ["anchor", "positive", "negative"], _triplet_dist),
     "ctc_loss": (["log_probs", "targets", "input_lengths", "target_lengths"], ["log_probs"], _ctc),
     "entropy": (["probs", "logits"], ["probs", "logits"], _entropy),
+    "linear_cross_entropy": (["input", "linear_weight", "target", "linear_bias"],
+                             ["input", "linear_weight", "linear_bias"], _linear_cross_entropy),
 }

@@ -13,7 +13,8 @@ import argparse, glob, json, os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The two launch profiles of LaunchConfig, each run exactly as on its device class; the CPU one with a small
-# work-group (oclgrind simulates every work-item).
+# work-group (oclgrind simulates every work-item). linear_cross_entropy's GEMMs follow the profile: local-memory
+# tiles under the GPU profile (float math, as on GPUs), 8-wide register blocks under the CPU one (double).
 LAYOUTS = [("gpu", ["-Dlosscl.profile=gpu"]), ("cpu", ["-Dlosscl.profile=cpu", "-Dlosscl.wgs=16"])]
 ERROR_MARKERS = ("Invalid read", "Invalid write", "data race", "Data race", "out-of-bounds", "Uninitialized", "Oclgrind - ")
 

@@ -37,6 +37,7 @@ final class LaunchProperties {
             o = o.cosineRowMode(parseBoolean(Setting.COSINE_ROW_MODE, v) ? LaunchConfig.RowMode.ITEM : LaunchConfig.RowMode.GROUP);
         }
         if ((v = value.apply(Setting.CTC_SERIAL)) != null) o = o.ctcSerial(parseBoolean(Setting.CTC_SERIAL, v));
+        if ((v = value.apply(Setting.LCE_CHUNK_ROWS)) != null) o = o.lceChunkRows(parseLong(Setting.LCE_CHUNK_ROWS, v));
         return o;
     }
 
@@ -53,6 +54,14 @@ final class LaunchProperties {
     private static int parseInt(Setting s, String v) {
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw s.invalid(v);
+        }
+    }
+
+    private static long parseLong(Setting s, String v) {
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw s.invalid(v);
         }

@@ -37,7 +37,8 @@ public final class LossRegistry {
             new LossEntry<>("cross_entropy", CrossEntropyLoss.class, CrossEntropyLoss::fromOptions, new CrossEntropyReference(), ClassRowsKernel.crossEntropy()),
             new LossEntry<>("nll_loss", NllLoss.class, NllLoss::fromOptions, new NllLossReference(), ClassRowsKernel.nll()),
             new LossEntry<>("kl_div", KlDivLoss.class, KlDivLoss::fromOptions, new KlDivLossReference(), new ElementwiseKernel<>("kl_div")),
-            new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), ClassRowsKernel.entropy())
+            new LossEntry<>("entropy", Entropy.class, Entropy::fromOptions, new EntropyReference(), ClassRowsKernel.entropy()),
+            new LossEntry<>("linear_cross_entropy", LinearCrossEntropyLoss.class, LinearCrossEntropyLoss::fromOptions, new LinearCrossEntropyReference(), new LinearCrossEntropyKernel())
     );
 
     private static final Map<String, LossEntry<?>> BY_NAME = index();

@@ -51,6 +51,9 @@ public final class Options {
         return r;
     }
 
+    /** True when option {@code name} is given (not absent, not null). */
+    public boolean has(String name) { return values.get(name) != null; }
+
     /** A real-valued option (an integer is accepted, as in Python). */
     public double number(String name, double dflt) {
         Object v = values.get(name);

@@ -28,7 +28,7 @@ class LaunchConfigTest {
             "losscl.wgs, abc, a power of two", "losscl.layout, diag, 'chunked, strided'",
             "losscl.groupsPerUnit, 0, '>= 1'", "losscl.precision, quad, 'float, double'", "losscl.profile, tpu, 'cpu, gpu'",
             "losscl.rowMode, rows, 'auto, item, group'", "losscl.ctc.serial, yes, 'true, false'", "losscl.rowSlices, -1, '>= 1'",
-            "losscl.wideRow, 1e3, '>= 1'", "losscl.cosine.rowPerItem, 2, 'true'"})
+            "losscl.wideRow, 1e3, '>= 1'", "losscl.lce.chunkRows, 0, '>= 1'", "losscl.cosine.rowPerItem, 2, 'true'"})
     void badPropertyIsOneConfigurationError(String property, String value, String valid) {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> fromProperties(Map.of(property, value), Map.of()));
         assertTrue(e.getMessage().contains(property) && e.getMessage().contains("'" + value + "'") && e.getMessage().contains(valid),

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
  */
 public final class BenchCommand {
-    public static final String USAGE = "bench [--suite cpu|gpu] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java] [--chart FILE.svg [--from BENCH.json]]";
+    public static final String USAGE = "bench [--suite cpu|gpu|linear-ce] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java] [--chart FILE.svg [--from BENCH.json]]";
     private static final String[] PASSES = {"fwd", "fwd+bwd"};
     private static final int THREADS = 2;
 
@@ -55,6 +55,7 @@ public final class BenchCommand {
         Stats java;
         long bytes;
         long copyBytes;
+        Long peakExtraBytes;
         String skipped;
 
         Row(BenchCase c, String pass) {
@@ -145,7 +146,7 @@ public final class BenchCommand {
                     String[] grads = bwd ? c.grads.toArray(new String[0]) : new String[0];
                     try {
                         progress(err, done, cases.size(), c.id, pass + " device-resident");
-                        row.device = timeDevice(engine, backend, loss, host, grads, warmup, repeats);
+                        row.device = timeDevice(engine, backend, loss, host, grads, warmup, repeats, row);
                         progress(err, done, cases.size(), c.id, pass + " host round trip");
                         LossInputs hostInputs = LossInputs.of(host);
                         // Gradients land in arrays allocated once (computeInto), as in the copy-only baseline.
@@ -187,7 +188,7 @@ public final class BenchCommand {
             hostRead = Stats.merge(hostRead, Bandwidth.hostRead(THREADS, Math.max(5, repeats)));
             synchronized (cl) { devCopy = Stats.merge(devCopy, Bandwidth.deviceCopy(cl, Math.max(5, repeats))); }
             String machine = machine(cl);
-            out.println(table(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup, javaToo));
+            out.println(table(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup, javaToo) + memoryTable(rows, peerRuns));
             if (json != null) {
                 ObjectNode j = toJson(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(json).toFile(), j);
@@ -233,11 +234,12 @@ public final class BenchCommand {
 
     /** Device-resident: inputs uploaded once; each call returns the scalar to the host, gradients stay on the device. */
     private static Stats timeDevice(LossEngine engine, OpenClBackend backend, Loss loss, Map<String, HostTensor> host,
-                                    String[] grads, int warmup, int repeats) {
+                                    String[] grads, int warmup, int repeats, Row row) {
         Map<String, DeviceTensor> dev = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, HostTensor> e : host.entrySet()) dev.put(e.getKey(), backend.upload(e.getValue()));
             LossInputs inputs = LossInputs.of(dev);
+            row.peakExtraBytes = peakExtraBytes(engine, backend.context(), loss, inputs, grads);
             return Stats.time(warmup, repeats, () -> {
                 LossResult r = engine.compute(loss, inputs, grads);
                 r.scalar();
@@ -247,6 +249,29 @@ public final class BenchCommand {
         } finally {
             for (DeviceTensor d : dev.values()) d.close();
         }
+    }
+
+    /**
+     * Device memory one call needs beyond its inputs (resident before it) and its results (output, gradients): the
+     * buffer pool's high-water mark during the call, in the pool's size classes, less the results' buffers.
+     */
+    private static long peakExtraBytes(LossEngine engine, OpenClContext cl, Loss loss, LossInputs inputs, String[] grads) {
+        long before;
+        synchronized (cl) {
+            before = cl.borrowedBytes();
+            cl.resetPeakBytes();
+        }
+        LossResult r = engine.compute(loss, inputs, grads);
+        long peak;
+        synchronized (cl) { peak = cl.peakBorrowedBytes(); }
+        long results = 0;
+        List<Tensor> out = new ArrayList<>(r.grads().values());
+        out.add(r.output());
+        for (Tensor t : out) {
+            if (t instanceof DeviceTensor) results += ((DeviceTensor) t).buffer().bytes();
+            close(t);
+        }
+        return peak - before - results;
     }
 
     private static void close(Tensor t) {
@@ -393,6 +418,35 @@ public final class BenchCommand {
         return b.toString();
     }
 
+    /**
+     * Peak extra memory of the linear_cross_entropy rows (the suite whose point it is), losscl's device bytes next
+     * to each peer's resident-set growth; empty when the run has none.
+     */
+    private static String memoryTable(List<Row> rows, List<Peers.Run> peers) {
+        StringBuilder b = new StringBuilder();
+        for (Row r : rows) {
+            if (!r.c.loss.equals("linear_cross_entropy") || !r.pass.equals("fwd+bwd") || r.peakExtraBytes == null) continue;
+            if (b.length() == 0) {
+                b.append("\nPeak extra memory of one forward+backward call (MiB; losscl: device buffers beyond inputs and results, the pool's "
+                        + "high-water mark; peers: resident-set growth less the gradients), and the logits' N x V x 4 bytes for scale:\n\n");
+                b.append("| case | logits MiB | losscl peak extra MiB | / logits |");
+                for (Peers.Run p : peers) b.append(' ').append(p.label).append(" MiB |");
+                b.append("\n|---|---:|---:|---:|");
+                for (int k = 0; k < peers.size(); k++) b.append("---:|");
+                b.append('\n');
+            }
+            double logits = r.c.input("input").numel() / (double) r.c.input("input").shape[r.c.input("input").shape.length - 1]
+                    * r.c.input("linear_weight").shape[0] * 4;
+            b.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.3f |", r.c.id, logits / 1048576, r.peakExtraBytes / 1048576.0, r.peakExtraBytes / logits));
+            for (Peers.Run p : peers) {
+                Long m = p.peakExtraBytes.get(r.key());
+                b.append(m == null ? " - |" : String.format(Locale.ROOT, " %.1f |", m / 1048576.0));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
     private static String shortLabel(String label) {
         return label.startsWith("PyTorch (tuned") ? "PyTorch-tuned" : label.split(" ")[0];
     }
@@ -416,10 +470,14 @@ public final class BenchCommand {
                 o.put("device_gbps", r.bytes / (r.device.median * 1e6));
                 o.set("host_round_trip_ms", stats(r.host));
                 o.set("copy_only_ms", stats(r.copy));
+                if (r.peakExtraBytes != null) o.put("peak_extra_bytes", r.peakExtraBytes);
                 if (r.java != null) o.set("java_reference_ms", stats(r.java));
             }
             ObjectNode po = o.putObject("peers_ms");
             for (Peers.Run p : peers) { Stats s = p.times.get(r.key()); if (s != null) po.set(p.label, stats(s)); }
+            ObjectNode pm = f.objectNode();
+            for (Peers.Run p : peers) { Long m = p.peakExtraBytes.get(r.key()); if (m != null) pm.put(p.label, m); }
+            if (pm.size() > 0) o.set("peers_peak_extra_bytes", pm);
         }
         return root;
     }

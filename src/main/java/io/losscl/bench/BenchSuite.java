@@ -25,13 +25,15 @@ final class BenchSuite {
         switch (suite) {
             case "cpu": return cases();
             case "gpu": return gpuCases();
-            default: throw new IllegalArgumentException("unknown suite '" + suite + "' (cpu or gpu)");
+            case "linear-ce": return linearCrossEntropyCases();
+            default: throw new IllegalArgumentException("unknown suite '" + suite + "' (cpu, gpu or linear-ce)");
         }
     }
 
     static List<BenchCase> gpuCases() {
         List<BenchCase> c = new ArrayList<>();
         c.add(crossEntropy(16384, 32768));
+        c.add(linearCrossEntropy(8192, 2048, 128000));
         for (String loss : ELEMENTWISE) c.add(elementwise(loss, M64, "64M"));
         return c;
     }
@@ -56,6 +58,23 @@ final class BenchSuite {
                     List.of("log_probs")));
         }
         return c;
+    }
+
+    /** {@code --suite linear-ce}: the fused head + loss, forward and backward, N in {2048, 8192}, H in {512, 1024}, V in {32000, 128000}. */
+    static List<BenchCase> linearCrossEntropyCases() {
+        List<BenchCase> c = new ArrayList<>();
+        for (long n : new long[] {2048, 8192}) {
+            for (long v : new long[] {32000, 128000}) {
+                for (long h : new long[] {512, 1024}) c.add(linearCrossEntropy(n, h, v));
+            }
+        }
+        return c;
+    }
+
+    /** input (N, H) and linear_weight (V, H) standard normal, no bias (an LM head); gradients of both. */
+    private static BenchCase linearCrossEntropy(long n, long h, long v) {
+        return new BenchCase("linear_cross_entropy N=" + n + " H=" + h + " V=" + v, "linear_cross_entropy", Map.of(),
+                List.of(f("input", RANDN, n, h), f("linear_weight", RANDN, v, h), i("target", INT, 0, v, n)), List.of("input", "linear_weight"));
     }
 
     private static final String[] ELEMENTWISE = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits"};

@@ -25,6 +25,8 @@ final class Peers {
         final String label;
         final String note;
         final Map<String, Stats> times;
+        /** "id|pass" -> the peer's peak extra memory of one call, where it measured one. */
+        final Map<String, Long> peakExtraBytes = new java.util.LinkedHashMap<>();
 
         Run(String label, String note, Map<String, Stats> times) {
             this.label = label;
@@ -86,16 +88,20 @@ final class Peers {
             }
             JsonNode root = new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));
             Map<String, Stats> times = new java.util.LinkedHashMap<>();
+            Map<String, Long> peaks = new java.util.LinkedHashMap<>();
             for (JsonNode r : root.path("results")) {
                 double[] ms = new double[r.path("ms").size()];
                 for (int k = 0; k < ms.length; k++) ms[k] = r.path("ms").get(k).asDouble();
                 if (ms.length > 0) times.put(r.path("id").asText() + "|" + r.path("pass").asText(), new Stats(ms));
+                if (r.has("peak_extra_bytes")) peaks.put(r.path("id").asText() + "|" + r.path("pass").asText(), r.path("peak_extra_bytes").asLong());
             }
             for (JsonNode s : root.path("skipped")) log.println("bench: " + label + ": " + s.path("id").asText() + ": " + s.path("reason").asText());
             String note = root.path("peer").asText(label) + " " + root.path("version").asText("") + ", threads "
                     + root.path("threads").asText("?") + ", device " + root.path("device").asText("cpu")
                     + ", GLIBC_TUNABLES=" + (tuned ? TUNED_MALLOC : "(unset)");
-            return new Run(label, note, times);
+            Run run = new Run(label, note, times);
+            run.peakExtraBytes.putAll(peaks);
+            return run;
         } catch (IOException e) {
             log.println("bench: peer " + label + " could not run: " + e.getMessage());
             return null;

@@ -148,13 +148,18 @@ public final class CrossEntropyLoss implements io.losscl.ReducibleLoss {
 
         /** The loss with these options; an {@link io.losscl.InvalidArgumentException} for an option out of range. */
         public CrossEntropyLoss build() {
-            if (reduction == null || reduction == Reduction.BATCHMEAN) {
-                throw Checks.invalid(NAME, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");
-            }
-            // PyTorch 1.13 checks only the upper bound (a negative value disables smoothing); NaN fails too.
-            if (!(labelSmoothing <= 1.0)) throw Checks.invalid(NAME, "label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
-            if (weight != null && weight.shape().rank() != 1) throw Checks.invalid(NAME, "weight must be 1-D, got shape " + weight.shape());
+            checkOptions(NAME, reduction, labelSmoothing, weight);
             return new CrossEntropyLoss(this);
         }
+    }
+
+    /** The option checks of cross_entropy's builder, shared with linear_cross_entropy (which has the same options). */
+    static void checkOptions(String loss, Reduction reduction, double labelSmoothing, HostTensor weight) {
+        if (reduction == null || reduction == Reduction.BATCHMEAN) {
+            throw Checks.invalid(loss, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");
+        }
+        // PyTorch 1.13 checks only the upper bound (a negative value disables smoothing); NaN fails too.
+        if (!(labelSmoothing <= 1.0)) throw Checks.invalid(loss, "label_smoothing must be between 0.0 and 1.0, got " + labelSmoothing);
+        if (weight != null && weight.shape().rank() != 1) throw Checks.invalid(loss, "weight must be 1-D, got shape " + weight.shape());
     }
 }

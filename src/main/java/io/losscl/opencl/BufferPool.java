@@ -20,6 +20,8 @@ final class BufferPool implements AutoCloseable {
     private final Map<Long, ArrayDeque<cl_mem>> idle = new HashMap<>();
     private long idleBytes;
     private long liveBuffers;
+    private long borrowedBytes;
+    private long peakBorrowedBytes;
     private boolean closed;
 
     BufferPool(cl_context context, long maxIdleBytes) {
@@ -42,10 +44,13 @@ final class BufferPool implements AutoCloseable {
             mem = ClCalls.call("clCreateBuffer(" + size + " bytes)", () -> clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null));
             liveBuffers++;
         }
+        borrowedBytes += size;
+        peakBorrowedBytes = Math.max(peakBorrowedBytes, borrowedBytes);
         return new DeviceBuffer(this, mem, size);
     }
 
     synchronized void giveBack(cl_mem mem, long size) {
+        borrowedBytes -= size;
         if (closed || idleBytes + size > maxIdleBytes) {
             clReleaseMemObject(mem);
             liveBuffers--;
@@ -54,6 +59,14 @@ final class BufferPool implements AutoCloseable {
         idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(mem);
         idleBytes += size;
     }
+
+    /** Bytes borrowed and not yet given back (size classes), and their high-water mark since {@link #resetPeak}. */
+    synchronized long borrowedBytes() { return borrowedBytes; }
+
+    synchronized long peakBorrowedBytes() { return peakBorrowedBytes; }
+
+    /** Starts a new high-water mark at the bytes borrowed now. */
+    synchronized void resetPeak() { peakBorrowedBytes = borrowedBytes; }
 
     /** Number of {@code cl_mem} objects allocated and not yet released (borrowed or idle). */
     synchronized long liveBuffers() { return liveBuffers; }

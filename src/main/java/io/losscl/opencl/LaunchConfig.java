@@ -22,6 +22,7 @@ import java.util.Locale;
  *   <li>{@link #wideRowClasses()}, {@link #rowSlices()}: from how many classes a cross_entropy row gets a
  *       work-group, and how many work-groups a wide row is split across (0: chosen per call)</li>
  *   <li>{@link #rowMode()}, {@link #cosineRowMode()}, {@link #ctcSerial()}: the row-kernel variants</li>
+ *   <li>{@link #lceChunkRows()}: rows per chunk of linear_cross_entropy (0: chosen per call)</li>
  * </ul>
  */
 public final class LaunchConfig {
@@ -79,11 +80,12 @@ public final class LaunchConfig {
     private final RowMode rowMode;
     private final RowMode cosineRowMode;
     private final boolean ctcSerial;
+    private final long lceChunkRows;
     private final int computeUnits;
 
     private LaunchConfig(Profile profile, Layout layout, int workGroupSize, int groupsPerUnit, Precision precision,
                          long wideRowClasses, long rowSlices, RowMode rowMode, RowMode cosineRowMode, boolean ctcSerial,
-                         int computeUnits) {
+                         long lceChunkRows, int computeUnits) {
         this.profile = profile;
         this.layout = layout;
         this.workGroupSize = workGroupSize;
@@ -94,6 +96,7 @@ public final class LaunchConfig {
         this.rowMode = rowMode;
         this.cosineRowMode = cosineRowMode;
         this.ctcSerial = ctcSerial;
+        this.lceChunkRows = lceChunkRows;
         this.computeUnits = computeUnits;
     }
 
@@ -144,7 +147,7 @@ public final class LaunchConfig {
         return new LaunchConfig(profile, layout, wgs, perUnit, precision,
                 o.wideRowClasses != null ? o.wideRowClasses : 256, o.rowSlices != null ? o.rowSlices : 0,
                 o.rowMode != null ? o.rowMode : RowMode.AUTO, o.cosineRowMode != null ? o.cosineRowMode : RowMode.AUTO,
-                ctcSerial, Math.max(1, d.computeUnits()));
+                ctcSerial, o.lceChunkRows != null ? o.lceChunkRows : 0, Math.max(1, d.computeUnits()));
     }
 
     public Profile profile() { return profile; }
@@ -176,6 +179,12 @@ public final class LaunchConfig {
     /** ctc_loss: one work-item per sequence without barriers (true), or a work-group per sequence. */
     public boolean ctcSerial() { return ctcSerial; }
 
+    /**
+     * Rows per chunk of linear_cross_entropy's logits (device memory against launches per chunk); 0: chosen per
+     * call (at most 1/32 of the logits, see {@code LinearCrossEntropyKernel}).
+     */
+    public long lceChunkRows() { return lceChunkRows; }
+
     /** The device's compute units (the launch size of streaming kernels scales with them). */
     public int computeUnits() { return computeUnits; }
 
@@ -198,7 +207,8 @@ public final class LaunchConfig {
     public String toString() {
         return String.format(Locale.ROOT, "%s profile: layout %s, work-group %d, %d groups per unit, precision %s, wide row %d classes"
                         + "%s, row mode %s, cosine %s, ctc %s", profile, layout, workGroupSize, groupsPerUnit, precision, wideRowClasses,
-                rowSlices > 0 ? " (" + rowSlices + " slices)" : "", rowMode, cosineRowMode, ctcSerial ? "serial" : "work-group");
+                rowSlices > 0 ? " (" + rowSlices + " slices)" : "", rowMode, cosineRowMode, ctcSerial ? "serial" : "work-group")
+                + (lceChunkRows > 0 ? ", linear_cross_entropy chunks of " + lceChunkRows + " rows" : "");
     }
 
     /** No overrides: the table's launch for the device. */
@@ -223,6 +233,7 @@ public final class LaunchConfig {
         private RowMode rowMode;
         private RowMode cosineRowMode;
         private Boolean ctcSerial;
+        private Long lceChunkRows;
 
         private Overrides() {}
 
@@ -239,6 +250,7 @@ public final class LaunchConfig {
             c.rowMode = top.rowMode != null ? top.rowMode : base.rowMode;
             c.cosineRowMode = top.cosineRowMode != null ? top.cosineRowMode : base.cosineRowMode;
             c.ctcSerial = top.ctcSerial != null ? top.ctcSerial : base.ctcSerial;
+            c.lceChunkRows = top.lceChunkRows != null ? top.lceChunkRows : base.lceChunkRows;
             return c;
         }
 
@@ -279,6 +291,9 @@ public final class LaunchConfig {
 
         public Overrides ctcSerial(boolean serial) { Overrides c = copy(); c.ctcSerial = serial; return c; }
 
+        /** At least 1: linear_cross_entropy's rows per chunk (fewer rows, less device memory, more launches). */
+        public Overrides lceChunkRows(long rows) { Overrides c = copy(); c.lceChunkRows = atLeastOne(Setting.LCE_CHUNK_ROWS, rows); return c; }
+
         /** These overrides, with every setting this leaves unset taken from {@code base}. */
         public Overrides orElse(Overrides base) { return merged(this, base); }
     }
@@ -297,7 +312,8 @@ public final class LaunchConfig {
         ROW_SLICES("rowSlices", "losscl.rowSlices", "an integer >= 1"),
         ROW_MODE("rowMode", "losscl.rowMode", "auto, item, group"),
         COSINE_ROW_MODE("cosineRowMode", "losscl.cosine.rowPerItem", "true (a work-item per row), false (a work-group per row)"),
-        CTC_SERIAL("ctcSerial", "losscl.ctc.serial", "true, false");
+        CTC_SERIAL("ctcSerial", "losscl.ctc.serial", "true, false"),
+        LCE_CHUNK_ROWS("lceChunkRows", "losscl.lce.chunkRows", "an integer >= 1");
 
         private final String option;
         private final String property;

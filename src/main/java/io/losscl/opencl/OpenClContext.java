@@ -256,6 +256,13 @@ public final class OpenClContext implements AutoCloseable {
     /** Waits for every enqueued command. */
     public void finish() { ClCalls.run("clFinish", () -> clFinish(queue)); }
 
+    /** Device bytes borrowed from the pool now, and the most borrowed at once since {@link #resetPeakBytes} (the bench's peak memory). */
+    public long borrowedBytes() { return pool.borrowedBytes(); }
+
+    public long peakBorrowedBytes() { return pool.peakBorrowedBytes(); }
+
+    public void resetPeakBytes() { pool.resetPeak(); }
+
     /** {@code cl_mem} objects allocated and not yet released: the leak check's measure. */
     public long liveBuffers() { return pool.liveBuffers(); }
 
