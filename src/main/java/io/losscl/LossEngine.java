@@ -34,23 +34,21 @@ public final class LossEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LossEngine.class);
 
     private final Backend backend;
+    /** AUTO with a device: the per-size choice between the device and the Java reference; else {@code null}. */
+    private final AutoRouter router;
 
-    private LossEngine(Backend backend) { this.backend = backend; }
+    private LossEngine(Backend backend) { this(backend, null); }
+
+    private LossEngine(Backend backend, AutoRouter router) {
+        this.backend = backend;
+        this.router = router;
+    }
 
     /** An engine on the backend and device named by system properties or environment (default {@code auto}). */
-    public static LossEngine create() {
-        String kindName = setting("losscl.backend", "LOSSCL_BACKEND", "auto");
-        BackendKind kind = BackendKind.parse(kindName);
-        if (kind == null) {
-            throw new IllegalArgumentException("losscl.backend/LOSSCL_BACKEND is '" + kindName + "', expected auto, opencl or java");
-        }
-        return create(kind);
-    }
+    public static LossEngine create() { return create(EngineOptions.defaults()); }
 
     /** An engine on {@code kind}, with the device named by {@code losscl.device}/{@code LOSSCL_DEVICE} if set. */
-    public static LossEngine create(BackendKind kind) {
-        return create(kind, setting("losscl.device", "LOSSCL_DEVICE", null));
-    }
+    public static LossEngine create(BackendKind kind) { return create(EngineOptions.builder().backend(kind).build()); }
 
     /**
      * An engine on {@code kind}.
@@ -59,21 +57,47 @@ public final class LossEngine implements AutoCloseable {
      * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
      */
     public static LossEngine create(BackendKind kind, String deviceSelector) {
-        switch (kind) {
+        return create(EngineOptions.builder().backend(kind).device(deviceSelector).build());
+    }
+
+    /**
+     * An engine set up by {@code options}: backend, device, program cache, and the warm-up calls made now.
+     * {@code AUTO} with a device may run small host calls on the Java reference where that measured faster
+     * ({@link EngineOptions.Builder#autoCrossover}); {@code OPENCL} and {@code JAVA} always run on that backend.
+     *
+     * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
+     */
+    public static LossEngine create(EngineOptions options) {
+        LossEngine engine;
+        switch (options.backend()) {
             case JAVA:
                 return new LossEngine(new ReferenceBackend());
             case OPENCL:
-                return new LossEngine(OpenClBackend.open(deviceSelector));
+                engine = new LossEngine(OpenClBackend.open(options.device(), options.programCache()));
+                break;
             case AUTO:
                 try {
-                    return new LossEngine(OpenClBackend.open(deviceSelector));
+                    OpenClBackend device = OpenClBackend.open(options.device(), options.programCache());
+                    engine = new LossEngine(device, options.autoCrossover() ? new AutoRouter(device, new ReferenceBackend()) : null);
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
                     return new LossEngine(new ReferenceBackend());
                 }
+                break;
             default:
-                throw new AssertionError(kind);
+                throw new AssertionError(options.backend());
         }
+        try {
+            for (EngineOptions.WarmUp w : options.warmUps()) {
+                Set<String> grads = new LinkedHashSet<>(Arrays.asList(w.grads));
+                check(w.loss, w.inputs, grads);
+                engine.computeOn(engine.backend, LossRegistry.entryFor(w.loss), w.loss, w.inputs, grads);
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
     }
 
     /** The backend in use: {@code java} or {@code opencl:<device name>}. */
@@ -194,25 +218,37 @@ public final class LossEngine implements AutoCloseable {
     }
 
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
-        L typed = entry.type().cast(loss);
         synchronized (backend) {
-            return backend.compute(entry, typed, inputs, grads);
+            if (router != null) return router.run(loss, inputs, grads, b -> computeOn(b, entry, loss, inputs, grads));
+            return computeOn(backend, entry, loss, inputs, grads);
         }
+    }
+
+    private <L extends Loss> LossResult computeOn(Backend on, LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
+        return on.compute(entry, entry.type().cast(loss), inputs, grads);
     }
 
     private <L extends Loss> LossResult computeInto(LossEntry<L> entry, Loss loss, LossInputs inputs,
                                                     HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
+            if (router != null) {
+                return router.run(loss, inputs, gradsInto.keySet(), b -> b.computeInto(entry, typed, inputs, outputInto, gradsInto));
+            }
             return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
         }
     }
 
+    /** AUTO's backend choices so far, "loss|pass|2^k" (size class of the inputs' element count) -> backend name. */
+    public Map<String, String> autoChoices() { return router == null ? Map.of() : router.choices(); }
+
     /** Releases the backend's device resources. Device tensors made by this engine must be closed first. */
     @Override
-    public void close() { backend.close(); }
+    public void close() {
+        backend.close();
+    }
 
-    private static String setting(String property, String env, String dflt) {
+    static String setting(String property, String env, String dflt) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) v = System.getenv(env);
         return v == null || v.isBlank() ? dflt : v.trim();

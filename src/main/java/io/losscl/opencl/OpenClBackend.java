@@ -28,7 +28,15 @@ public final class OpenClBackend implements Backend {
      *
      * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
      */
-    public static OpenClBackend open(String selector) {
+    public static OpenClBackend open(String selector) { return open(selector, null); }
+
+    /**
+     * Opens the device chosen by {@code selector}, keeping compiled programs in {@code programCacheDir}
+     * across processes ({@code null}: no program cache).
+     *
+     * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
+     */
+    public static OpenClBackend open(String selector, java.nio.file.Path programCacheDir) {
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) throw new BackendUnavailableException(catalog.problem(), null);
         DeviceInfo d = catalog.select(selector);
@@ -36,7 +44,7 @@ public final class OpenClBackend implements Backend {
             throw new BackendUnavailableException("no OpenCL device matches '" + selector + "'; devices: " + catalog.devices(), null);
         }
         try {
-            OpenClBackend b = new OpenClBackend(new OpenClContext(d));
+            OpenClBackend b = new OpenClBackend(new OpenClContext(d, programCacheDir));
             LOG.debug("OpenCL backend on {}", d);
             return b;
         } catch (DeviceException e) {

@@ -30,7 +30,7 @@ public final class OpenClContext implements AutoCloseable {
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
 
-    OpenClContext(DeviceInfo device) {
+    OpenClContext(DeviceInfo device, java.nio.file.Path programCacheDir) {
         this.device = device;
         this.profile = DeviceProfile.forDevice(device);
         cl_context_properties props = new cl_context_properties();
@@ -40,7 +40,7 @@ public final class OpenClContext implements AutoCloseable {
         @SuppressWarnings("deprecation")
         cl_command_queue q = ClCalls.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, device.device, 0, null));
         this.queue = q;
-        this.programs = new ProgramCache(context, device.device);
+        this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
     }
 
@@ -74,6 +74,9 @@ public final class OpenClContext implements AutoCloseable {
     public cl_kernel kernel(List<String> stems, String options, String name) {
         return programs.kernel(stems, options, name);
     }
+
+    /** Programs compiled from source and loaded from the program cache by this context: {@code {source, cached}}. */
+    public int[] programBuilds() { return new int[] {programs.sourceBuilds(), programs.binaryLoads()}; }
 
     /** Starts setting the arguments of {@code kernel}. */
     public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
