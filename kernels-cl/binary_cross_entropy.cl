@@ -158,7 +158,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
                                    const ulong n, const acc_t grad_scale,
                                    __global real_t *out, __global acc_t *partials,
                                    __global real_t *gx, __global real_t *gy,
-                                   volatile __global uint *bad) {
+                                   volatile __global uint *bad SUM_ARGS) {
     __local acc_t scratch[WGS];
     sum_t total = SUM_ZERO;
 #if REDUCE && VW > 1
@@ -255,6 +255,6 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
     total = sum16_total(lanes);
 #endif
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }

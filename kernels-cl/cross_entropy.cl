@@ -255,7 +255,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                          const long ignore_index, const acc_t eps, const acc_t w_all,
                          __global const acc_t *denom, const acc_t gscale,
                          __global real_t *out, __global acc_t *partials,
-                         __global real_t *gx, __global real_t *gt, __global int *err) {
+                         __global real_t *gx, __global real_t *gt, __global int *err SUM_ARGS) {
     __local acc_t scratch[WGS];
 #if ROW_PER_GROUP
     __local acc_t scratch2[WGS];
@@ -511,7 +511,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }
 
@@ -559,7 +559,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
                                 const ulong rows, const ulong C, const ulong D, const ulong S,
                                 const long ignore_index, const acc_t eps, const acc_t w_all,
                                 __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
-                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err) {
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, __global int *err SUM_ARGS) {
     __local acc_t scratch[WGS];
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
     const ulong L = (C + S - 1) / S;
@@ -611,7 +611,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }
 #endif

@@ -48,7 +48,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
                                const acc_t p0, const acc_t p1, const acc_t p2, const acc_t p3,
                                const acc_t grad_scale, __global real_t *out,
                                __global acc_t *partials, __global real_t *g0,
-                               __global real_t *g1, __global real_t *g2) {
+                               __global real_t *g1, __global real_t *g2 SUM_ARGS) {
     __local acc_t scratch[WGS];
     const acc_t P[4] = {p0, p1, p2, p3};
     sum_t total = SUM_ZERO;
@@ -138,6 +138,6 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }

@@ -253,8 +253,8 @@ inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
     }
 }
 
-/* End of a row kernel: this work-group's partial sum of row losses for reduce_partials. */
-inline void row_finish(__global acc_t *partials, sum_t total, __local acc_t *scratch) {
+/* Orders a row kernel's non-temporal stores before it ends. */
+inline void row_fence(void) {
 #if ROW_NT_STORES
     /* Orders row_store's weakly ordered non-temporal stores before the kernel ends. Once per work-group:
      * POCL runs a work-group's items in order on one thread, and a fence per work-item (each waiting for
@@ -269,7 +269,12 @@ inline void row_finish(__global acc_t *partials, sum_t total, __local acc_t *scr
 #endif
     }
 #endif
-#if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
-#endif
 }
+
+/* End of a row kernel: the fence, then (REDUCE) the single-pass sum of the row losses into out[0]. A macro:
+ * FINISH_SUM reads the kernel's own out, out_scale and done_count parameters (SUM_ARGS). */
+#if REDUCE
+#define row_finish(partials, total, scratch) do { row_fence(); FINISH_SUM(wg_sum(sum_get(total), scratch), scratch); } while (0)
+#else
+#define row_finish(partials, total, scratch) row_fence()
+#endif

@@ -77,15 +77,13 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(scope.upload(pw)).mem(pMode == 4 ? scope.upload(map(pw, shape)) : null).ulong(pw == null ? 1 : pw.numel())
                     .ulong(n)
                     .real(scale)
-                    .mem(reduce ? null : out.buffer())
+                    .mem(out.buffer())
                     .mem(partials)
                     .mem(gIn ? gradOut.get("input").buffer() : null)
                     .mem(gTg ? gradOut.get("target").buffer() : null)
                     .mem(bad)
+                    .sumArgs(scale)
                     .launch(groups);
-            if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
-            }
             // Read after every launch of the call is queued (no host round trip between them); a flagged
             // call discards its results.
             if (checkRange) {

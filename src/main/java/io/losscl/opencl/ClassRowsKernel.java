@@ -22,7 +22,7 @@ import java.util.Set;
  * Host dispatch of the row losses in {@code cross_entropy.cl}: cross_entropy, nll_loss and entropy. One
  * launch of {@code class_rows} computes every row's loss (stored, or summed per work-group) and the
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
- * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link #WIDE_ROW} classes
+ * a reduction ends in the same launch (the last work-group sums the partials: common.cl's FINISH_SUM). On GPUs rows of at least {@link #WIDE_ROW} classes
  * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
  * with explicit vectors) unless the rows are too few to give every core a work-group, when a work-group per row
  * splits it in contiguous chunks. cross_entropy's wide rows too few to fill the device are also split across
@@ -198,9 +198,10 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale).mem(part)
-                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(out.buffer()).mem(partials)
                         .mem(gxBuffer)
                         .mem(err)
+                        .sumArgs(outScale)
                         .launch(groups);
             } else if (n > 0) {
                 cl.call(cl.kernel(STEMS, options, "class_rows"), "class_rows(" + loss.name() + ")")
@@ -211,19 +212,15 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .ulong(n).ulong(c).ulong(rows.inner())
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale)
-                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(out.buffer()).mem(partials)
                         .mem(gxBuffer).mem(gt == null ? null : gt.buffer())
                         .mem(err)
+                        .sumArgs(outScale)
                         .launch(groups);
             }
-            if (reduce) {
-                if (n == 0) {
-                    // No rows: sum is 0, a mean NaN. partials of one (empty) group are written by a launch
-                    // only, so write the value directly.
-                    cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
-                } else {
-                    Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
-                }
+            if (reduce && n == 0) {
+                // No rows, no launch: the sum is 0, a mean NaN.
+                cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
             }
             // Read after every launch of the call is queued (no host round trip between them); a flagged
             // call discards its results.

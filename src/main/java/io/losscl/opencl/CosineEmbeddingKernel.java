@@ -62,14 +62,12 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
                     .ulong(rows).ulong(d)
                     .real(loss.margin())
                     .real(scale)
-                    .mem(reduce ? null : out.buffer())
+                    .mem(out.buffer())
                     .mem(partials)
                     .mem(g1 ? gradOut.get("input1").buffer() : null)
                     .mem(g2 ? gradOut.get("input2").buffer() : null)
+                    .sumArgs(scale)
                     .launch(groups);
-            if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
-            }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }
     }

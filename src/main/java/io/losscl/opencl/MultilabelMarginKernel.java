@@ -38,10 +38,10 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
             cl.call(cl.kernel(STEMS, options, "multilabel_margin_loss"), "multilabel_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target"))
                     .ulong(rows).ulong(c).real(RowKernels.gradScale(loss.reduction(), rows))
-                    .mem(reduce ? null : out.buffer()).mem(partials).mem(work)
+                    .mem(out.buffer()).mem(partials).mem(work)
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
+                    .sumArgs(RowKernels.outScale(loss.reduction(), rows))
                     .launch(groups);
-            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             RowKernels.checkFlag(cl, flag, loss.name() + ": target (device-resident) has an entry out of range [-1, " + c + ")");
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -26,6 +26,7 @@ public final class OpenClContext implements AutoCloseable {
     private final cl_command_queue queue;
     private final ProgramCache programs;
     private final BufferPool pool;
+    private final DeviceBuffer doneCounter;
     /** Host staging for small uploads: they are enqueued without waiting (see {@link #write}). */
     private java.nio.ByteBuffer stage = java.nio.ByteBuffer.allocateDirect(64 << 10).order(java.nio.ByteOrder.nativeOrder());
     /** Bytes of {@link #stage} whose uploads may still be pending (nothing waited for since). */
@@ -49,7 +50,13 @@ public final class OpenClContext implements AutoCloseable {
         this.queue = q;
         this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
+        this.doneCounter = pool.borrow(4);
+        ClCalls.run("clEnqueueWriteBuffer(done counter)", () -> clEnqueueWriteBuffer(queue, doneCounter.mem(), CL_TRUE, 0, 4,
+                Pointer.to(new int[] {0}), 0, null, null));
     }
+
+    /** The single-pass reductions' counter of finished work-groups: zero between launches (the last group resets it). */
+    DeviceBuffer doneCounter() { return doneCounter; }
 
     public DeviceInfo device() { return device; }
 
@@ -211,6 +218,7 @@ public final class OpenClContext implements AutoCloseable {
             clFinish(queue);
         } finally {
             programs.close();
+            doneCounter.close();
             pool.close();
             clReleaseCommandQueue(queue);
             clReleaseContext(context);

@@ -37,6 +37,8 @@ final class ProgramStore {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramStore.class);
     private static final byte[] MAGIC = "losscl program binary v1\n".getBytes(StandardCharsets.US_ASCII);
     private static final int HASH = 32;
+    /** The store's size bound: beyond it the least recently written entries go (a POCL binary is ~0.3 MB). */
+    static final long MAX_BYTES = 256L << 20;
 
     private final Path dir;
     private final String deviceKey;
@@ -124,6 +126,7 @@ final class ProgramStore {
                 Files.move(tmp, dir.resolve(key + ".bin"), StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            prune();
         } catch (IOException | SecurityException e) {
             enabled = false;
             LOG.warn("Program cache disabled: cannot write to {} ({}); programs are compiled from source", dir, e.toString());
@@ -135,6 +138,33 @@ final class ProgramStore {
                     // the temporary file is the directory's problem now
                 }
             }
+        }
+    }
+
+    /** Deletes the oldest entries while the store holds more than {@link #MAX_BYTES}. */
+    private void prune() throws IOException {
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".bin")).collect(java.util.stream.Collectors.toList());
+        }
+        java.util.Map<Path, java.nio.file.attribute.BasicFileAttributes> attrs = new java.util.HashMap<>();
+        long total = 0;
+        for (Path f : files) {
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+                attrs.put(f, a);
+                total += a.size();
+            } catch (NoSuchFileException e) {
+                // another process pruned it
+            }
+        }
+        if (total <= MAX_BYTES) return;
+        java.util.List<Path> oldestFirst = new java.util.ArrayList<>(attrs.keySet());
+        oldestFirst.sort(java.util.Comparator.comparing(f -> attrs.get(f).lastModifiedTime()));
+        for (Path f : oldestFirst) {
+            if (total <= MAX_BYTES) break;
+            total -= attrs.get(f).size();
+            Files.deleteIfExists(f);
         }
     }
 
