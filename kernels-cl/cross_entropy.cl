@@ -236,17 +236,24 @@ inline lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong 
 }
 inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, acc_t *stash) { return member_lse_in(x, base, D, 0, C, stash); }
 
-/* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
- * One work-group; targets out of range count nothing (class_rows reports them). */
-__kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
-                                 const ulong C, const long ignore_index, __global acc_t *denom) {
-    __local acc_t scratch[WGS];
+/* Total weight of the targets that are not ignored (the weighted mean's denominator), summed by one
+ * work-group in a fixed order; every work-item gets it. Targets out of range count nothing (class_rows
+ * reports them). */
+inline acc_t group_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
+                                const ulong C, const long ignore_index, __local acc_t *scratch) {
     sum_t total = SUM_ZERO;
-    FOR_EACH_INDEX(r, rows) {
+    for (ulong r = get_local_id(0); r < rows; r += get_local_size(0)) {
         const long t = target[r];
         if (t != ignore_index && t >= 0 && t < (long)C) sum_add(&total, weight ? LOAD(weight, t) : (acc_t)1);
     }
-    const acc_t w = wg_sum(sum_get(total), scratch);
+    return wg_sum(sum_get(total), scratch);
+}
+
+/* The weighted mean's denominator into denom[0], one work-group, launched before class_rows on large batches. */
+__kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
+                                 const ulong C, const long ignore_index, __global acc_t *denom) {
+    __local acc_t scratch[WGS];
+    const acc_t w = group_weight_total(target, weight, rows, C, ignore_index, scratch);
     if (get_local_id(0) == 0) denom[0] = w;
 }
 
@@ -261,7 +268,13 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
     __local acc_t scratch2[WGS];
 #endif
     /* 1 / W for a weighted mean (inf when W = 0), else 1. */
+#if WEIGHT_TOTAL_IN_GROUP
+    /* Small batches: each work-group sums the denominator itself (rows / WGS loads per work-item), which
+     * spares the class_weight_total launch before this one. */
+    const acc_t inv = 1 / group_weight_total(target, weight, rows, C, ignore_index, scratch);
+#else
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
+#endif
     sum_t total = SUM_ZERO;
     FOR_EACH_ROW(r, rows) {
         const ulong n = r / D, d = r - n * D;

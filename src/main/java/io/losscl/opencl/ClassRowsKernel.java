@@ -37,6 +37,8 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
     /** Classes from which a row is worth a whole work-group on a GPU (below, one work-item streams the row). */
     static final long WIDE_ROW = Long.getLong("losscl.wideRow", 256);
     private static final List<String> STEMS = List.of("cross_entropy");
+    /** Rows up to which every work-group of class_rows sums the weighted mean's denominator itself. */
+    static final long WEIGHT_TOTAL_IN_GROUP_ROWS = 16384;
 
     private enum Mode { CE_INDEX, CE_PROB, NLL, ENTROPY_LOGITS, ENTROPY_PROBS }
 
@@ -150,7 +152,9 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             slices = Math.max(1, Math.min(slices, c));
             if (slices > 1) groups = Math.max(1, Math.min(n * slices, wanted));
         }
-        String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
+        // Small batches: class_rows sums the weighted mean's denominator in each work-group (one launch per call).
+        boolean totalInGroup = weightedMean && slices == 1 && n <= WEIGHT_TOTAL_IN_GROUP_ROWS;
+        String options = cl.options(dtype) + " -DWEIGHT_TOTAL_IN_GROUP=" + (totalInGroup ? 1 : 0) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
                 + (inPlace ? " -DIN_PLACE=1" : "");
         Tensor target = inputs.get("target");
@@ -180,7 +184,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                 cl.write(err, HostTensor.of(new long[] {Integer.MAX_VALUE}, 1));
             }
             DeviceBuffer denom = null;
-            if (weightedMean) {
+            if (weightedMean && !totalInGroup) {
                 denom = scope.temp(cl.accBytes());
                 cl.call(cl.kernel(STEMS, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
