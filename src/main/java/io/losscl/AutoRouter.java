@@ -23,7 +23,7 @@ final class AutoRouter {
     /** Beyond this many input elements the device is taken without measuring: the reference is milliseconds there. */
     static final long MAX_ELEMENTS = 1L << 17;
     /** Timed runs per backend when a size class is measured. */
-    private static final int TRIALS = 5;
+    private static final int TRIALS = 7;
     /** The reference must beat the device by this factor: the device is the default, and noise should not flip it. */
     private static final double MARGIN = 0.8;
 
