@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Runs losscl's GPU checks on a lent GPU machine (../shared/guide/gpu.md), which has CUDA, PyTorch and
-# Python but no Java and no Maven. Two steps:
+# Runs losscl's GPU checks on a machine with an NVIDIA GPU and its driver, CUDA, PyTorch and Python,
+# but no Java and no Maven. Two steps, both from the repository root:
 #
-#   bench/gpu-run.sh prepare    here: builds the jar, a small Java runtime and the OpenCL ICD loader into
-#                               .gpu/ (ignored by git; ~50 MB)
-#   bench/gpu-run.sh remote     there, from the repository root, with .gpu carried: points the ICD loader at
-#                               NVIDIA's OpenCL driver, lists the devices, runs the golden conformance
-#                               suite on the GPU and the GPU bench suite (elementwise losses on 64M
-#                               elements, cross_entropy 16384x32768) next to PyTorch CUDA; results in $OUT
+#   1. Here (a machine with JDK 17 and Maven):   bench/gpu-run.sh prepare
+#      builds the jar, a small Java runtime (jlink) and the OpenCL ICD loader into .gpu/ (ignored by
+#      git; ~50 MB).
+#   2. On the GPU machine, with the repository and its .gpu/ folder copied alongside:
+#                                                bench/gpu-run.sh remote
+#      points the ICD loader at NVIDIA's OpenCL driver, lists the devices, runs the golden conformance
+#      suite on the GPU and the GPU bench suite (elementwise losses on 64M elements, cross_entropy
+#      16384x32768) next to PyTorch CUDA. Results go to $OUT if set, else gpu-out/: devices.txt,
+#      conformance.txt, gpu-suite.md, gpu-suite.json, gpu-suite.log, nvidia-smi.txt.
 #
-# With the `device` tool: run `bench/gpu-run.sh prepare` here, then
-#   run(command="bash bench/gpu-run.sh remote", carry=[".gpu"], timeout_s=600)
 # Options for `remote` come from the environment: BENCH_ARGS (extra `losscl bench` arguments, e.g.
 # "--repeats 20" or "--filter mse"), SKIP_CONFORMANCE=1.
 set -euo pipefail
@@ -48,7 +49,8 @@ remote() {
     export LD_LIBRARY_PATH="$here/.gpu/icd/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
     export LOSSCL_PYTHON="${LOSSCL_PYTHON:-$(command -v python3 || echo /usr/bin/python3)}"
     local java=(.gpu/jre/bin/java -XX:+UseTransparentHugePages -Xmx48g -jar .gpu/losscl.jar)
-    nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
+    # A record of the GPU for the results; the checks below do not need it.
+    nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || echo "gpu-run: nvidia-smi unavailable (see nvidia-smi.txt)"
     "${java[@]}" devices 2>&1 | tee "$out/devices.txt"
     if [ "${SKIP_CONFORMANCE:-0}" != 1 ]; then
         "${java[@]}" conformance --backend opencl src/test/resources/golden/*.jsonl > "$out/conformance.txt" 2>&1 \

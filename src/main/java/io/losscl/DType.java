@@ -2,10 +2,15 @@ package io.losscl;
 
 /** Element types a tensor can hold, named as in PyTorch and the eval protocol. */
 public enum DType {
+    /** 32-bit IEEE float ({@code float[]} on the host). */
     FLOAT32("float32", 4, true),
+    /** 64-bit IEEE double ({@code double[]} on the host; on OpenCL devices with {@code cl_khr_fp64}). */
     FLOAT64("float64", 8, true),
+    /** 16-bit IEEE half, stored as raw bits ({@code short[]}). */
     FLOAT16("float16", 2, true),
+    /** bfloat16 (the upper half of a float), stored as raw bits ({@code short[]}). */
     BFLOAT16("bfloat16", 2, true),
+    /** 64-bit signed integer ({@code long[]}): class indices, lengths. */
     INT64("int64", 8, false);
 
     private final String protocolName;

@@ -4,6 +4,7 @@ package io.losscl;
 public class DeviceException extends LossclException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}, caused by {@code cause} (typically the OpenCL error; may be null). */
     public DeviceException(String message, Throwable cause) { super(message, cause); }
 
     @Override public String errorType() { return "device_error"; }

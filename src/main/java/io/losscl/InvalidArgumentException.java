@@ -8,6 +8,7 @@ package io.losscl;
 public class InvalidArgumentException extends LossclException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}, which names the loss, the argument, the value and where it is. */
     public InvalidArgumentException(String message) { super(message, null); }
 
     @Override public String errorType() { return "invalid_argument"; }

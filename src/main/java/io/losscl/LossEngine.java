@@ -1,11 +1,17 @@
 package io.losscl;
 
+import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.reference.ReferenceBackend;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,8 @@ public final class LossEngine implements AutoCloseable {
     private final Backend backend;
     /** AUTO with a device: the per-size choice between the device and the Java reference; else {@code null}. */
     private final AutoRouter router;
+    /** Set by {@link #close()} holding the backend's monitor, which every call holds too. */
+    private volatile boolean closed;
 
     private LossEngine(Backend backend) { this(backend, null); }
 
@@ -57,6 +65,7 @@ public final class LossEngine implements AutoCloseable {
      * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
      */
     public static LossEngine create(BackendKind kind, String deviceSelector) {
+        if (kind == null) throw new InvalidArgumentException("LossEngine.create: kind is null (AUTO, OPENCL or JAVA)");
         return create(EngineOptions.builder().backend(kind).device(deviceSelector).build());
     }
 
@@ -100,10 +109,83 @@ public final class LossEngine implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * An engine on the caller's OpenCL objects: losscl's kernels are built in {@code context} and enqueued on
+     * {@code queue}, in that queue's order with the caller's own commands, so a kernel of the caller's that
+     * wrote an input before the call needs no wait. The engine retains the three objects and, when closed,
+     * releases only its own references: the caller keeps and releases its handles.
+     *
+     * <p>What is synchronous: a call with host inputs returns its results read back (blocking reads). A call
+     * on device tensors returns once its kernels are enqueued; its results are ready for any later command on
+     * the same queue ({@link DeviceTensor#toHost()} blocks). Some losses wait for the queue within the call (to
+     * read a device-side error flag), so do not hold the queue waiting on an event you set after the call.
+     * Inputs wrapped with {@link DeviceTensor#wrap} are read in place; results are new {@link DeviceTensor}s.
+     *
+     * @param context the caller's context
+     * @param device the device of {@code context} that {@code queue} runs on
+     * @param queue an in-order command queue (not {@code CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE})
+     * @return the engine
+     * @throws InvalidArgumentException for a null handle, a queue of another context or device, or an
+     *         out-of-order queue
+     */
+    public static LossEngine onOpenCl(cl_context context, cl_device_id device, cl_command_queue queue) {
+        return new LossEngine(OpenClBackend.wrap(context, device, queue));
+    }
+
+    /**
+     * Copies a host tensor to this engine's device. The device tensor is the caller's: close it (it is
+     * {@link AutoCloseable}) before closing the engine.
+     *
+     * @param tensor the host tensor
+     * @return the device-resident copy
+     * @throws UnsupportedFeatureException on the Java backend, which has no device
+     * @throws EngineClosedException when the engine is closed
+     */
+    public DeviceTensor upload(HostTensor tensor) {
+        if (tensor == null) throw new InvalidArgumentException("upload: tensor is null");
+        if (!(backend instanceof OpenClBackend)) {
+            throw new UnsupportedFeatureException("upload: device tensors need the OpenCL backend (this engine is " + backend.name() + ")");
+        }
+        ensureOpen();
+        return ((OpenClBackend) backend).upload(tensor);
+    }
+
+    /**
+     * An engine over several OpenCL devices, each named by an index or name substring as for
+     * {@code losscl.device} (a device named twice is opened twice, as two engines sharing it). Each call's
+     * rows are split across the devices in proportion to their measured speed and computed concurrently;
+     * the partial losses merge exactly, gradients land in their rows of the result: bitwise the same for any
+     * split. A call that cannot be split (device tensors, unbatched inputs) runs whole on the fastest device.
+     * See {@code MultiDeviceBackend}.
+     *
+     * @throws BackendUnavailableException when a device is missing
+     */
+    public static LossEngine onDevices(String... selectors) {
+        List<Backend> opened = new ArrayList<>();
+        try {
+            for (String s : selectors) opened.add(OpenClBackend.open(s));
+        } catch (RuntimeException e) {
+            opened.forEach(Backend::close);
+            throw e;
+        }
+        return new LossEngine(new MultiDeviceBackend(opened));
+    }
+
+    /**
+     * An engine over {@code parts} equal sub-devices of one OpenCL device ({@code clCreateSubDevices}), as
+     * {@link #onDevices}: e.g. to test a multi-device set-up on one CPU device.
+     */
+    public static LossEngine onSubDevices(String selector, int parts) {
+        return new LossEngine(new MultiDeviceBackend(OpenClBackend.openSubDevices(selector, parts)));
+    }
+
+    /** An engine over several backends as {@link #onDevices} (the Java reference too, for tests). */
+    static LossEngine onBackends(List<? extends Backend> backends) { return new LossEngine(new MultiDeviceBackend(backends)); }
+
     /** The backend in use: {@code java} or {@code opencl:<device name>}. */
     public String backendName() { return backend.name(); }
 
-    /** The backend itself, e.g. to make device-resident tensors with {@link OpenClBackend#upload}. */
+    /** The backend itself: losscl's own plumbing (device-resident tensors come from {@link #upload}). */
     public Backend backend() { return backend; }
 
     /**
@@ -114,9 +196,36 @@ public final class LossEngine implements AutoCloseable {
      * @throws DeviceException when the device fails
      */
     public LossResult compute(Loss loss, LossInputs inputs, String... gradFor) {
+        requireArguments(loss, inputs);
+        if (gradFor == null) throw new InvalidArgumentException(loss.name() + ": gradFor is null (pass no names for no gradients)");
         Set<String> grads = new LinkedHashSet<>(Arrays.asList(gradFor));
         check(loss, inputs, grads);
         return compute(LossRegistry.entryFor(loss), loss, inputs, grads);
+    }
+
+    /**
+     * The exact partial reduction of {@code loss} over the rows in {@code inputs} (a slice of a batch), to be
+     * {@link LossPartial#merge merged} with the partials of the other slices; {@link LossPartial#reduce()} of
+     * the merge is bitwise the same for any split of the batch and any merge order. Computes the unreduced
+     * losses ({@code loss.withReduction(NONE)}) and sums them exactly on the host. No rows (an empty slice):
+     * the {@link LossPartial#empty empty} partial, without checking the inputs.
+     *
+     * @throws InvalidArgumentException for bad input, or a loss with reduction none
+     * @throws UnsupportedFeatureException for a loss that is not a {@link ReducibleLoss}
+     */
+    public LossPartial partial(Loss loss, LossInputs inputs) {
+        if (!(loss instanceof ReducibleLoss)) {
+            throw new UnsupportedFeatureException(loss.name() + ": has no reduction to compute in parts");
+        }
+        ReducibleLoss reducible = (ReducibleLoss) loss;
+        LossPartial.requireReduced(reducible);
+        long rows = reducible.batchRows(inputs);
+        if (rows == 0) return LossPartial.empty(reducible);
+        ReducibleLoss unreduced = reducible.withReduction(Reduction.NONE);
+        check(unreduced, inputs, Set.of());
+        try (LossResult unreducedResult = compute(LossRegistry.entryFor(unreduced), unreduced, inputs, Set.of())) {
+            return LossPartial.of(reducible, inputs, rows, unreducedResult.output().toHost());
+        }
     }
 
     /**
@@ -139,6 +248,8 @@ public final class LossEngine implements AutoCloseable {
      *         is not its input's (the output's), before any kernel runs
      */
     public LossResult computeInto(Loss loss, LossInputs inputs, HostTensor outputInto, Map<String, HostTensor> gradsInto) {
+        requireArguments(loss, inputs);
+        if (gradsInto == null) throw new InvalidArgumentException(loss.name() + ": gradsInto is null (an empty map for no gradients)");
         Set<String> grads = new LinkedHashSet<>(gradsInto.keySet());
         Shape outShape = check(loss, inputs, grads);
         DType dtype = DType.resultOf(inputs);
@@ -160,9 +271,20 @@ public final class LossEngine implements AutoCloseable {
         }
     }
 
+    private void requireArguments(Loss loss, LossInputs inputs) {
+        if (loss == null) throw new InvalidArgumentException("the loss is null: pass a loss specification, e.g. CrossEntropyLoss.of()");
+        if (inputs == null) throw new InvalidArgumentException(loss.name() + ": inputs is null");
+        ensureOpen();
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new EngineClosedException("engine is closed (" + backend.name() + ")");
+    }
+
     /** The checks every call makes before any kernel: gradient names, input names, the loss's validation. */
     private static Shape check(Loss loss, LossInputs inputs, Set<String> grads) {
         for (String g : grads) {
+            if (g == null) throw new InvalidArgumentException(loss.name() + ": a gradient name is null");
             Tensor t = inputs.get(g);
             if (t == null) {
                 throw new InvalidArgumentException(loss.name() + ": gradient asked for '" + g + "', which is not an input (inputs: " + inputs.names() + ")");
@@ -195,6 +317,7 @@ public final class LossEngine implements AutoCloseable {
      * @throws InvalidArgumentException for bad input, before any kernel runs
      */
     public LossResult computeGradientInPlace(Loss loss, LossInputs inputs, String name) {
+        requireArguments(loss, inputs);
         if (!(backend instanceof OpenClBackend)) {
             throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the OpenCL backend (this engine is " + backend.name() + ")");
         }
@@ -213,12 +336,15 @@ public final class LossEngine implements AutoCloseable {
         @SuppressWarnings("unchecked")
         io.losscl.opencl.InPlaceGradient<L> k = (io.losscl.opencl.InPlaceGradient<L>) entry.kernel();
         synchronized (backend) {
-            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name);
+            ensureOpen();
+            // the overwritten input is the caller's tensor: closing the result leaves it open
+            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name).notOwning(inputs.get(name));
         }
     }
 
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
         synchronized (backend) {
+            ensureOpen();
             if (router != null) return router.run(loss, inputs, grads, b -> computeOn(b, entry, loss, inputs, grads));
             return computeOn(backend, entry, loss, inputs, grads);
         }
@@ -232,6 +358,7 @@ public final class LossEngine implements AutoCloseable {
                                                     HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         L typed = entry.type().cast(loss);
         synchronized (backend) {
+            ensureOpen();
             if (router != null) {
                 return router.run(loss, inputs, gradsInto.keySet(), b -> b.computeInto(entry, typed, inputs, outputInto, gradsInto));
             }
@@ -242,10 +369,18 @@ public final class LossEngine implements AutoCloseable {
     /** AUTO's backend choices so far, "loss|pass|2^k" (size class of the inputs' element count) -> backend name. */
     public Map<String, String> autoChoices() { return router == null ? Map.of() : router.choices(); }
 
-    /** Releases the backend's device resources. Device tensors made by this engine must be closed first. */
+    /**
+     * Releases the backend's device resources; waits for a call in progress on another thread. Close the
+     * device tensors and results of this engine first: afterwards reading them throws
+     * {@link EngineClosedException}, as does any call on this engine. Idempotent.
+     */
     @Override
     public void close() {
-        backend.close();
+        synchronized (backend) {
+            if (closed) return;
+            closed = true;
+            backend.close();
+        }
     }
 
     static String setting(String property, String env, String dflt) {

@@ -17,7 +17,8 @@ public final class LossEntry<L extends Loss> {
     private final ReferenceLoss<L> reference;
     private final KernelLoss<L> kernel;
 
-    public LossEntry(String name, Class<L> type, Function<Options, L> parser, ReferenceLoss<L> reference, KernelLoss<L> kernel) {
+    /** A registry row: protocol {@code name}, specification {@code type}, its option {@code parser}, its {@code reference} and its OpenCL {@code kernel}. */
+    LossEntry(String name, Class<L> type, Function<Options, L> parser, ReferenceLoss<L> reference, KernelLoss<L> kernel) {
         this.name = name;
         this.type = type;
         this.parser = parser;

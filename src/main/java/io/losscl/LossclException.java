@@ -4,6 +4,7 @@ package io.losscl;
 public abstract class LossclException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}, caused by {@code cause} (may be null). */
     protected LossclException(String message, Throwable cause) { super(message, cause); }
 
     /** The protocol's error type: {@code invalid_argument}, {@code unsupported}, ... */

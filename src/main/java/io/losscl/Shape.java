@@ -8,13 +8,16 @@ public final class Shape {
 
     private Shape(long[] dims) {
         for (long d : dims) {
-            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
+            if (d < 0) throw new InvalidArgumentException("negative dimension in shape " + Arrays.toString(dims));
         }
         this.dims = dims;
     }
 
     /** A shape with the given dimensions. */
-    public static Shape of(long... dims) { return new Shape(dims.clone()); }
+    public static Shape of(long... dims) {
+        if (dims == null) throw new InvalidArgumentException("Shape.of: dims is null");
+        return new Shape(dims.clone());
+    }
 
     /** The scalar shape {@code []}. */
     public static Shape scalar() { return new Shape(new long[0]); }

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
  */
 public final class BenchCommand {
-    static final String USAGE = "bench [--suite cpu|gpu|small] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java]";
+    public static final String USAGE = "bench [--suite cpu|gpu|small] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java] [--chart FILE.svg [--from BENCH.json]]";
     private static final String[] PASSES = {"fwd", "fwd+bwd"};
     static final int THREADS = 2;
 
@@ -66,7 +66,7 @@ public final class BenchCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String filter = null, json = null, suite = "cpu", peerDevice = null;
+        String filter = null, json = null, suite = "cpu", peerDevice = null, chart = null, chartFrom = null;
         int repeats = 10, warmup = 3;
         boolean peers = false, javaToo = false, repeatsGiven = false, warmupGiven = false;
         try {
@@ -78,6 +78,8 @@ public final class BenchCommand {
                     case "--repeats": repeats = Integer.parseInt(args[++k]); repeatsGiven = true; break;
                     case "--warmup": warmup = Integer.parseInt(args[++k]); warmupGiven = true; break;
                     case "--json": json = args[++k]; break;
+                    case "--chart": chart = args[++k]; break;
+                    case "--from": chartFrom = args[++k]; break;
                     case "--peers": peers = true; break;
                     case "--java": javaToo = true; break;
                     default: err.println("losscl bench: unknown argument '" + args[k] + "'\nusage: losscl " + USAGE); return 2;
@@ -87,6 +89,7 @@ public final class BenchCommand {
             err.println("losscl bench: bad arguments (" + e.getMessage() + ")\nusage: losscl " + USAGE);
             return 2;
         }
+        if (chartFrom != null) return chartOnly(chart, chartFrom, err);
         if (repeats < 1 || warmup < 0) { err.println("losscl bench: --repeats must be >= 1, --warmup >= 0"); return 2; }
         Pattern pat = filter == null ? null : Pattern.compile(filter, Pattern.CASE_INSENSITIVE);
         List<BenchCase> cases = new ArrayList<>();
@@ -112,11 +115,11 @@ public final class BenchCommand {
             OpenClContext cl = backend.context();
             err.println("bench: device " + cl.device().name() + " (" + cl.device().platformName() + "), work-group "
                     + cl.profile().workGroupSize() + ", layout " + cl.profile().layout());
-            err.print("bench: measuring host read bandwidth (" + THREADS + " threads) and device copy bandwidth ...\r");
+            err.println("bench: measuring host read bandwidth (" + THREADS + " threads) and device copy bandwidth ...");
             Stats hostRead = Bandwidth.hostRead(THREADS, Math.max(5, repeats));
             Stats devCopy;
             synchronized (cl) { devCopy = Bandwidth.deviceCopy(cl, Math.max(5, repeats)); }
-            err.printf(Locale.ROOT, "%nbench: host read best %.1f GB/s (%d threads), device copy kernel best %.1f GB/s%n", hostRead.max, THREADS, devCopy.max);
+            err.printf(Locale.ROOT, "bench: host read best %.1f GB/s (%d threads), device copy kernel best %.1f GB/s%n", hostRead.max, THREADS, devCopy.max);
 
             List<Row> rows = new ArrayList<>();
             List<BenchCase> tooLarge = new ArrayList<>();
@@ -164,12 +167,11 @@ public final class BenchCommand {
                         }
                     } catch (LossclException | IllegalStateException e) {
                         row.skipped = "failed: " + e.getMessage();
-                        err.println("\nbench: " + c.id + " " + pass + ": " + row.skipped);
+                        err.println("bench: " + c.id + " " + pass + ": " + row.skipped);
                     }
                 }
                 host.clear();
             }
-            err.print(String.format("%-100s\r", ""));
 
             List<Peers.Run> peerRuns = new ArrayList<>();
             if (peers) {
@@ -186,7 +188,7 @@ public final class BenchCommand {
 
             // Bandwidths again at the end: on a shared machine one measurement can land in a busy
             // moment; the best of both runs is the machine's capability.
-            err.print("bench: measuring the bandwidths again ...\r");
+            err.println("bench: measuring the bandwidths again ...");
             hostRead = Stats.merge(hostRead, Bandwidth.hostRead(THREADS, Math.max(5, repeats)));
             synchronized (cl) { devCopy = Stats.merge(devCopy, Bandwidth.deviceCopy(cl, Math.max(5, repeats))); }
             String machine = machine(cl);
@@ -196,6 +198,7 @@ public final class BenchCommand {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(json).toFile(), j);
                 err.println("bench: wrote " + json);
             }
+            if (chart != null) writeChart(toJson(rows, peerRuns, hostRead, devCopy, machine, repeats, warmup), chart, err);
             return 0;
         } catch (LossclException e) {
             err.println("losscl bench: " + e.getMessage());
@@ -206,8 +209,30 @@ public final class BenchCommand {
         }
     }
 
+    /** {@code --chart FILE --from BENCH.json}: the chart of an earlier run, without running anything. */
+    private static int chartOnly(String chart, String from, PrintStream err) {
+        if (chart == null) { err.println("losscl bench: --from needs --chart FILE.svg\nusage: losscl " + USAGE); return 2; }
+        try {
+            return writeChart(new ObjectMapper().readTree(Path.of(from).toFile()), chart, err) ? 0 : 1;
+        } catch (IOException e) {
+            err.println("losscl bench: cannot read " + from + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static boolean writeChart(com.fasterxml.jackson.databind.JsonNode bench, String chart, PrintStream err) throws IOException {
+        io.losscl.cli.Svg svg = BenchChart.draw(bench, bench.path("machine").asText(null));
+        if (svg == null) {
+            err.println("losscl bench: no case has a peer time to compare with, so no chart (run with --peers)");
+            return false;
+        }
+        svg.write(Path.of(chart));
+        err.println("bench: wrote " + chart);
+        return true;
+    }
+
     private static void progress(PrintStream err, int k, int n, String id, String what) {
-        err.print(String.format(Locale.ROOT, "bench: [%d/%d] %-40s %-28s\r", k, n, id, what));
+        err.println(String.format(Locale.ROOT, "bench: [%d/%d] %s: %s", k, n, id, what));
         err.flush();
     }
 

@@ -15,7 +15,6 @@ import io.losscl.LossRegistry;
 import io.losscl.LossclException;
 import io.losscl.Options;
 import io.losscl.Shape;
-import io.losscl.opencl.CallScope;
 import io.losscl.opencl.DeviceBuffer;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.opencl.OpenClContext;
@@ -34,7 +33,7 @@ import java.util.Map;
  * measure. Per case and pass: the host round trip through an {@code AUTO} engine ({@code computeInto},
  * arrays reused: what a user's default engine costs per step, and which backend AUTO chose), the
  * device-resident call, and beside them the device's floor for that call: the same inputs uploaded the
- * way the engine uploads them ({@link CallScope}), one empty kernel and 4 bytes read back (and, for the
+ * way the engine uploads them (pooled buffers, {@link OpenClContext#write}), one empty kernel and 4 bytes read back (and, for the
  * device-resident call, the empty kernel and the read alone). Times in microseconds; medians of a few
  * hundred calls.
  */
@@ -130,19 +129,28 @@ final class SmallSuite {
     }
 
     /**
-     * The device's floor for a call with {@code inputs}: uploaded as a call uploads them (a {@link CallScope}),
-     * one empty kernel launched, 4 bytes read back into a host array reused across calls.
+     * The device's floor for a call with {@code inputs}: each uploaded as a call uploads it (a pooled buffer and
+     * {@link OpenClContext#write}), one empty kernel launched, 4 bytes read back into a host array reused across calls.
      */
     private static Stats floor(OpenClContext cl, LossInputs inputs, int warmup, int repeats) {
         HostTensor four = HostTensor.zeros(DType.FLOAT32, Shape.of(1));
         String options = cl.options(DType.FLOAT32);
         return Stats.time(warmup, repeats, () -> {
             synchronized (cl) {
-                try (CallScope scope = new CallScope(cl, inputs)) {
-                    for (String name : inputs.names()) scope.input(name);
-                    DeviceBuffer result = scope.temp(4);
+                List<DeviceBuffer> buffers = new ArrayList<>();
+                try {
+                    for (String name : inputs.names()) {
+                        HostTensor t = (HostTensor) inputs.get(name);
+                        DeviceBuffer b = cl.borrow(t.numel() * t.dtype().bytes());
+                        buffers.add(b);
+                        cl.write(b, t);
+                    }
+                    DeviceBuffer result = cl.borrow(4);
+                    buffers.add(result);
                     cl.call(cl.kernel(List.of("bench_copy"), options, "bench_empty"), "bench_empty").mem(result).launch(1);
                     cl.readInto(result, four);
+                } finally {
+                    for (DeviceBuffer b : buffers) b.close();
                 }
             }
         });

@@ -32,19 +32,22 @@ public final class CaseRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaseRunner.class);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    /** Losses of the protocol table; a name outside it is not a loss at all. */
-    private static final List<String> PROTOCOL_LOSSES = List.of("l1_loss", "mse_loss", "cross_entropy", "nll_loss",
-            "poisson_nll_loss", "gaussian_nll_loss", "kl_div", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-            "margin_ranking_loss", "hinge_embedding_loss", "multilabel_margin_loss", "huber_loss", "smooth_l1_loss",
-            "soft_margin_loss", "multilabel_soft_margin_loss", "cosine_embedding_loss", "multi_margin_loss",
-            "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss", "entropy");
-
     private final BackendKind forcedBackend;
+    private final BackendKind defaultBackend;
     private final Map<BackendKind, LossEngine> engines = new EnumMap<>(BackendKind.class);
     private final Map<BackendKind, LossclException> unavailable = new EnumMap<>(BackendKind.class);
 
-    /** @param forcedBackend overrides each case's {@code backend}; {@code null} keeps the case's own */
-    public CaseRunner(BackendKind forcedBackend) { this.forcedBackend = forcedBackend; }
+    /** @param forcedBackend overrides each case's {@code backend}; {@code null} keeps the case's own (default auto) */
+    public CaseRunner(BackendKind forcedBackend) { this(forcedBackend, BackendKind.AUTO); }
+
+    /**
+     * @param forcedBackend overrides each case's {@code backend}; {@code null} keeps the case's own
+     * @param defaultBackend for a case that names no backend (the {@code losscl.backend} setting)
+     */
+    public CaseRunner(BackendKind forcedBackend, BackendKind defaultBackend) {
+        this.forcedBackend = forcedBackend;
+        this.defaultBackend = defaultBackend;
+    }
 
     /** Answers one case. */
     public ObjectNode run(JsonNode c) {
@@ -95,8 +98,10 @@ public final class CaseRunner implements AutoCloseable {
         if (name == null || !name.isTextual()) throw new TensorJson.MalformedException("the case has no \"loss\" name");
         LossEntry<?> e = LossRegistry.byName(name.asText());
         if (e == null) {
-            String why = PROTOCOL_LOSSES.contains(name.asText()) ? "is not implemented in this build" : "is not a loss losscl knows";
-            throw new io.losscl.UnsupportedFeatureException("loss '" + name.asText() + "' " + why);
+            List<String> known = new ArrayList<>();
+            for (LossEntry<?> k : LossRegistry.all()) known.add(k.name());
+            throw new io.losscl.UnsupportedFeatureException("loss '" + name.asText() + "' is not a loss this build of losscl implements"
+                    + Suggest.didYouMean(name.asText(), known) + " (the list: docs/eval-protocol.md, or the README's table)");
         }
         return e;
     }
@@ -111,7 +116,7 @@ public final class CaseRunner implements AutoCloseable {
             Object value;
             if (v.isNull()) continue;
             else if (TensorJson.isTensor(v)) value = TensorJson.parse(loss + " option '" + f.getKey() + "'", v);
-            else if (v.isIntegralNumber()) value = v.asLong();
+            else if (v.isIntegralNumber()) value = TensorJson.int64(loss + " option '" + f.getKey() + "'", v);
             else if (v.isNumber()) value = v.asDouble();
             else if (v.isBoolean()) value = v.asBoolean();
             else if (v.isTextual()) value = v.asText();
@@ -146,7 +151,7 @@ public final class CaseRunner implements AutoCloseable {
     private BackendKind backend(JsonNode c) {
         if (forcedBackend != null) return forcedBackend;
         JsonNode b = c.get("backend");
-        if (b == null || b.isNull()) return BackendKind.AUTO;
+        if (b == null || b.isNull()) return defaultBackend;
         BackendKind k = b.isTextual() ? BackendKind.parse(b.asText()) : null;
         if (k == null) throw new TensorJson.MalformedException("backend must be auto, opencl or java, got " + b);
         return k;

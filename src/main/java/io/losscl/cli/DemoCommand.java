@@ -17,13 +17,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * {@code losscl demo}: the walkthrough of the classification losses (shared/seeds/000): cross-entropy
+ * {@code losscl demo}: the walkthrough of the classification losses: cross-entropy
  * with hard and soft labels, NLL of log-softmax equals cross-entropy, KL divergence, per-sample
  * cross-entropy = entropy + KL, BCE equals two-class NLL, cosine embedding loss. Every value is
  * computed on the chosen backend and on the Java reference; every identity is checked. Exit status 1
  * on any mismatch.
  */
 final class DemoCommand {
+    static final String USAGE = "demo [--backend auto|opencl|java] [--chart FILE.svg]";
     private static final int BATCH = 8;
     private static final int CLASSES = 10;
 
@@ -41,22 +42,51 @@ final class DemoCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         BackendKind kind = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--backend") && i + 1 < args.length) kind = BackendKind.parse(args[++i]);
-            else {
-                err.println("usage: losscl demo [--backend auto|opencl|java]");
-                return 2;
+        String chart = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--backend") && i + 1 < args.length) kind = BackendSetting.parse("--backend", args[++i]);
+                else if (args[i].equals("--chart") && i + 1 < args.length) chart = args[++i];
+                else throw new BackendSetting.BadValueException("unexpected argument '" + args[i] + "'");
             }
+        } catch (BackendSetting.BadValueException e) {
+            err.println("losscl demo: " + e.getMessage() + "\nusage: losscl " + USAGE);
+            return 2;
         }
-        try (LossEngine engine = kind == null ? LossEngine.create() : LossEngine.create(kind);
+        try (LossEngine engine = LossEngine.create(BackendSetting.resolve(kind));
              LossEngine reference = LossEngine.create(BackendKind.JAVA)) {
             DemoCommand demo = new DemoCommand(engine, reference, out);
             demo.walkthrough();
+            if (chart != null) demo.chart(java.nio.file.Path.of(chart));
             return demo.report();
         } catch (LossclException e) {
             err.println("losscl demo: " + e.getMessage());
             return 1;
+        } catch (java.io.IOException e) {
+            err.println("losscl demo: cannot write the chart " + chart + ": " + e.getMessage());
+            return 1;
         }
+    }
+
+    /** The BCE saturation curves, computed on the engine (and checked against the reference like every row). */
+    private void chart(java.nio.file.Path file) throws java.io.IOException {
+        int n = 999;
+        float[] p = new float[n];
+        float[] ones = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (i + 1) / 1000f;
+            ones[i] = 1;
+        }
+        Map<String, Object> none = Map.of("reduction", "none");
+        double[] target1 = values("BCE per element, p in (0, 1), target 1", "binary_cross_entropy", none,
+                "input", HostTensor.of(p, n), "target", HostTensor.of(ones, n));
+        double[] target0 = values("BCE per element, p in (0, 1), target 0", "binary_cross_entropy", none,
+                "input", HostTensor.of(p, n), "target", HostTensor.of(new float[n], n));
+        if (target1 == null || target0 == null) return;
+        double[] pd = new double[n];
+        for (int i = 0; i < n; i++) pd[i] = p[i];
+        BceChart.draw(pd, target1, target0, engine.backendName()).write(file);
+        row("chart written to " + file, "", "", "OK");
     }
 
     private void walkthrough() {
@@ -183,7 +213,7 @@ final class DemoCommand {
     private void row(String label, String got, String want, String status) { rows.add(new String[] {label, got, want, status}); }
 
     private int report() {
-        out.println("losscl demo: classification losses, as in shared/seeds/000 (batch " + BATCH + ", " + CLASSES + " classes)");
+        out.println("losscl demo: classification losses and their identities (batch " + BATCH + ", " + CLASSES + " classes)");
         out.println("backend: " + engine.backendName() + "   (checked against: " + reference.backendName() + ")");
         out.println();
         String fmt = "%-44s %-24s %-24s %s%n";

@@ -8,11 +8,19 @@ import java.io.PrintStream;
 final class DevicesCommand {
     private DevicesCommand() {}
 
-    static int run(PrintStream out) {
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0) {
+            err.println("losscl devices: unexpected argument '" + args[0] + "'\nusage: losscl devices");
+            return 2;
+        }
+        io.losscl.BackendKind setting = BackendSetting.configured();
+        if (setting != null) out.println("Backend setting (losscl.backend / LOSSCL_BACKEND): " + setting.name().toLowerCase(java.util.Locale.ROOT));
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) {
             out.println("No OpenCL device: " + catalog.problem());
-            out.println("AUTO uses the Java reference backend.");
+            out.println(setting == io.losscl.BackendKind.OPENCL
+                    ? "The backend setting is opencl: the other commands will report the backend as unavailable."
+                    : "AUTO uses the Java reference backend.");
             return 0;
         }
         out.println("OpenCL devices:");

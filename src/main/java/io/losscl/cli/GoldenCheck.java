@@ -49,6 +49,14 @@ public final class GoldenCheck {
     }
 
     private static void compare(String what, JsonNode got, JsonNode want, JsonNode torch32, List<String> problems) {
+        if (want == null || !want.path("data").isArray() || !want.path("shape").isArray()) {
+            problems.add(what + ": the fixture's expected tensor has no shape and data");
+            return;
+        }
+        if (got == null || !got.path("data").isArray()) {
+            problems.add(what + ": the result has no tensor");
+            return;
+        }
         if (!want.get("shape").toString().equals(got.path("shape").toString())) {
             problems.add(what + ": shape " + got.path("shape") + ", expected " + want.get("shape"));
             return;

@@ -47,21 +47,36 @@ public final class TensorJson {
             dims[i] = d.asLong();
         }
         Shape shape = Shape.of(dims);
-        double[] values = data(what, node, shape);
-        return HostTensor.fromDoubles(dtype, shape, values);
-    }
-
-    private static double[] data(String what, JsonNode node, Shape shape) {
         JsonNode gen = node.get("generate");
-        if (gen != null && !node.has("data")) return Splitmix.generate(what, gen, shape.numelInt());
+        if (gen != null && !node.has("data")) return HostTensor.fromDoubles(dtype, shape, Splitmix.generate(what, gen, shape.numelInt()));
         JsonNode data = node.get("data");
         if (data == null || !data.isArray()) throw new MalformedException(what + ": data must be a list of numbers");
         if (data.size() != shape.numel()) {
             throw new MalformedException(what + ": shape " + shape + " needs " + shape.numel() + " values, data has " + data.size());
         }
+        if (dtype == DType.INT64) {
+            // Exact: an int64 never passes through a double (2^53 + 1 stays itself).
+            long[] v = new long[data.size()];
+            for (int i = 0; i < v.length; i++) v[i] = int64(what + ": data[" + i + "]", data.get(i));
+            return HostTensor.of(v, dims);
+        }
         double[] v = new double[data.size()];
         for (int i = 0; i < v.length; i++) v[i] = number(what, data.get(i), i);
-        return v;
+        return HostTensor.fromDoubles(dtype, shape, v);
+    }
+
+    /**
+     * An int64 value, exactly: a JSON integer within [-2^63, 2^63). A fraction or exponent (1.5, 1e3, even 1.0),
+     * a value outside int64 and the non-finite strings are parse errors naming {@code what}.
+     */
+    static long int64(String what, JsonNode n) {
+        if (n.isIntegralNumber()) {
+            if (n.canConvertToLong()) return n.longValue();
+            throw new MalformedException(what + " is " + n + ", outside int64 [-9223372036854775808, 9223372036854775807]");
+        }
+        if (n.isNumber()) throw new MalformedException(what + " is " + n.asText() + ", not an integer (int64 values are written without a fraction or exponent)");
+        if (n.isTextual()) throw new MalformedException(what + " is " + n + "; int64 has no NaN or infinity");
+        throw new MalformedException(what + " is " + n + ", not an integer");
     }
 
     private static double number(String what, JsonNode n, int i) {

@@ -16,10 +16,11 @@ import java.util.List;
 public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
     private final Reduction reduction;
 
+    /** A loss with {@code reduction}, checked against the reductions an elementwise loss takes. */
     protected AbstractElementwiseLoss(Reduction reduction) {
-        if (reduction == null) throw new NullPointerException(name() + ": reduction is null");
+        if (reduction == null) throw new io.losscl.InvalidArgumentException(name() + ": reduction is null");
         if (reduction == Reduction.BATCHMEAN && !allowsBatchmean()) {
-            throw new IllegalArgumentException(name() + ": reduction batchmean is only valid for kl_div");
+            throw new io.losscl.InvalidArgumentException(name() + ": reduction batchmean is only valid for kl_div");
         }
         this.reduction = reduction;
     }

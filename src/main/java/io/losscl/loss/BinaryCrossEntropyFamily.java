@@ -17,12 +17,12 @@ import java.util.List;
  * a {@code none}/{@code mean}/{@code sum} reduction where {@code mean} divides by the number of
  * elements (not by the weights). Both inputs are differentiable.
  */
-public abstract class BinaryCrossEntropyFamily implements Loss {
+public abstract class BinaryCrossEntropyFamily implements io.losscl.ReducibleLoss {
     private final Reduction reduction;
     private final HostTensor weight;
 
     BinaryCrossEntropyFamily(Reduction reduction, HostTensor weight) {
-        if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+        if (reduction == null) throw new InvalidArgumentException("reduction must not be null");
         if (reduction == Reduction.BATCHMEAN) {
             throw new InvalidArgumentException(name() + ": reduction batchmean is only valid for kl_div");
         }
@@ -34,7 +34,16 @@ public abstract class BinaryCrossEntropyFamily implements Loss {
     }
 
     /** How the per-element losses are combined. */
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
+
+    /** A 1-D input is a batch of elements. (A weight with the batch dimension is an option, not cut: such a call is not split.) */
+    @Override public int minBatchedRank() { return 1; }
+
+    @Override
+    public boolean splittable(LossInputs inputs) {
+        return !RowLosses.hasBatchDim(weight, inputs.get("input"), batchRows(inputs))
+                && !RowLosses.hasBatchDim(posWeight(), inputs.get("input"), batchRows(inputs));
+    }
 
     /** The per-element rescaling weight, or {@code null}. */
     public HostTensor weight() { return weight; }

@@ -54,6 +54,8 @@ public final class BinaryCrossEntropyLoss extends BinaryCrossEntropyFamily {
         }
     }
 
+    @Override public BinaryCrossEntropyLoss withReduction(Reduction r) { return new BinaryCrossEntropyLoss(r, weight()); }
+
     /** Builds a {@link BinaryCrossEntropyLoss}; defaults: no weight, reduction {@code mean}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;
@@ -67,6 +69,7 @@ public final class BinaryCrossEntropyLoss extends BinaryCrossEntropyFamily {
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public BinaryCrossEntropyLoss build() { return new BinaryCrossEntropyLoss(reduction, weight); }
     }
 }

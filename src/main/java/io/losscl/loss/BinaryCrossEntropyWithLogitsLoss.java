@@ -53,6 +53,8 @@ public final class BinaryCrossEntropyWithLogitsLoss extends BinaryCrossEntropyFa
 
     @Override public HostTensor posWeight() { return posWeight; }
 
+    @Override public BinaryCrossEntropyWithLogitsLoss withReduction(Reduction r) { return new BinaryCrossEntropyWithLogitsLoss(r, weight(), posWeight); }
+
     /** Builds a {@link BinaryCrossEntropyWithLogitsLoss}; defaults: no weight, no pos_weight, {@code mean}. */
     public static final class Builder {
         private Reduction reduction = Reduction.MEAN;
@@ -70,6 +72,7 @@ public final class BinaryCrossEntropyWithLogitsLoss extends BinaryCrossEntropyFa
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public BinaryCrossEntropyWithLogitsLoss build() { return new BinaryCrossEntropyWithLogitsLoss(reduction, weight, posWeight); }
     }
 }

@@ -31,8 +31,11 @@ public final class ClassRows {
         return new ClassRows(input.product(0, input.rank() - 1), input.dim(-1), 1);
     }
 
+    /** Product of the dimensions before the class dimension. */
     public long outer() { return outer; }
+    /** Number of classes {@code C}. */
     public long classes() { return classes; }
+    /** Product of the dimensions after the class dimension. */
     public long inner() { return inner; }
 
     /** Number of rows, {@code outer * inner}. */

@@ -45,9 +45,22 @@ public final class ClassTargets {
     /** Host targets: every value is a class in {@code [0, classes)} or {@code ignoreIndex}. Device targets are checked on the device. */
     static void checkValues(String loss, Tensor target, long classes, long ignoreIndex) {
         if (!(target instanceof HostTensor)) return;
-        long[] t = ((HostTensor) target).longData();
-        for (int i = 0; i < t.length; i++) {
-            if (t[i] != ignoreIndex && (t[i] < 0 || t[i] >= classes)) throw outOfRange(loss, target.shape(), i, t[i], classes);
+        HostTensor h = (HostTensor) target;
+        int n = h.shape().numelInt();
+        for (int i = 0; i < n; i++) {
+            long t = h.getLong(i); // an array or a direct buffer
+            if (t != ignoreIndex && (t < 0 || t >= classes)) throw outOfRange(loss, target.shape(), i, t, classes);
+        }
+    }
+
+    /**
+     * Adds {@code mean}'s denominator of class-index targets: the weight of each target class, over the
+     * positions not ignored (their count when {@code weight} is null). Reads the targets on the host.
+     */
+    static void addTargetWeights(Tensor target, HostTensor weight, long ignoreIndex, io.losscl.ExactSum denominator) {
+        long[] t = target.toHost().longData();
+        for (long c : t) {
+            if (c != ignoreIndex) denominator.add(weight == null ? 1.0 : weight.getDouble(Math.toIntExact(c)));
         }
     }
 

@@ -32,7 +32,7 @@ import java.util.List;
  * shapes, a single input row broadcast against a longer target, and a floating target of another
  * dtype than the inputs.
  */
-public final class CosineEmbeddingLoss implements Loss {
+public final class CosineEmbeddingLoss implements io.losscl.ReducibleLoss {
     /** PyTorch's EPSILON added to each squared norm. */
     public static final double EPSILON = 1e-12;
 
@@ -40,7 +40,7 @@ public final class CosineEmbeddingLoss implements Loss {
     private final Reduction reduction;
 
     private CosineEmbeddingLoss(double margin, Reduction reduction) {
-        if (reduction == null) throw new IllegalArgumentException("reduction must not be null");
+        if (reduction == null) throw new io.losscl.InvalidArgumentException("reduction must not be null");
         if (reduction == Reduction.BATCHMEAN) throw Checks.invalid(name(), "reduction batchmean is only valid for kl_div");
         this.margin = margin;
         this.reduction = reduction;
@@ -55,9 +55,13 @@ public final class CosineEmbeddingLoss implements Loss {
         return builder().margin(o.number("margin", 0)).reduction(o.reduction(Reduction.MEAN, false)).build();
     }
 
+    /** The margin (default 0). */
     public double margin() { return margin; }
 
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public CosineEmbeddingLoss withReduction(Reduction r) { return new CosineEmbeddingLoss(margin, r); }
 
     @Override public String name() { return "cosine_embedding_loss"; }
 
@@ -123,6 +127,7 @@ public final class CosineEmbeddingLoss implements Loss {
         /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
 
+        /** The loss with these options. */
         public CosineEmbeddingLoss build() { return new CosineEmbeddingLoss(margin, reduction); }
     }
 }

@@ -28,7 +28,8 @@ import java.util.List;
  * accepts a negative value and then smooths nothing; default 0). Gradients: input (and target for
  * probability targets).
  */
-public final class CrossEntropyLoss implements Loss {
+public final class CrossEntropyLoss implements io.losscl.ReducibleLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "cross_entropy";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -57,8 +58,26 @@ public final class CrossEntropyLoss implements Loss {
 
     /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
+    /** The target value whose positions are ignored (default -100). */
     public long ignoreIndex() { return ignoreIndex; }
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override
+    public CrossEntropyLoss withReduction(Reduction r) {
+        return builder().weight(weight).ignoreIndex(ignoreIndex).labelSmoothing(labelSmoothing).reduction(r).build();
+    }
+
+    /** mean of class-index targets divides by the weights of the targets not ignored; of probabilities, by the positions. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN && !probabilityTargets(slice.get("input"), slice.get("target"))) {
+            ClassTargets.addTargetWeights(slice.get("target"), weight, ignoreIndex, denominator);
+        } else {
+            io.losscl.ReducibleLoss.super.addDenominator(slice, denominator);
+        }
+    }
+    /** The label smoothing {@code eps} (default 0). */
     public double labelSmoothing() { return labelSmoothing; }
 
     /** True when {@code target} holds class probabilities (it has the input's shape) rather than class indices. */
@@ -127,6 +146,7 @@ public final class CrossEntropyLoss implements Loss {
         /** Label smoothing in {@code [0, 1]} (default 0). */
         public Builder labelSmoothing(double labelSmoothing) { this.labelSmoothing = labelSmoothing; return this; }
 
+        /** The loss with these options; an {@link io.losscl.InvalidArgumentException} for an option out of range. */
         public CrossEntropyLoss build() {
             if (reduction == null || reduction == Reduction.BATCHMEAN) {
                 throw Checks.invalid(NAME, "reduction " + reduction + " is not valid; expected 'none', 'mean' or 'sum'");

@@ -10,7 +10,6 @@ import io.losscl.Reduction;
 import io.losscl.Shape;
 import io.losscl.Tensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Connectionist temporal classification loss, {@code torch.nn.functional.ctc_loss}.
@@ -53,16 +52,17 @@ import java.util.Objects;
  * (default false). Targets equal to {@code blank} are accepted, as PyTorch accepts them; targets outside
  * {@code [0, C)} are rejected (PyTorch would read out of bounds).
  */
-public final class CtcLoss implements Loss {
+public final class CtcLoss implements io.losscl.ReducibleLoss {
     private static final String NAME = "ctc_loss";
     private final long blank;
     private final Reduction reduction;
     private final boolean zeroInfinity;
 
     private CtcLoss(long blank, Reduction reduction, boolean zeroInfinity) {
-        if (reduction == Reduction.BATCHMEAN) throw new IllegalArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
+        if (reduction == Reduction.BATCHMEAN) throw new InvalidArgumentException(NAME + ": reduction batchmean is only valid for kl_div");
         this.blank = blank;
-        this.reduction = Objects.requireNonNull(reduction);
+        if (reduction == null) throw new InvalidArgumentException(NAME + ": reduction is null");
+        this.reduction = reduction;
         this.zeroInfinity = zeroInfinity;
     }
 
@@ -85,7 +85,63 @@ public final class CtcLoss implements Loss {
     /** The blank class index. */
     public long blank() { return blank; }
 
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public CtcLoss withReduction(Reduction r) { return new CtcLoss(blank, r, zeroInfinity); }
+
+    /** Unbatched (T, C) log_probs are one sequence. */
+    @Override public boolean batched(LossInputs inputs) { return inputs.get("log_probs").shape().rank() == 3; }
+
+    /** The batch is log_probs' dimension 1. */
+    @Override
+    public long batchRows(LossInputs inputs) { return batched(inputs) ? inputs.get("log_probs").shape().dim(1) : 1; }
+
+    /** Sequences {@code [from, to)}: log_probs' dimension 1, the lengths, and the targets of those sequences. */
+    @Override
+    public LossInputs sliceRows(LossInputs inputs, long from, long to) {
+        long n = batchRows(inputs);
+        if (from == 0 && to == n) return inputs;
+        if (!batched(inputs)) {
+            throw new IllegalArgumentException(NAME + ": an unbatched call is one row; rows [" + from + ", " + to + ") of it do not exist");
+        }
+        HostTensor lp = inputs.get("log_probs").toHost(), targets = inputs.get("targets").toHost();
+        HostTensor tgLen = inputs.get("target_lengths").toHost();
+        long steps = lp.shape().dim(0), c = lp.shape().dim(2), rows = to - from;
+        double[] all = lp.toDoubleArray(), part = new double[Math.toIntExact(steps * rows * c)];
+        for (long t = 0; t < steps; t++) {
+            System.arraycopy(all, Math.toIntExact((t * n + from) * c), part, Math.toIntExact(t * rows * c), Math.toIntExact(rows * c));
+        }
+        HostTensor slicedTargets;
+        if (targets.shape().rank() == 2) {
+            slicedTargets = targets.sliceRows(from, to);
+        } else {
+            long start = 0, length = 0;
+            for (int i = 0; i < to; i++) {
+                if (i < from) start += tgLen.getLong(i); else length += tgLen.getLong(i);
+            }
+            slicedTargets = HostTensor.of(java.util.Arrays.copyOfRange(targets.longData(), Math.toIntExact(start), Math.toIntExact(start + length)), length);
+        }
+        return LossInputs.of("log_probs", HostTensor.fromDoubles(lp.dtype(), Shape.of(steps, rows, c), part), "targets", slicedTargets,
+                "input_lengths", inputs.get("input_lengths").toHost().sliceRows(from, to), "target_lengths", tgLen.sliceRows(from, to));
+    }
+
+    /** mean averages each sequence's loss divided by its target length (at least 1). */
+    @Override
+    public void addTerms(LossInputs slice, HostTensor unreduced, io.losscl.ExactSum terms) {
+        if (reduction != Reduction.MEAN) {
+            terms.addAll(unreduced);
+            return;
+        }
+        HostTensor tgLen = slice.get("target_lengths").toHost();
+        for (int i = 0; i < unreduced.numel(); i++) terms.add(unreduced.getDouble(i) / Math.max(tgLen.getLong(i), 1));
+    }
+
+    /** mean's denominator: the number of sequences. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN) denominator.add(batchRows(slice));
+    }
 
     /** Whether infinite losses (impossible alignments) and their gradients are replaced by zero. */
     public boolean zeroInfinity() { return zeroInfinity; }
@@ -202,7 +258,9 @@ public final class CtcLoss implements Loss {
     public static final class Batch {
         /** False for unbatched {@code (T, C)} log_probs. */
         public final boolean batched;
+        /** Time steps, sequences and classes of the log_probs. */
         public final int t, n, c;
+        /** Per sequence: input and target lengths and where its target starts in {@code targets}; the targets, concatenated. */
         public final long[] inputLengths, targetLengths, starts, targets;
 
         Batch(boolean batched, int t, int n, int c, long[] inputLengths, long[] targetLengths, long[] starts, long[] targets) {
@@ -234,6 +292,7 @@ public final class CtcLoss implements Loss {
         /** Zero infinite losses and their gradients (default false). */
         public Builder zeroInfinity(boolean zeroInfinity) { this.zeroInfinity = zeroInfinity; return this; }
 
+        /** The loss with these options; an {@link InvalidArgumentException} for a negative blank. */
         public CtcLoss build() {
             if (blank < 0) throw new InvalidArgumentException(NAME + ": blank " + blank + " must be in the label range [0, C)");
             return new CtcLoss(blank, reduction, zeroInfinity);

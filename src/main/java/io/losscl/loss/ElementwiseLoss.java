@@ -15,9 +15,15 @@ import io.losscl.Shape;
  * {@link #elementShape broadcast shape} of all inputs, and the gradient of an input that was
  * broadcast is summed back to that input's own shape (as autograd does).
  */
-public interface ElementwiseLoss extends Loss {
+public interface ElementwiseLoss extends io.losscl.ReducibleLoss {
     /** How per-element losses are combined. */
-    Reduction reduction();
+    @Override Reduction reduction();
+
+    /** Inputs broadcast: only those of the batch's rank are cut into rows. */
+    @Override default boolean broadcastsInputs() { return true; }
+
+    /** A 1-D input is a batch of elements. */
+    @Override default int minBatchedRank() { return 1; }
 
     /** The loss's scalar options in the order its formula reads them (e.g. {@code delta}); may be empty. */
     double[] parameters();

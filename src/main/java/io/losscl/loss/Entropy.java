@@ -23,7 +23,8 @@ import java.util.List;
  * Reduction {@code none} (default: one value per row, the input's shape without its last dimension),
  * {@code mean} or {@code sum} of those. Gradient: of the input given.
  */
-public final class Entropy implements Loss {
+public final class Entropy implements io.losscl.ReducibleLoss {
+    /** The name this loss has in the eval protocol. */
     public static final String NAME = "entropy";
 
     /** Which parameterisation the input is. */
@@ -73,7 +74,10 @@ public final class Entropy implements Loss {
     /** {@code PROBS} or {@code LOGITS}; {@code null} when decided by the inputs given ({@link #fromOptions}). */
     public Parameterization parameterization() { return parameterization; }
 
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code none}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public Entropy withReduction(Reduction r) { return new Entropy(parameterization, r); }
 
     /** The parameterisation of this call: the one fixed, or the one whose input is present. */
     public Parameterization parameterizationOf(LossInputs inputs) {

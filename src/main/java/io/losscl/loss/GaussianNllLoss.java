@@ -47,6 +47,11 @@ public final class GaussianNllLoss extends AbstractElementwiseLoss {
 
     @Override public String name() { return "gaussian_nll_loss"; }
 
+    /** var may lack the input's last dimension: every input with the batch in dimension 0 is cut. */
+    @Override public boolean broadcastsInputs() { return false; }
+
+    @Override public GaussianNllLoss withReduction(Reduction r) { return new GaussianNllLoss(r, full, eps); }
+
     @Override public List<String> inputNames() { return List.of("input", "target", "var"); }
 
     /** Whether the constant {@code 0.5 log(2 pi)} is added. */
@@ -121,6 +126,7 @@ public final class GaussianNllLoss extends AbstractElementwiseLoss {
         /** The lower clamp of {@code var} (default 1e-6). */
         public Builder eps(double eps) { this.eps = eps; return this; }
 
+        /** The loss with these options. */
         public GaussianNllLoss build() { return new GaussianNllLoss(reduction, full, eps); }
     }
 }

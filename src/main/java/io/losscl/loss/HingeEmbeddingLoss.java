@@ -33,6 +33,8 @@ public final class HingeEmbeddingLoss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "hinge_embedding_loss"; }
 
+    @Override public HingeEmbeddingLoss withReduction(Reduction r) { return new HingeEmbeddingLoss(r, margin); }
+
     /** The margin of the {@code y = -1} term. */
     public double margin() { return margin; }
 
@@ -53,6 +55,7 @@ public final class HingeEmbeddingLoss extends PairwiseElementwiseLoss {
         /** Default 1.0; any value (PyTorch accepts negative margins). */
         public Builder margin(double margin) { this.margin = margin; return this; }
 
+        /** The loss with these options. */
         public HingeEmbeddingLoss build() { return new HingeEmbeddingLoss(reduction, margin); }
     }
 }

@@ -35,6 +35,8 @@ public final class HuberLoss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "huber_loss"; }
 
+    @Override public HuberLoss withReduction(Reduction r) { return new HuberLoss(r, delta); }
+
     /** The threshold between the quadratic and the linear part. */
     public double delta() { return delta; }
 

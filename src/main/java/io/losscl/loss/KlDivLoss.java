@@ -16,6 +16,7 @@ import java.util.List;
  * {@code d/dt = log t + 1 - x} (or {@code exp(t) (t - x + 1)}).
  */
 public final class KlDivLoss extends AbstractElementwiseLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "kl_div";
     private final boolean logTarget;
 
@@ -46,7 +47,28 @@ public final class KlDivLoss extends AbstractElementwiseLoss {
     /** PyTorch's kl_div takes no integral tensors. */
     @Override protected boolean acceptsInt64(String name) { return false; }
 
+    /** Whether the target is given as log-probabilities (default false). */
     public boolean logTarget() { return logTarget; }
+
+    @Override public KlDivLoss withReduction(Reduction r) { return of(r, logTarget); }
+
+    /** batchmean divides by the input's first dimension: not splittable where a broadcast input has none of the batch. */
+    @Override
+    public boolean splittable(LossInputs inputs) {
+        Shape in = inputs.get("input").shape();
+        return reduction() != Reduction.BATCHMEAN || batchRows(inputs) == (in.rank() == 0 ? 1 : in.dim(0));
+    }
+
+    /** batchmean divides by the input's first dimension (1 for a 0-dim input), summed over the slices; mean by the element count. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction() == Reduction.BATCHMEAN) {
+            Shape in = slice.get("input").shape();
+            denominator.add(in.rank() == 0 ? 1 : in.dim(0));
+        } else if (reduction() == Reduction.MEAN) {
+            denominator.add(elementShape(slice).numel());
+        }
+    }
 
     @Override public double[] parameters() { return new double[] {logTarget ? 1 : 0}; }
 

@@ -15,6 +15,8 @@ public final class L1Loss extends PairwiseElementwiseLoss {
     /** l1_loss with the given reduction. */
     public static L1Loss of(Reduction reduction) { return new L1Loss(reduction); }
 
+    @Override public L1Loss withReduction(Reduction r) { return of(r); }
+
     /** From PyTorch-style options: {@code reduction}. */
     public static L1Loss fromOptions(Options o) {
         o.allowOnly("reduction");

@@ -38,6 +38,8 @@ public final class MarginRankingLoss extends AbstractElementwiseLoss {
 
     @Override public String name() { return "margin_ranking_loss"; }
 
+    @Override public MarginRankingLoss withReduction(Reduction r) { return new MarginRankingLoss(r, margin); }
+
     @Override public List<String> inputNames() { return List.of("input1", "input2", "target"); }
 
     /** The margin by which the preferred input should rank higher. */
@@ -71,6 +73,7 @@ public final class MarginRankingLoss extends AbstractElementwiseLoss {
         /** Default 0; any value. */
         public Builder margin(double margin) { this.margin = margin; return this; }
 
+        /** The loss with these options. */
         public MarginRankingLoss build() { return new MarginRankingLoss(reduction, margin); }
     }
 }

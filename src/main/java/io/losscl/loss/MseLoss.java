@@ -14,6 +14,8 @@ public final class MseLoss extends PairwiseElementwiseLoss {
     /** mse_loss with the given reduction. */
     public static MseLoss of(Reduction reduction) { return new MseLoss(reduction); }
 
+    @Override public MseLoss withReduction(Reduction r) { return of(r); }
+
     /** mse_loss with the default {@code mean} reduction. */
     public static MseLoss mean() { return of(Reduction.MEAN); }
 

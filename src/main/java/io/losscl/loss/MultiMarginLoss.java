@@ -26,7 +26,8 @@ import java.util.List;
  * </ul>
  * Differentiable with respect to {@code input}.
  */
-public final class MultiMarginLoss implements Loss {
+public final class MultiMarginLoss implements io.losscl.ReducibleLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multi_margin_loss";
     private final int p;
     private final double margin;
@@ -62,10 +63,14 @@ public final class MultiMarginLoss implements Loss {
 
     /** The exponent, 1 or 2. */
     public int p() { return p; }
+    /** The margin (default 1). */
     public double margin() { return margin; }
     /** The per-class weight, or {@code null}. */
     public HostTensor weight() { return weight; }
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public MultiMarginLoss withReduction(Reduction r) { return builder().p(p).margin(margin).weight(weight).reduction(r).build(); }
 
     @Override
     public Shape validate(LossInputs inputs) {
@@ -115,7 +120,9 @@ public final class MultiMarginLoss implements Loss {
         public Builder margin(double margin) { this.margin = margin; return this; }
         /** One-dimensional per-class weight, or {@code null} (default) for none. */
         public Builder weight(HostTensor weight) { this.weight = weight; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public MultiMarginLoss build() { return new MultiMarginLoss(this); }
     }
 }

@@ -23,7 +23,8 @@ import java.util.List;
  * </ul>
  * Differentiable with respect to {@code input}.
  */
-public final class MultilabelMarginLoss implements Loss {
+public final class MultilabelMarginLoss implements io.losscl.ReducibleLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multilabel_margin_loss";
     private final Reduction reduction;
 
@@ -31,6 +32,8 @@ public final class MultilabelMarginLoss implements Loss {
 
     /** multilabel_margin_loss with the given reduction. */
     public static MultilabelMarginLoss of(Reduction reduction) { return new MultilabelMarginLoss(reduction); }
+
+    @Override public MultilabelMarginLoss withReduction(Reduction r) { return of(r); }
 
     /** With the default {@code mean} reduction. */
     public static MultilabelMarginLoss mean() { return of(Reduction.MEAN); }
@@ -43,6 +46,7 @@ public final class MultilabelMarginLoss implements Loss {
 
     @Override public String name() { return NAME; }
     @Override public List<String> inputNames() { return List.of("input", "target"); }
+    /** The reduction (default {@code mean}). */
     public Reduction reduction() { return reduction; }
 
     @Override

@@ -26,7 +26,8 @@ import java.util.List;
  * Differentiable with respect to {@code input} ({@code w (sigmoid(x) - y) / C}) and a floating
  * {@code target} ({@code -w x / C}).
  */
-public final class MultilabelSoftMarginLoss implements Loss {
+public final class MultilabelSoftMarginLoss implements io.losscl.ReducibleLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "multilabel_soft_margin_loss";
     private final HostTensor weight;
     private final Reduction reduction;
@@ -48,8 +49,14 @@ public final class MultilabelSoftMarginLoss implements Loss {
 
     @Override public String name() { return NAME; }
     @Override public List<String> inputNames() { return List.of("input", "target"); }
+    /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public boolean splittable(LossInputs inputs) { return !RowLosses.hasBatchDim(weight, inputs.get("input"), batchRows(inputs)); }
+
+    @Override public MultilabelSoftMarginLoss withReduction(Reduction r) { return new MultilabelSoftMarginLoss(weight, r); }
 
     /** The broadcast shape of input, target and weight (validated inputs). */
     public Shape fullShape(LossInputs inputs) {
@@ -79,7 +86,9 @@ public final class MultilabelSoftMarginLoss implements Loss {
         private Builder() {}
         /** Weight broadcast against the input (typically per class), or {@code null} (default). */
         public Builder weight(HostTensor weight) { this.weight = weight; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public MultilabelSoftMarginLoss build() { return new MultilabelSoftMarginLoss(weight, reduction); }
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * Options: {@code weight} (default all 1), {@code ignoreIndex} (any integer, default -100),
  * {@code reduction} (default {@code mean}). Gradient: input ({@code -w[t]} at the target class, else 0).
  */
-public final class NllLoss implements Loss {
+public final class NllLoss implements io.losscl.ReducibleLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "nll_loss";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -45,9 +46,20 @@ public final class NllLoss implements Loss {
         return of(o.tensor("weight"), o.integer("ignore_index", -100), o.reduction(Reduction.MEAN, false));
     }
 
+    /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
+    /** The target value whose positions are ignored (default -100). */
     public long ignoreIndex() { return ignoreIndex; }
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    @Override public NllLoss withReduction(Reduction r) { return of(weight, ignoreIndex, r); }
+
+    /** mean divides by the weights of the targets not ignored. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN) ClassTargets.addTargetWeights(slice.get("target"), weight, ignoreIndex, denominator);
+    }
 
     @Override public String name() { return NAME; }
 

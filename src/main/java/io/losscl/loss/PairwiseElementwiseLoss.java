@@ -9,6 +9,7 @@ import java.util.List;
  * differ); an int64 {@code target} is promoted to the input's floating dtype.
  */
 public abstract class PairwiseElementwiseLoss extends AbstractElementwiseLoss {
+    /** A loss with {@code reduction}. */
     protected PairwiseElementwiseLoss(Reduction reduction) { super(reduction); }
 
     @Override public List<String> inputNames() { return List.of("input", "target"); }

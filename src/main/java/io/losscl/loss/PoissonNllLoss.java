@@ -40,7 +40,7 @@ public final class PoissonNllLoss extends PairwiseElementwiseLoss {
 
     private PoissonNllLoss(Reduction reduction, InputSpace inputSpace, boolean full, double eps) {
         super(reduction);
-        if (inputSpace == null) throw new NullPointerException(name() + ": inputSpace is null");
+        if (inputSpace == null) throw new io.losscl.InvalidArgumentException(name() + ": inputSpace is null");
         this.inputSpace = inputSpace;
         this.full = full;
         this.eps = eps;
@@ -58,12 +58,16 @@ public final class PoissonNllLoss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "poisson_nll_loss"; }
 
+    /** Whether the input is the log of the rate (default) or the rate itself. */
     public InputSpace inputSpace() { return inputSpace; }
 
     /** Whether the Stirling term is added. */
     public boolean full() { return full; }
 
+    /** The {@code eps} added to the rate before its log when the input is the rate (default 1e-8). */
     public double eps() { return eps; }
+
+    @Override public PoissonNllLoss withReduction(Reduction r) { return new PoissonNllLoss(r, inputSpace, full, eps); }
 
     /** {@code [log_input ? 1 : 0, full ? 1 : 0, eps]}. */
     @Override public double[] parameters() { return new double[] {inputSpace == InputSpace.LOG ? 1 : 0, full ? 1 : 0, eps}; }
@@ -91,6 +95,7 @@ public final class PoissonNllLoss extends PairwiseElementwiseLoss {
         /** Added to the rate before its log in {@link InputSpace#RATE} (default 1e-8). */
         public Builder eps(double eps) { this.eps = eps; return this; }
 
+        /** The loss with these options. */
         public PoissonNllLoss build() { return new PoissonNllLoss(reduction, inputSpace, full, eps); }
     }
 }

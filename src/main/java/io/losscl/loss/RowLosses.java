@@ -11,7 +11,7 @@ public final class RowLosses {
     private RowLosses() {}
 
     static Reduction noBatchmean(String loss, Reduction r) {
-        if (r == null) throw new IllegalArgumentException(loss + ": reduction must not be null");
+        if (r == null) throw new InvalidArgumentException(loss + ": reduction must not be null");
         if (r == Reduction.BATCHMEAN) throw new InvalidArgumentException(loss + ": reduction 'batchmean' is only valid for kl_div");
         return r;
     }
@@ -24,6 +24,11 @@ public final class RowLosses {
         if (!ok) {
             throw Checks.invalid(loss, "Expected non-empty vector or matrix with optional 0-dim batch size, but got: " + s);
         }
+    }
+
+    /** Whether {@code weight} (an option, may be null) has {@code input}'s rank and the batch's {@code rows} (more than 1) in dimension 0. */
+    static boolean hasBatchDim(Tensor weight, Tensor input, long rows) {
+        return weight != null && rows > 1 && weight.shape().rank() == input.shape().rank() && weight.shape().dim(0) == rows;
     }
 
     /** Number of rows of a margin-loss input (1 for a vector or scalar). */

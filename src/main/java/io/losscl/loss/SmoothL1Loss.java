@@ -36,6 +36,8 @@ public final class SmoothL1Loss extends PairwiseElementwiseLoss {
 
     @Override public String name() { return "smooth_l1_loss"; }
 
+    @Override public SmoothL1Loss withReduction(Reduction r) { return new SmoothL1Loss(r, beta); }
+
     /** The threshold between the quadratic and the linear part; 0 makes it l1. */
     public double beta() { return beta; }
 

@@ -19,6 +19,8 @@ public final class SoftMarginLoss extends PairwiseElementwiseLoss {
     /** soft_margin_loss with the given reduction. */
     public static SoftMarginLoss of(Reduction reduction) { return new SoftMarginLoss(reduction); }
 
+    @Override public SoftMarginLoss withReduction(Reduction r) { return of(r); }
+
     /** soft_margin_loss with the default {@code mean} reduction. */
     public static SoftMarginLoss mean() { return of(Reduction.MEAN); }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * with the distance {@code d} of the subclass, then reduced. Output for {@code none}: the broadcast
  * shape without its last dimension. All three inputs are differentiable.
  */
-public abstract class TripletLoss implements Loss {
+public abstract class TripletLoss implements io.losscl.ReducibleLoss {
     /** The distance between two rows. */
     public enum Distance {
         /** {@code ||x1 - x2 + eps||_p} (PyTorch's {@code pairwise_distance}). */
@@ -37,10 +37,16 @@ public abstract class TripletLoss implements Loss {
 
     @Override public List<String> inputNames() { return List.of("anchor", "positive", "negative"); }
 
+    /** The margin (default 1). */
     public double margin() { return margin; }
     /** Whether the distance to the negative is the smaller of d(anchor, negative) and d(positive, negative). */
     public boolean swap() { return swap; }
-    public Reduction reduction() { return reduction; }
+    /** The reduction (default {@code mean}). */
+    @Override public Reduction reduction() { return reduction; }
+
+    /** The three inputs broadcast: only those of the batch's rank are cut into rows. */
+    @Override public boolean broadcastsInputs() { return true; }
+    /** The distance between rows. */
     public abstract Distance distance();
     /** The norm's order for {@link Distance#PAIRWISE}. */
     public abstract double p();

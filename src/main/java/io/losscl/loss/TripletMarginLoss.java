@@ -21,6 +21,7 @@ import io.losscl.Reduction;
  * Usage: {@code TripletMarginLoss.builder().margin(1).p(2).swap(true).build()}.
  */
 public final class TripletMarginLoss extends TripletLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "triplet_margin_loss";
     private final double p;
     private final double eps;
@@ -32,6 +33,7 @@ public final class TripletMarginLoss extends TripletLoss {
         this.eps = b.eps;
     }
 
+    /** A builder with PyTorch's defaults. */
     public static Builder builder() { return new Builder(); }
 
     /** From PyTorch-style options: {@code margin}, {@code p}, {@code eps}, {@code swap}, {@code reduction}. */
@@ -46,6 +48,8 @@ public final class TripletMarginLoss extends TripletLoss {
     @Override public double p() { return p; }
     @Override public double eps() { return eps; }
     @Override boolean sameRank() { return true; }
+
+    @Override public TripletMarginLoss withReduction(Reduction r) { return builder().margin(margin()).p(p).eps(eps).swap(swap()).reduction(r).build(); }
 
     @Override
     public String toString() {
@@ -66,7 +70,9 @@ public final class TripletMarginLoss extends TripletLoss {
         public Builder eps(double eps) { this.eps = eps; return this; }
         /** Default false. */
         public Builder swap(boolean swap) { this.swap = swap; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public TripletMarginLoss build() { return new TripletMarginLoss(this); }
     }
 }

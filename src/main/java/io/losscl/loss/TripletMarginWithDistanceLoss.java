@@ -19,15 +19,17 @@ import io.losscl.Reduction;
  * Usage: {@code TripletMarginWithDistanceLoss.builder().distance(Distance.COSINE).swap(true).build()}.
  */
 public final class TripletMarginWithDistanceLoss extends TripletLoss {
+    /** The {@code torch.nn.functional} name. */
     public static final String NAME = "triplet_margin_with_distance_loss";
     private final Distance distance;
 
     private TripletMarginWithDistanceLoss(Builder b) {
         super(b.margin, b.swap, b.reduction);
-        if (b.distance == null) throw new IllegalArgumentException(NAME + ": distance must not be null");
+        if (b.distance == null) throw new io.losscl.InvalidArgumentException(NAME + ": distance must not be null");
         this.distance = b.distance;
     }
 
+    /** A builder with PyTorch's defaults. */
     public static Builder builder() { return new Builder(); }
 
     /** From PyTorch-style options: {@code distance_function}, {@code margin}, {@code swap}, {@code reduction}. */
@@ -50,6 +52,8 @@ public final class TripletMarginWithDistanceLoss extends TripletLoss {
     @Override public double eps() { return 1e-6; }
     @Override boolean sameRank() { return false; }
 
+    @Override public TripletMarginWithDistanceLoss withReduction(Reduction r) { return builder().distance(distance).margin(margin()).swap(swap()).reduction(r).build(); }
+
     @Override
     public String toString() {
         return NAME + "(distance=" + distance + ", margin=" + margin() + ", swap=" + swap() + ", reduction=" + reduction() + ")";
@@ -68,7 +72,9 @@ public final class TripletMarginWithDistanceLoss extends TripletLoss {
         public Builder margin(double margin) { this.margin = margin; return this; }
         /** Default false. */
         public Builder swap(boolean swap) { this.swap = swap; return this; }
+        /** {@code none}, {@code mean} (default) or {@code sum}. */
         public Builder reduction(Reduction reduction) { this.reduction = reduction; return this; }
+        /** The loss with these options. */
         public TripletMarginWithDistanceLoss build() { return new TripletMarginWithDistanceLoss(this); }
     }
 }

@@ -1,7 +1,9 @@
 package io.losscl.opencl;
 
+import io.losscl.Backend;
 import io.losscl.DType;
 import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
 import io.losscl.Shape;
@@ -23,7 +25,8 @@ public final class CallScope implements AutoCloseable {
     private final Map<String, DeviceBuffer> inputBuffers = new LinkedHashMap<>();
     private final List<DeviceBuffer> borrowed = new ArrayList<>();
 
-    public CallScope(OpenClContext cl, LossInputs inputs) {
+    /** The scope of one call on {@code cl} with {@code inputs}. */
+    CallScope(OpenClContext cl, LossInputs inputs) {
         this.cl = cl;
         this.inputs = inputs;
     }
@@ -40,10 +43,15 @@ public final class CallScope implements AutoCloseable {
         if (t == null) return null;
         if (t instanceof DeviceTensor) {
             DeviceTensor d = (DeviceTensor) t;
-            if (d.owner() != cl) throw new IllegalArgumentException(d + " belongs to another engine");
+            if (!d.usableBy(cl)) throw new InvalidArgumentException(d + " belongs to another engine (" + cl.device().name() + ")");
             return d.buffer();
         }
         HostTensor h = (HostTensor) t;
+        DeviceBuffer shared = cl.useHostMemory(h); // a direct buffer on a CPU device: read in place, no copy
+        if (shared != null) {
+            borrowed.add(shared);
+            return shared;
+        }
         DeviceBuffer b = temp(h.numel() * h.dtype().bytes());
         cl.write(b, h);
         return b;
@@ -70,7 +78,7 @@ public final class CallScope implements AutoCloseable {
         boolean toHost = inputs.allOnHost();
         Map<String, Tensor> g = new LinkedHashMap<>();
         grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));
-        return new LossResult(deliver(output, toHost, cl.outputInto()), g, backend);
+        return Backend.result(deliver(output, toHost, cl.outputInto()), g, backend);
     }
 
     private Tensor deliver(Result r, boolean toHost, HostTensor into) {
@@ -101,8 +109,11 @@ public final class CallScope implements AutoCloseable {
             this.shape = shape;
         }
 
+        /** The device buffer. */
         public DeviceBuffer buffer() { return buffer; }
+        /** The result's dtype. */
         public DType dtype() { return dtype; }
+        /** The result's shape. */
         public Shape shape() { return shape; }
     }
 }

@@ -1,5 +1,6 @@
 package io.losscl.opencl;
 
+import io.losscl.Backend;
 import io.losscl.DType;
 import io.losscl.HostTensor;
 import io.losscl.Loss;
@@ -244,7 +245,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             if (!inPlace) return r;
             Map<String, Tensor> g = new LinkedHashMap<>(r.grads());
             g.put(xName, x);
-            return new LossResult(r.output(), g, r.backend());
+            return Backend.result(r.output(), g, r.backend());
         }
     }
 }

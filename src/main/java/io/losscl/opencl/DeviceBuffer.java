@@ -1,37 +1,56 @@
 package io.losscl.opencl;
 
+import static org.jocl.CL.clReleaseMemObject;
+
 import org.jocl.cl_mem;
 
 /**
- * A {@code cl_mem} of at least {@link #bytes()} bytes, borrowed from the context's {@link BufferPool}.
- * Closing it returns it to the pool; the pool releases everything when the context closes.
+ * A {@code cl_mem} of at least {@link #bytes()} bytes: borrowed from the context's {@link BufferPool}
+ * (closing it returns it to the pool; the pool releases everything when the context closes), owned
+ * outright (closing releases it), or a view of the caller's memory object (closing never releases it).
  */
 public final class DeviceBuffer implements AutoCloseable {
     private final BufferPool pool;
     private final cl_mem mem;
     private final long capacity;
+    private final boolean releaseOnClose;
     private boolean closed;
 
     DeviceBuffer(BufferPool pool, cl_mem mem, long capacity) {
+        this(pool, mem, capacity, false);
+    }
+
+    private DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, boolean releaseOnClose) {
         this.pool = pool;
         this.mem = mem;
         this.capacity = capacity;
+        this.releaseOnClose = releaseOnClose;
     }
 
-    /** The OpenCL memory object (valid until closed). */
+    /** A buffer that releases {@code mem} when closed. */
+    static DeviceBuffer owning(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, true); }
+
+    /** A view of the caller's {@code mem}: closing it never releases the caller's object. */
+    static DeviceBuffer view(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, false); }
+
+    /** @return the OpenCL memory object (valid until closed) */
     public cl_mem mem() {
         if (closed) throw new IllegalStateException("device buffer used after close");
         return mem;
     }
 
-    /** Capacity in bytes. */
+    /** True once closed. */
+    synchronized boolean isClosed() { return closed; }
+
+    /** @return capacity in bytes */
     public long bytes() { return capacity; }
 
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            pool.giveBack(mem, capacity);
+            if (pool != null) pool.giveBack(mem, capacity);
+            else if (releaseOnClose) clReleaseMemObject(mem);
         }
     }
 }

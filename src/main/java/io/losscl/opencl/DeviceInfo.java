@@ -11,7 +11,16 @@ import org.jocl.cl_platform_id;
 /** What losscl needs to know of one OpenCL device, read once at discovery. */
 public final class DeviceInfo {
     /** Device types in the order {@code AUTO} prefers them. */
-    public enum Type { GPU, ACCELERATOR, CPU, OTHER }
+    public enum Type {
+        /** {@code CL_DEVICE_TYPE_GPU}. */
+        GPU,
+        /** {@code CL_DEVICE_TYPE_ACCELERATOR}. */
+        ACCELERATOR,
+        /** {@code CL_DEVICE_TYPE_CPU}. */
+        CPU,
+        /** Any other type. */
+        OTHER
+    }
 
     final cl_platform_id platform;
     final cl_device_id device;
@@ -49,16 +58,25 @@ public final class DeviceInfo {
 
     /** Position in {@code losscl devices}' listing, usable as {@code losscl.device}. */
     public int index() { return index; }
+    /** The device's name. */
     public String name() { return name; }
+    /** The name of the device's platform. */
     public String platformName() { return platformName; }
+    /** The device's OpenCL version string. */
     public String version() { return version; }
+    /** GPU, accelerator, CPU or other. */
     public Type type() { return type; }
+    /** {@code CL_DEVICE_MAX_WORK_GROUP_SIZE}. */
     public long maxWorkGroupSize() { return maxWorkGroupSize; }
+    /** {@code CL_DEVICE_MAX_COMPUTE_UNITS}. */
     public int computeUnits() { return computeUnits; }
+    /** {@code CL_DEVICE_GLOBAL_MEM_SIZE} in bytes. */
     public long globalMemBytes() { return globalMemBytes; }
+    /** {@code CL_DEVICE_LOCAL_MEM_SIZE} in bytes. */
     public long localMemBytes() { return localMemBytes; }
     /** True when the device has {@code cl_khr_fp64}: kernels then accumulate in double. */
     public boolean hasFp64() { return fp64; }
+    /** Whether the device has {@code cl_khr_fp16}. */
     public boolean hasFp16() { return fp16; }
 
     @Override

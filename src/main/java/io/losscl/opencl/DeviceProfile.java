@@ -13,7 +13,12 @@ package io.losscl.opencl;
  */
 public final class DeviceProfile {
     /** How a streaming kernel's work-items divide the elements. */
-    public enum Layout { CHUNKED, STRIDED }
+    public enum Layout {
+        /** Each work-item takes a contiguous chunk (CPUs: one core streams its own range). */
+        CHUNKED,
+        /** Grid-stride access (GPUs: neighbouring work-items read neighbouring elements). */
+        STRIDED
+    }
 
     private final int workGroupSize;
     private final Layout layout;
@@ -47,6 +52,7 @@ public final class DeviceProfile {
     /** Work-group size for every kernel (a power of two). */
     public int workGroupSize() { return workGroupSize; }
 
+    /** How streaming kernels divide the elements. */
     public Layout layout() { return layout; }
 
     /**

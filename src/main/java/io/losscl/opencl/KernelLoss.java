@@ -13,5 +13,6 @@ import java.util.Set;
  * @param <L> the loss specification
  */
 public interface KernelLoss<L extends Loss> {
+    /** Enqueues {@code loss} on {@code inputs} with the gradients named in {@code grads}, and returns the result. */
     LossResult compute(OpenClContext cl, L loss, LossInputs inputs, Set<String> grads);
 }

@@ -1,5 +1,6 @@
 package io.losscl.opencl;
 
+import io.losscl.Backend;
 import io.losscl.DType;
 import io.losscl.HostTensor;
 import io.losscl.LossInputs;
@@ -77,7 +78,7 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
             Map<String, Tensor> g = new LinkedHashMap<>();
             if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), kd, layout), full, cd, input.shape(), dtype));
             if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), kd, layout), full, cd, target.shape(), dtype));
-            return new LossResult(RowKernels.convert(r.output(), dtype), g, r.backend());
+            return Backend.result(RowKernels.convert(r.output(), dtype), g, r.backend());
         }
     }
 }

@@ -1,9 +1,12 @@
 package io.losscl.opencl;
 
+import static org.jocl.CL.*;
+
 import io.losscl.Backend;
 import io.losscl.BackendUnavailableException;
 import io.losscl.DeviceException;
 import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
 import io.losscl.Loss;
 import io.losscl.LossEntry;
 import io.losscl.LossInputs;
@@ -12,6 +15,11 @@ import io.losscl.Tensor;
 import java.util.Map;
 import java.util.Set;
 import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +60,68 @@ public final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * Splits the device chosen by {@code selector} into {@code parts} sub-devices of equal compute units
+     * ({@code clCreateSubDevices} with {@code CL_DEVICE_PARTITION_EQUALLY}) and opens a backend on each: for
+     * running parts of one call concurrently on one device, and for testing several devices on one machine.
+     *
+     * @throws BackendUnavailableException when the device does not exist or cannot be partitioned so
+     */
+    public static java.util.List<OpenClBackend> openSubDevices(String selector, int parts) {
+        DeviceCatalog catalog = DeviceCatalog.scan();
+        DeviceInfo d = catalog.devices().isEmpty() ? null : catalog.select(selector);
+        if (d == null) throw new BackendUnavailableException("no OpenCL device matches '" + selector + "' (" + catalog.problem() + ")", null);
+        int units = d.computeUnits() / parts;
+        if (parts < 1 || units < 1) {
+            throw new BackendUnavailableException(d.name() + " has " + d.computeUnits() + " compute units, too few for " + parts + " sub-devices", null);
+        }
+        org.jocl.cl_device_id[] ids = new org.jocl.cl_device_id[parts];
+        int[] found = new int[1];
+        try {
+            org.jocl.cl_device_partition_property equally = new org.jocl.cl_device_partition_property();
+            equally.addProperty(org.jocl.CL.CL_DEVICE_PARTITION_EQUALLY, units);
+            org.jocl.CL.clCreateSubDevices(d.device, equally, parts, ids, found);
+        } catch (CLException e) {
+            throw new BackendUnavailableException(d.name() + " cannot be split into " + parts + " sub-devices: " + e.getMessage(), e);
+        }
+        java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(found[0], parts); i++) {
+            out.add(new OpenClBackend(new OpenClContext(new DeviceInfo(d.index(), d.platform, ids[i]), null)));
+        }
+        return out;
+    }
+
     @Override public String name() { return "opencl:" + cl.device().name(); }
+
+    /**
+     * An OpenCL backend on the caller's context, device and in-order queue ({@link io.losscl.LossEngine#onOpenCl}).
+     *
+     * @param context the caller's context
+     * @param device a device of that context
+     * @param queue an in-order queue on that context and device
+     * @return the backend
+     * @throws InvalidArgumentException for a null handle, a queue of another context or device, or an out-of-order queue
+     */
+    public static OpenClBackend wrap(cl_context context, cl_device_id device, cl_command_queue queue) {
+        if (context == null || device == null || queue == null) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: " + (context == null ? "context" : device == null ? "device" : "queue") + " is null");
+        }
+        cl_context queueContext = new cl_context();
+        cl_device_id queueDevice = new cl_device_id();
+        long[] properties = new long[1];
+        ClCalls.run("clGetCommandQueueInfo", () -> {
+            clGetCommandQueueInfo(queue, CL_QUEUE_CONTEXT, Sizeof.cl_context, Pointer.to(queueContext), null);
+            clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, Sizeof.cl_device_id, Pointer.to(queueDevice), null);
+            clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES, Sizeof.cl_long, Pointer.to(properties), null);
+        });
+        if (!queueContext.equals(context) || !queueDevice.equals(device)) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: the queue belongs to another " + (queueContext.equals(context) ? "device" : "context"));
+        }
+        if ((properties[0] & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) != 0) {
+            throw new InvalidArgumentException("LossEngine.onOpenCl: the queue is out-of-order; losscl's kernels of one call follow one another, give it an in-order queue");
+        }
+        return new OpenClBackend(new OpenClContext(context, device, queue));
+    }
 
     /** The device in use. */
     public DeviceInfo device() { return cl.device(); }
@@ -60,9 +129,10 @@ public final class OpenClBackend implements Backend {
     /** The context (for family implementations and tests). */
     public OpenClContext context() { return cl; }
 
-    /** Copies a host tensor to the device; the result stays there until closed. */
+    /** Copies a host tensor to the device ({@link io.losscl.LossEngine#upload}); the result stays there until closed. */
     public DeviceTensor upload(HostTensor t) {
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             DeviceBuffer b = cl.borrow(t.numel() * t.dtype().bytes());
             try {
                 cl.write(b, t);
@@ -79,10 +149,11 @@ public final class OpenClBackend implements Backend {
         Tensor t = inputs.get(name);
         if (!(t instanceof DeviceTensor)) {
             throw new io.losscl.UnsupportedFeatureException(loss.name() + ": an in-place gradient needs '" + name
-                    + "' to be a device tensor (upload it with OpenClBackend.upload), not a host tensor");
+                    + "' to be a device tensor (upload it with LossEngine.upload), not a host tensor");
         }
         checkOwner(loss, inputs);
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             try {
                 return kernel.computeInPlace(cl, loss, inputs, name);
             } catch (CLException e) {
@@ -95,6 +166,7 @@ public final class OpenClBackend implements Backend {
     public <L extends Loss> LossResult compute(LossEntry<L> entry, L loss, LossInputs inputs, Set<String> grads) {
         checkOwner(loss, inputs);
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             try {
                 return entry.kernel().compute(cl, loss, inputs, grads);
             } catch (CLException e) {
@@ -113,9 +185,10 @@ public final class OpenClBackend implements Backend {
                                                    HostTensor outputInto, Map<String, HostTensor> gradsInto) {
         checkOwner(loss, inputs);
         synchronized (cl) {
+            cl.ensureOpen("engine is closed");
             cl.deliverInto(outputInto, gradsInto);
             try {
-                return entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()).into(outputInto, gradsInto);
+                return Backend.into(entry.kernel().compute(cl, loss, inputs, gradsInto.keySet()), outputInto, gradsInto);
             } catch (CLException e) {
                 throw new DeviceException(loss.name() + " on " + cl.device().name() + ": " + e.getMessage(), e);
             } finally {
@@ -125,11 +198,15 @@ public final class OpenClBackend implements Backend {
     }
 
     private void checkOwner(Loss loss, LossInputs inputs) {
-        for (Tensor t : inputs.asMap().values()) {
-            if (t instanceof DeviceTensor && ((DeviceTensor) t).owner() != cl) {
-                throw new IllegalArgumentException(loss.name() + ": " + t + " belongs to another engine");
+        inputs.asMap().forEach((name, t) -> {
+            if (t instanceof DeviceTensor && ((DeviceTensor) t).isClosed()) {
+                throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t + ", which is closed");
             }
-        }
+            if (t instanceof DeviceTensor && !((DeviceTensor) t).usableBy(cl)) {
+                throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t
+                        + ", a device tensor of another engine; this engine runs on " + cl.device().name());
+            }
+        });
     }
 
     @Override

@@ -2,17 +2,23 @@ package io.losscl.opencl;
 
 import static org.jocl.CL.*;
 
+import io.losscl.Backend;
 import io.losscl.DType;
+import io.losscl.EngineClosedException;
 import io.losscl.HostTensor;
 import io.losscl.Shape;
 import io.losscl.UnsupportedFeatureException;
 import java.util.List;
 import java.util.Map;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_platform_id;
 
 /**
  * One device's context, in-order queue, compiled programs and buffer pool. Every method must be
@@ -50,16 +56,66 @@ public final class OpenClContext implements AutoCloseable {
         this.queue = q;
         this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
-        this.doneCounter = pool.borrow(4);
-        ClCalls.run("clEnqueueWriteBuffer(done counter)", () -> clEnqueueWriteBuffer(queue, doneCounter.mem(), CL_TRUE, 0, 4,
+        this.doneCounter = zeroedCounter();
+    }
+
+    /** The single-pass reductions' counter, zeroed once; the last work-group of each launch sets it back to zero. */
+    private DeviceBuffer zeroedCounter() {
+        DeviceBuffer b = pool.borrow(4);
+        ClCalls.run("clEnqueueWriteBuffer(done counter)", () -> clEnqueueWriteBuffer(queue, b.mem(), CL_TRUE, 0, 4,
                 Pointer.to(new int[] {0}), 0, null, null));
+        return b;
     }
 
     /** The single-pass reductions' counter of finished work-groups: zero between launches (the last group resets it). */
     DeviceBuffer doneCounter() { return doneCounter; }
 
+    /** The device. */
     public DeviceInfo device() { return device; }
 
+    /**
+     * A context on the caller's OpenCL objects ({@link io.losscl.LossEngine#onOpenCl}): it retains them and
+     * releases only its own references when closed, so the caller's handles stay valid.
+     */
+    OpenClContext(cl_context context, cl_device_id deviceId, cl_command_queue queue) {
+        cl_platform_id platform = new cl_platform_id();
+        ClCalls.run("clGetDeviceInfo(CL_DEVICE_PLATFORM)",
+                () -> clGetDeviceInfo(deviceId, CL_DEVICE_PLATFORM, Sizeof.cl_platform_id, Pointer.to(platform), null));
+        this.device = new DeviceInfo(-1, platform, deviceId);
+        this.profile = DeviceProfile.forDevice(device);
+        ClCalls.run("clRetainContext", () -> clRetainContext(context));
+        ClCalls.run("clRetainCommandQueue", () -> clRetainCommandQueue(queue));
+        this.context = context;
+        this.queue = queue;
+        this.programs = new ProgramCache(context, deviceId, ProgramStore.open(null, device));
+        this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
+        this.doneCounter = zeroedCounter();
+    }
+
+    /** The OpenCL context (to check that a caller's {@code cl_mem} belongs to it). */
+    cl_context clContext() { return context; }
+
+    /**
+     * Throws {@link EngineClosedException} when this context is closed: {@code what} says what was used.
+     * Called holding this object's monitor.
+     */
+    void ensureOpen(String what) {
+        if (closed) throw new EngineClosedException(what);
+    }
+
+    /**
+     * A buffer over the caller's host memory ({@code CL_MEM_USE_HOST_PTR}), read in place by devices that
+     * share host memory (CPU devices); {@code null} elsewhere, where the caller copies instead.
+     */
+    DeviceBuffer useHostMemory(HostTensor t) {
+        if (device.type() != DeviceInfo.Type.CPU || !t.isDirect() || t.numel() == 0) return null;
+        long bytes = t.numel() * t.dtype().bytes();
+        cl_mem mem = ClCalls.call("clCreateBuffer(CL_MEM_USE_HOST_PTR, " + bytes + " bytes)",
+                () -> clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, bytes, pointerTo(Backend.storage(t)), null));
+        return DeviceBuffer.owning(mem, bytes);
+    }
+
+    /** The launch configuration chosen for the device. */
     public DeviceProfile profile() { return profile; }
 
     /** Bytes of the accumulator type: 8 (double) where the device has fp64, else 4. */
@@ -114,7 +170,7 @@ public final class OpenClContext implements AutoCloseable {
         if (bytes > STAGE_MAX) {
             enqueued("write " + bytes + " bytes");
             ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
-                    () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
+                    () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
             return;
         }
         int size = (int) bytes, offset = (staged + 63) & ~63;
@@ -125,7 +181,7 @@ public final class OpenClContext implements AutoCloseable {
         }
         java.nio.ByteBuffer at = stage.duplicate().order(java.nio.ByteOrder.nativeOrder());
         at.position(offset);
-        Object a = t.array();
+        Object a = Backend.storage(t);
         if (a instanceof float[]) at.asFloatBuffer().put((float[]) a, 0, size / 4);
         else if (a instanceof double[]) at.asDoubleBuffer().put((double[]) a, 0, size / 8);
         else if (a instanceof long[]) at.asLongBuffer().put((long[]) a, 0, size / 8);
@@ -151,7 +207,7 @@ public final class OpenClContext implements AutoCloseable {
         if (bytes == 0) return;
         enqueued("read " + bytes + " bytes");
         ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
-                () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(t.array()), 0, null, null));
+                () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
         staged = 0; // the in-order queue has run every earlier command, the staged uploads too
     }
 
@@ -203,6 +259,7 @@ public final class OpenClContext implements AutoCloseable {
     public long liveBuffers() { return pool.liveBuffers(); }
 
     private static Pointer pointerTo(Object array) {
+        if (array instanceof java.nio.Buffer) return Pointer.to((java.nio.Buffer) array); // a direct buffer
         if (array instanceof float[]) return Pointer.to((float[]) array);
         if (array instanceof double[]) return Pointer.to((double[]) array);
         if (array instanceof long[]) return Pointer.to((long[]) array);

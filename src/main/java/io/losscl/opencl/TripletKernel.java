@@ -1,5 +1,6 @@
 package io.losscl.opencl;
 
+import io.losscl.Backend;
 import io.losscl.DType;
 import io.losscl.LossInputs;
 import io.losscl.LossResult;
@@ -76,7 +77,7 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
             for (int k = 0; k < 3; k++) {
                 if (g[k] != null) hg.put(NAMES[k], RowKernels.sumTo(cl.read(g[k].buffer(), kd, full), inputs.get(NAMES[k]).shape(), dtype));
             }
-            return new LossResult(RowKernels.convert(r.output(), dtype), hg, r.backend());
+            return Backend.result(RowKernels.convert(r.output(), dtype), hg, r.backend());
         }
     }
 }

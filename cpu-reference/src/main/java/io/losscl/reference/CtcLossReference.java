@@ -14,9 +14,9 @@ import java.util.Set;
  *
  * <pre>
  *   alpha_0(0) = lp_0(blank),   alpha_0(1) = lp_0(l'_1),   alpha_0(s) = -inf otherwise
- *   alpha_t(s) = lse(alpha_{t-1}(s), alpha_{t-1}(s-1), alpha_{t-1}(s-2) if s > 1 and l'_s != l'_{s-2}) + lp_t(l'_s)
+ *   alpha_t(s) = lse(alpha_{t-1}(s), alpha_{t-1}(s-1), alpha_{t-1}(s-2) if s &gt; 1 and l'_s != l'_{s-2}) + lp_t(l'_s)
  *   beta_{T-1}(L-1) = lp_{T-1}(blank),   beta_{T-1}(L-2) = lp_{T-1}(l'_{L-2}),   -inf otherwise
- *   beta_t(s)  = lse(beta_{t+1}(s), beta_{t+1}(s+1), beta_{t+1}(s+2) if s < L-2 and l'_s != l'_{s+2}) + lp_t(l'_s)
+ *   beta_t(s)  = lse(beta_{t+1}(s), beta_{t+1}(s+1), beta_{t+1}(s+2) if s &lt; L-2 and l'_s != l'_{s+2}) + lp_t(l'_s)
  *   nll        = -lse(alpha_{T-1}(L-1), alpha_{T-1}(L-2))
  *   grad_t(c)  = (exp(lp_t(c)) - exp(lse_{s: l'_s = c}(alpha_t(s) + beta_t(s)) + nll - lp_t(c))) * upstream
  * </pre>

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * kl_div in double, pointwise over the broadcast shape: {@code l = xlogy(t, t) - t x} (0 for t = 0, NaN for
- * t < 0) or {@code exp(t) (t - x)} with log targets; then summed, averaged, or divided by the input's first
+ * t &lt; 0) or {@code exp(t) (t - x)} with log targets; then summed, averaged, or divided by the input's first
  * dimension (batchmean). Gradients are summed over broadcast dimensions back to each input's shape.
  */
 public final class KlDivLossReference implements ReferenceLoss<KlDivLoss> {

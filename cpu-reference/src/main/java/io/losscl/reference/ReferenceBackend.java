@@ -32,7 +32,7 @@ public final class ReferenceBackend implements Backend {
             if (values == null) throw new IllegalStateException(loss.name() + " reference did not compute the gradient of " + name);
             g.put(name, HostTensor.fromDoubles(dtype, hostInputs.get(name).shape(), values));
         }
-        return new LossResult(HostTensor.fromDoubles(dtype, r.shape(), r.output()), g, name());
+        return Backend.result(HostTensor.fromDoubles(dtype, r.shape(), r.output()), g, name());
     }
 
     @Override public void close() {}

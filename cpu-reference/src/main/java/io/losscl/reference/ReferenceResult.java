@@ -11,6 +11,7 @@ public final class ReferenceResult {
     private final Map<String, double[]> grads = new LinkedHashMap<>();
     private final Map<String, Shape> gradShapes = new LinkedHashMap<>();
 
+    /** A result of {@code shape} with the output values {@code output} (row-major), no gradients yet. */
     public ReferenceResult(Shape shape, double[] output) {
         this.shape = shape;
         this.output = output;
@@ -26,8 +27,12 @@ public final class ReferenceResult {
         return this;
     }
 
+    /** The output's shape. */
     public Shape shape() { return shape; }
+    /** The output values, row-major. */
     public double[] output() { return output; }
+    /** The gradients by input name. */
     public Map<String, double[]> grads() { return grads; }
+    /** The shape of the gradient of input {@code name}, or {@code null} when not computed. */
     public Shape gradShape(String name) { return gradShapes.get(name); }
 }
