@@ -100,13 +100,18 @@ public final class EngineOptions {
         private boolean autoCrossover = true;
 
         private Builder() {
-            String kindName = LossEngine.setting("losscl.backend", "LOSSCL_BACKEND", "auto");
-            backend = BackendKind.parse(kindName);
-            if (backend == null) {
-                throw new IllegalArgumentException("losscl.backend/LOSSCL_BACKEND is '" + kindName + "', expected auto, opencl or java");
-            }
             device = LossEngine.setting("losscl.device", "LOSSCL_DEVICE", null);
             programCache = defaultProgramCache();
+        }
+
+        /** {@code losscl.backend} / {@code LOSSCL_BACKEND}, else {@code auto}: read only when no backend is given. */
+        private static BackendKind backendSetting() {
+            String kindName = LossEngine.setting("losscl.backend", "LOSSCL_BACKEND", "auto");
+            BackendKind kind = BackendKind.parse(kindName);
+            if (kind == null) {
+                throw new IllegalArgumentException("losscl.backend/LOSSCL_BACKEND is '" + kindName + "', expected auto, opencl or java");
+            }
+            return kind;
         }
 
         public Builder backend(BackendKind kind) {
@@ -151,6 +156,9 @@ public final class EngineOptions {
             return this;
         }
 
-        public EngineOptions build() { return new EngineOptions(this); }
+        public EngineOptions build() {
+            if (backend == null) backend = backendSetting();
+            return new EngineOptions(this);
+        }
     }
 }

@@ -100,11 +100,10 @@ public final class LossEngine implements AutoCloseable {
      */
     public static LossEngine create(EngineOptions options) {
         if (options == null) throw new InvalidArgumentException("LossEngine.create: options is null");
+        if (options.backend() == BackendKind.JAVA) return new LossEngine(new ReferenceBackend());
         LaunchConfig.Overrides settings = options.launch().orElse(LaunchProperties.read());
         LossEngine engine;
         switch (options.backend()) {
-            case JAVA:
-                return new LossEngine(new ReferenceBackend());
             case OPENCL:
                 engine = new LossEngine(OpenClBackend.open(options.device(), settings, options.programCache()));
                 break;
