@@ -42,6 +42,8 @@ public final class OpenClContext implements AutoCloseable {
     private int staged;
     /** Commands enqueued (launches and transfers) since the context opened, and the latest ones by name. */
     private long commands;
+    /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
+    private final int stageMax;
     private final java.util.ArrayDeque<String> recentCommands = new java.util.ArrayDeque<>();
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
@@ -61,6 +63,7 @@ public final class OpenClContext implements AutoCloseable {
         this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
         this.maxAllocBytes = device.maxAllocBytes();
+        this.stageMax = stagingLimit(this.device);
         this.doneCounter = zeroedCounter();
     }
 
@@ -108,6 +111,7 @@ public final class OpenClContext implements AutoCloseable {
         this.programs = new ProgramCache(context, deviceId, ProgramStore.open(null, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
         this.maxAllocBytes = device.maxAllocBytes();
+        this.stageMax = stagingLimit(this.device);
         this.doneCounter = zeroedCounter();
     }
 
@@ -212,6 +216,13 @@ public final class OpenClContext implements AutoCloseable {
     static final int STAGE_MAX = 1 << 20;
 
     /**
+     * {@link #STAGE_MAX}, or 0 (every upload blocking) on Oclgrind: JOCL waits for each non-blocking transfer's
+     * event on a thread of its own (to keep the host memory reachable until the copy is done), and Oclgrind's
+     * runtime, unlike a driver, is not safe to call from two threads (it then runs two kernels at once and aborts).
+     */
+    private static int stagingLimit(DeviceInfo device) { return device.platformName().startsWith("Oclgrind") ? 0 : STAGE_MAX; }
+
+    /**
      * Copies a host tensor into {@code buffer}. Small tensors are copied into a host staging buffer and the
      * upload is enqueued without waiting for it (a blocking upload is a host-device round trip per input:
      * ~35 us on POCL); the in-order queue runs it before any later command, and the staging space is reused
@@ -221,7 +232,7 @@ public final class OpenClContext implements AutoCloseable {
     public void write(DeviceBuffer buffer, HostTensor t) {
         long bytes = t.numel() * t.dtype().bytes();
         if (bytes == 0) return;
-        if (bytes > STAGE_MAX) {
+        if (bytes > stageMax) {
             enqueued("write " + bytes + " bytes");
             ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
                     () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
