@@ -36,6 +36,9 @@ public final class OpenClContext implements AutoCloseable {
     /** The kernels whose program computes in double (acc_t = double): their acc_t arguments are doubles. */
     private final Map<cl_kernel, Boolean> doubleKernels = new ConcurrentHashMap<>();
     private final DeviceBuffer doneCounter;
+    /** The calls' device error flag ({@link #errorFlag}), and whether it is known to hold {@link CallScope#NO_ERROR}. */
+    private final DeviceBuffer errorFlag;
+    private boolean errorFlagClear;
     /** Host staging for small uploads: they are enqueued without waiting (see {@link #write}). */
     private java.nio.ByteBuffer stage = java.nio.ByteBuffer.allocateDirect(64 << 10).order(java.nio.ByteOrder.nativeOrder());
     /** Bytes of {@link #stage} whose uploads may still be pending (nothing waited for since). */
@@ -65,6 +68,7 @@ public final class OpenClContext implements AutoCloseable {
         this.maxAllocBytes = device.maxAllocBytes();
         this.stageMax = stagingLimit(this.device);
         this.doneCounter = zeroedCounter();
+        this.errorFlag = pool.borrow(Integer.BYTES, maxAllocBytes);
     }
 
     /** The largest buffer this context allocates: the device's {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}. */
@@ -113,6 +117,7 @@ public final class OpenClContext implements AutoCloseable {
         this.maxAllocBytes = device.maxAllocBytes();
         this.stageMax = stagingLimit(this.device);
         this.doneCounter = zeroedCounter();
+        this.errorFlag = pool.borrow(Integer.BYTES, maxAllocBytes);
     }
 
     /** The OpenCL context (to check that a caller's {@code cl_mem} belongs to it). */
@@ -270,13 +275,27 @@ public final class OpenClContext implements AutoCloseable {
                         (long) ints * Integer.BYTES, 0, null, null));
     }
 
-    /** The value of an error flag ({@link CallScope#errorFlag}), after every command queued before (blocking). */
+    /**
+     * The device error flag of the call about to run ({@link CallScope#errorFlag}): one int per context, holding
+     * {@link CallScope#NO_ERROR} for the call's kernels to lower. It is filled ({@code clEnqueueFillBuffer}, no host
+     * wait) only when it may hold something else: never filled yet, flagged, or used by a call that did not read
+     * it back (a failed call). A call that found it clear leaves it clear, so a small checked call is its
+     * launches and one read.
+     */
+    DeviceBuffer errorFlag() {
+        if (!errorFlagClear) fill(errorFlag, CallScope.NO_ERROR, 1);
+        errorFlagClear = false; // until read back: this call's kernels may lower it
+        return errorFlag;
+    }
+
+    /** The value of the error flag ({@link #errorFlag}), after every command queued before (blocking). */
     int readFlag(DeviceBuffer flag) {
         int[] v = new int[1];
         enqueued("read error flag");
         ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), CL_TRUE, 0,
                 Integer.BYTES, Pointer.to(v), 0, null, null));
         staged = 0; // a blocking read: every staged upload before it has run
+        errorFlagClear = flag == errorFlag && v[0] == CallScope.NO_ERROR;
         return v[0];
     }
 
@@ -362,6 +381,7 @@ public final class OpenClContext implements AutoCloseable {
         } finally {
             programs.close();
             doneCounter.close();
+            errorFlag.close();
             pool.close();
             clReleaseCommandQueue(queue);
             clReleaseContext(context);
