@@ -10,7 +10,7 @@
  *                     3 the trailing dimensions of x, e.g. [C] against [N, C] (index i % len),
  *                     4 general broadcasting (bcast_index with a map from Broadcast.kernelMap)
  *                   so that the common cases pay no index arithmetic.
- *   REDUCE          0: per-element output; 1: one partial sum per work-group for reduce_partials
+ *   REDUCE          0: per-element output; 1: the sum into out[0] in the same launch (common.cl: FINISH_SUM)
  *   GRAD_INPUT, GRAD_TARGET   1: write that gradient in the same pass
  *   CHECK_RANGE     1 (LOGITS=0, input resident on the device, so not checked on the host): the
  *                   lowest index of an input outside [0, 1] (or NaN) goes to the call's error flag
@@ -130,7 +130,7 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
                                    const ulong n, const acc_t grad_scale,
                                    __global real_t *out, __global acc_t *partials,
                                    __global real_t *gx, __global real_t *gy,
-                                   volatile __global int *bad) {
+                                   volatile __global int *bad SUM_ARGS) {
     __local acc_t scratch[WGS];
     sum_t total = SUM_ZERO;
 #if REDUCE && VW > 1
@@ -227,6 +227,6 @@ __kernel void binary_cross_entropy(__global const real_t *x_in, __global const r
     total = sum16_total(lanes);
 #endif
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }

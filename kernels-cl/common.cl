@@ -157,9 +157,37 @@ inline lse_t wg_lse(lse_t v, __local acc_t *sm, __local acc_t *ss) {
     return r;
 }
 
-/* Writes this work-group's partial sums (ncomp of them) for reduce_partials. */
-inline void store_partial(__global acc_t *partials, uint ncomp, uint comp, acc_t work_group_total) {
-    if (get_local_id(0) == 0) partials[get_group_id(0) * ncomp + comp] = work_group_total;
+/* Single-pass reduction: the parameters a reducing kernel ends its parameter list with, and its last
+ * statement. Each work-group stores its partial, then counts itself done on a counter (one int per queue,
+ * zero between launches); the work-group that finds every other one done sums the partials in index order
+ * through reduce_partials' tree, writes out[0] = out_scale * sum and sets the counter back to zero. Which
+ * group comes last varies, the order of the sum does not: bitwise the two-pass result, in one launch.
+ * The fence orders a group's partial before its count; the last group reads the partials as volatile. */
+#define SUM_ARGS , const acc_t out_scale, volatile __global uint *done_count
+#define FINISH_SUM(work_group_total, scratch) \
+    sum_last_group(partials, out, out_scale, done_count, (work_group_total), (scratch))
+
+inline void sum_last_group(__global acc_t *partials, __global real_t *out, const acc_t scale,
+                           volatile __global uint *done_count, const acc_t work_group_total, __local acc_t *scratch) {
+    const uint groups = get_num_groups(0);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = work_group_total;
+        mem_fence(CLK_GLOBAL_MEM_FENCE);
+        scratch[0] = atomic_inc(done_count) == groups - 1 ? 1 : 0;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const bool last = scratch[0] != 0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (!last) return;
+    mem_fence(CLK_GLOBAL_MEM_FENCE);
+    volatile __global const acc_t *p = partials;
+    sum_t s = SUM_ZERO;
+    for (uint g = get_local_id(0); g < groups; g += get_local_size(0)) sum_add(&s, p[g]);
+    const acc_t total = wg_sum(sum_get(s), scratch);
+    if (get_local_id(0) == 0) {
+        STORE(out, 0, total * scale);
+        *done_count = 0;
+    }
 }
 
 /* Second stage of every reduction, run as one work-group: sums the partials of `groups` work-groups

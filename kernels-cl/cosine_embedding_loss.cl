@@ -64,7 +64,7 @@ __kernel void cosine_embedding_loss(__global const real_t *x1, __global const re
                                     __global const target_t *tgt, const ulong rows, const ulong d,
                                     const acc_t margin, const acc_t grad_scale, const acc_t qscale1, const acc_t qscale2,
                                     __global real_t *out, __global acc_t *partials,
-                                    __global real_t *g1, __global real_t *g2) {
+                                    __global real_t *g1, __global real_t *g2 SUM_ARGS) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)

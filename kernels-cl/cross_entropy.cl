@@ -13,7 +13,7 @@
  *                  where cross_entropy_rows_cpu.cl streams it in 16-wide blocks). Both are deterministic: fixed partition,
  *                  fixed merge tree. Pass 1 of a row is a per-member (max, sum exp) merged by lse_merge.
  *   INNER1         1 when D == 1 (the classes of a row are contiguous)
- *   REDUCE         0: write one loss per row to out; 1: one partial sum per work-group for reduce_partials
+ *   REDUCE         0: write one loss per row to out; 1: the sum into out[0] in the same launch (common.cl: FINISH_SUM)
  *   GRAD_X, GRAD_T 1: write the gradient of the input (x) / of the probability target in the same launch,
  *                  after the row's log-sum-exp is known (the row is read again, from cache for narrow rows)
  *   IN_PLACE       1: gx is x (LossEngine.computeGradientInPlace). Every element of a row is read before it
@@ -21,9 +21,10 @@
  *                  logit is read first, and a work-group's members are ordered by the row's team barriers.
  *
  * Scaling: a weighted mean (class-index targets) divides every row's loss and gradient by the total
- * weight W = denom[0], computed on the device before this launch (class_weight_total), so no host round
+ * weight W = denom[0], computed on the device before this launch (class_weight_total) or, for small batches, by every
+ * work-group itself (WEIGHT_TOTAL_IN_GROUP), so no host round
  * trip. Each part is divided separately, so that W = 0 gives PyTorch's 0/0 = NaN. Other means divide by
- * the row count in reduce_partials (the host knows it) and pass it as gscale for the gradients.
+ * the row count in FINISH_SUM's out_scale (the host knows it) and pass it as gscale for the gradients.
  */
 #ifndef MODE
 #define MODE 0
@@ -117,17 +118,24 @@ acc_t ce_index_member(__global const real_t *x, __global const real_t *weight, _
                       acc_t gscale, const acc_t *stash_mem, int use_stash, acc_t q);
 inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, acc_t *stash) { return member_lse_in(x, base, D, 0, C, stash); }
 
-/* Total weight of the targets that are not ignored (the weighted mean's denominator), into denom[0].
- * One work-group; targets out of range count nothing (class_rows reports them). */
-__kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
-                                 const ulong C, const long ignore_index, __global acc_t *denom) {
-    __local acc_t scratch[WGS];
+/* Total weight of the targets that are not ignored (the weighted mean's denominator), summed by one
+ * work-group in a fixed order; every work-item gets it. Targets out of range count nothing (class_rows
+ * reports them). */
+inline acc_t group_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
+                                const ulong C, const long ignore_index, __local acc_t *scratch) {
     sum_t total = SUM_ZERO;
-    FOR_EACH_INDEX(r, rows) {
+    for (ulong r = get_local_id(0); r < rows; r += get_local_size(0)) {
         const long t = target[r];
         if (t != ignore_index && t >= 0 && t < (long)C) sum_add(&total, weight ? LOAD(weight, t) : (acc_t)1);
     }
-    const acc_t w = wg_sum(sum_get(total), scratch);
+    return wg_sum(sum_get(total), scratch);
+}
+
+/* The weighted mean's denominator into denom[0], one work-group, launched before class_rows on large batches. */
+__kernel void class_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
+                                 const ulong C, const long ignore_index, __global acc_t *denom) {
+    __local acc_t scratch[WGS];
+    const acc_t w = group_weight_total(target, weight, rows, C, ignore_index, scratch);
     if (get_local_id(0) == 0) denom[0] = w;
 }
 
@@ -136,13 +144,19 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
                          const long ignore_index, const acc_t eps, const acc_t w_all,
                          __global const acc_t *denom, const acc_t gscale,
                          __global real_t *out, __global acc_t *partials,
-                         __global real_t *gx, __global real_t *gt, volatile __global int *err) {
+                         __global real_t *gx, __global real_t *gt, volatile __global int *err SUM_ARGS) {
     __local acc_t scratch[WGS];
 #if ROW_PER_GROUP
     __local acc_t scratch2[WGS];
 #endif
     /* 1 / W for a weighted mean (inf when W = 0), else 1. */
+#if WEIGHT_TOTAL_IN_GROUP
+    /* Small batches: each work-group sums the denominator itself (rows / WGS loads per work-item), which
+     * spares the class_weight_total launch before this one. */
+    const acc_t inv = 1 / group_weight_total(target, weight, rows, C, ignore_index, scratch);
+#else
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
+#endif
     sum_t total = SUM_ZERO;
     FOR_EACH_ROW(r, rows) {
         const ulong n = r / D, d = r - n * D;
@@ -313,7 +327,7 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }
 
@@ -361,7 +375,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
                                 const ulong rows, const ulong C, const ulong D, const ulong S,
                                 const long ignore_index, const acc_t eps, const acc_t w_all,
                                 __global const acc_t *denom, const acc_t gscale, __global const acc_t *part,
-                                __global real_t *out, __global acc_t *partials, __global real_t *gx, volatile __global int *err) {
+                                __global real_t *out, __global acc_t *partials, __global real_t *gx, volatile __global int *err SUM_ARGS) {
     __local acc_t scratch[WGS];
     const acc_t inv = denom ? 1 / denom[0] : (acc_t)1;
     const ulong L = (C + S - 1) / S;
@@ -413,7 +427,7 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }
 #endif

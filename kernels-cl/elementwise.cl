@@ -9,8 +9,8 @@
  * for losses whose formula calls exp/log: the per-lane form then becomes scalar library calls on
  * POCL instead of its vector functions; d0..d2 unscaled, only those in GRAD_MASK are used.
  *
- * Build options: REDUCE (0: per-element output, 1: one partial sum per work-group for
- * reduce_partials) and GRAD_MASK (bit k set: write the gradient of input k, scaled by grad_scale,
+ * Build options: REDUCE (0: per-element output, 1: the sum into out[0] in the same launch, common.cl:
+ * FINISH_SUM) and GRAD_MASK (bit k set: write the gradient of input k, scaled by grad_scale,
  * in the same pass). Each input is read once; nothing is written but the results. */
 #ifndef ARITY
 #define ARITY 2
@@ -48,7 +48,7 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
                                const acc_t p0, const acc_t p1, const acc_t p2, const acc_t p3,
                                const acc_t grad_scale, __global real_t *out,
                                __global acc_t *partials, __global real_t *g0,
-                               __global real_t *g1, __global real_t *g2) {
+                               __global real_t *g1, __global real_t *g2 SUM_ARGS) {
     __local acc_t scratch[WGS];
     const acc_t P[4] = {p0, p1, p2, p3};
     sum_t total = SUM_ZERO;
@@ -138,6 +138,6 @@ __kernel void elementwise_loss(__global const real_t *in0, __global const real_t
 #endif
     }
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+    FINISH_SUM(wg_sum(sum_get(total), scratch), scratch);
 #endif
 }

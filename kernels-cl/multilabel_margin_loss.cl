@@ -11,7 +11,7 @@
 __kernel void multilabel_margin_loss(__global const real_t *x, __global const long *target,
                                      const ulong rows, const ulong C, const acc_t grad_scale,
                                      __global real_t *out, __global acc_t *partials,
-                                     __global int *work, __global real_t *gx, volatile __global int *err) {
+                                     __global int *work, __global real_t *gx, volatile __global int *err SUM_ARGS) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)

@@ -12,7 +12,7 @@ __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global con
                                           __global const real_t *weight, const ulong rows,
                                           const ulong C, const acc_t inv_c, const acc_t grad_scale,
                                           __global real_t *out, __global acc_t *partials,
-                                          __global real_t *gx, __global real_t *gy) {
+                                          __global real_t *gx, __global real_t *gy SUM_ARGS) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)

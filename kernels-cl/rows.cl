@@ -7,7 +7,8 @@
  *                   rows contiguously, no barriers at all). 0: one work-group per row, the row split
  *                   among its work-items (contiguous slices on CPU, interleaved on GPU for coalescing)
  *                   and the row's sums combined by a fixed tree (wide rows).
- *   REDUCE       1: row losses are summed into one partial per work-group for reduce_partials.
+ *   REDUCE       1: row losses are summed into one partial per work-group, which the last work-group
+ *                sums into out[0] (common.cl: FINISH_SUM).
  * Both modes are deterministic: the partition depends only on the sizes and the launch. */
 #ifndef ROW_PER_ITEM
 #define ROW_PER_ITEM 0
@@ -229,9 +230,10 @@ inline void row_emit(ulong r, acc_t l, __global real_t *out, sum_t *total) {
     }
 }
 
-/* End of a row kernel: this work-group's partial sum of row losses for reduce_partials. */
-inline void row_finish(__global acc_t *partials, sum_t total, __local acc_t *scratch) {
+/* End of a row kernel: (REDUCE) the single-pass sum of the row losses into out[0]. A macro: FINISH_SUM reads
+ * the kernel's own out, out_scale and done_count parameters (SUM_ARGS). */
 #if REDUCE
-    store_partial(partials, 1, 0, wg_sum(sum_get(total), scratch));
+#define row_finish(partials, total, scratch) FINISH_SUM(wg_sum(sum_get(total), scratch), scratch)
+#else
+#define row_finish(partials, total, scratch) ((void)0)
 #endif
-}

@@ -98,7 +98,7 @@ __kernel void triplet_loss(__global const real_t *A, __global const real_t *Pp, 
                            const ulong rows, const ulong D, const acc_t margin, const acc_t p,
                            const acc_t eps, const acc_t grad_scale, __global real_t *out,
                            __global acc_t *partials, __global real_t *ga, __global real_t *gp,
-                           __global real_t *gn) {
+                           __global real_t *gn SUM_ARGS) {
     __local acc_t scratch[ROW_SCRATCH];
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)

@@ -6,7 +6,8 @@ and data races) on the small golden cases of each loss, through `losscl conforma
 
 Each loss runs twice: with the GPU profile (LOSSCL_PROFILE=gpu: the launch a discrete GPU gets, float math) and
 with the CPU one (LOSSCL_PROFILE=cpu: chunked layout, the CPU kernel files, double math), small work-groups.
-Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
+Programs are compiled from source under oclgrind (no program cache: its background saves would call
+Oclgrind's runtime from a second thread). Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
 oclgrind reports an error or a case fails.
 """
 import argparse, glob, json, os, subprocess, sys, tempfile
@@ -57,7 +58,7 @@ def main():
             tmp.writelines(picked)
         for layout, props in LAYOUTS:
             cmd = ["oclgrind", "--data-races"] + (["--uninitialized"] if args.uninitialized else []) + [
-                "java"] + props + ["-jar", jar, "conformance", "--backend", "opencl", tmp.name]
+                "java", "-Dlosscl.cacheDir=none"] + props + ["-jar", jar, "conformance", "--backend", "opencl", tmp.name]
             run = subprocess.run(cmd, capture_output=True, text=True)
             reports = [l for l in run.stderr.splitlines() if any(m in l for m in ERROR_MARKERS)]
             ok = run.returncode == 0 and not reports

@@ -46,30 +46,24 @@ public final class LossEngine implements AutoCloseable {
     private final Backend backend;
     /** Under AUTO on OpenCL: the Java reference, for a call the device fails (null otherwise). */
     private final Backend fallback;
+    /** AUTO with a device: the per-size choice between the device and the Java reference; else {@code null}. */
+    private final AutoRouter router;
     /** Set by {@link #close()} holding the backend's monitor, which every call holds too. */
     private volatile boolean closed;
 
-    private LossEngine(Backend backend) { this(backend, null); }
+    private LossEngine(Backend backend) { this(backend, null, null); }
 
-    private LossEngine(Backend backend, Backend fallback) {
+    private LossEngine(Backend backend, Backend fallback, AutoRouter router) {
         this.backend = backend;
         this.fallback = fallback;
+        this.router = router;
     }
 
     /** An engine on the backend and device named by system properties or environment (default {@code auto}). */
-    public static LossEngine create() {
-        String kindName = setting("losscl.backend", "LOSSCL_BACKEND", "auto");
-        BackendKind kind = BackendKind.parse(kindName);
-        if (kind == null) {
-            throw new IllegalArgumentException("losscl.backend/LOSSCL_BACKEND is '" + kindName + "', expected auto, opencl or java");
-        }
-        return create(kind);
-    }
+    public static LossEngine create() { return create(EngineOptions.defaults()); }
 
     /** An engine on {@code kind}, with the device named by {@code losscl.device}/{@code LOSSCL_DEVICE} if set. */
-    public static LossEngine create(BackendKind kind) {
-        return create(kind, setting("losscl.device", "LOSSCL_DEVICE", null));
-    }
+    public static LossEngine create(BackendKind kind) { return create(EngineOptions.builder().backend(kind).build()); }
 
     /**
      * An engine on {@code kind}, with the launch settings of the system properties ({@code losscl.wgs},
@@ -92,21 +86,51 @@ public final class LossEngine implements AutoCloseable {
      */
     public static LossEngine create(BackendKind kind, String deviceSelector, LaunchConfig.Overrides launch) {
         if (kind == null) throw new InvalidArgumentException("LossEngine.create: kind is null (AUTO, OPENCL or JAVA)");
-        if (kind == BackendKind.JAVA) return new LossEngine(new ReferenceBackend());
-        LaunchConfig.Overrides settings = launch.orElse(LaunchProperties.read());
-        switch (kind) {
+        return create(EngineOptions.builder().backend(kind).device(deviceSelector).launch(launch).build());
+    }
+
+    /**
+     * An engine set up by {@code options}: backend, device, launch settings, program cache, and the warm-up
+     * calls made now. {@code AUTO} with a device may run small host calls on the Java reference where that
+     * measured faster ({@link EngineOptions.Builder#autoCrossover}), and runs a call the device fails on the
+     * Java reference (with a logged warning); {@code OPENCL} and {@code JAVA} always run on that backend.
+     *
+     * @throws BackendUnavailableException when {@code OPENCL} is asked for and no matching device exists
+     * @throws ConfigurationException when a launch setting is invalid (for this device)
+     */
+    public static LossEngine create(EngineOptions options) {
+        if (options == null) throw new InvalidArgumentException("LossEngine.create: options is null");
+        if (options.backend() == BackendKind.JAVA) return new LossEngine(new ReferenceBackend());
+        LaunchConfig.Overrides settings = options.launch().orElse(LaunchProperties.read());
+        LossEngine engine;
+        switch (options.backend()) {
             case OPENCL:
-                return new LossEngine(OpenClBackend.open(deviceSelector, settings));
+                engine = new LossEngine(OpenClBackend.open(options.device(), settings, options.programCache()));
+                break;
             case AUTO:
                 try {
-                    return new LossEngine(OpenClBackend.open(deviceSelector, settings), new ReferenceBackend());
+                    OpenClBackend device = OpenClBackend.open(options.device(), settings, options.programCache());
+                    Backend reference = new ReferenceBackend();
+                    engine = new LossEngine(device, reference, options.autoCrossover() ? new AutoRouter(device, reference) : null);
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
                     return new LossEngine(new ReferenceBackend());
                 }
+                break;
             default:
-                throw new AssertionError(kind);
+                throw new AssertionError(options.backend());
         }
+        try {
+            for (EngineOptions.WarmUp w : options.warmUps()) {
+                Set<String> grads = new LinkedHashSet<>(Arrays.asList(w.grads));
+                check(w.loss, w.inputs, grads);
+                engine.computeOn(engine.backend, LossRegistry.entryFor(w.loss), w.loss, w.inputs, grads);
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        return engine;
     }
 
     /**
@@ -343,15 +367,19 @@ public final class LossEngine implements AutoCloseable {
     }
 
     private <L extends Loss> LossResult compute(LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
-        L typed = entry.type().cast(loss);
         synchronized (backend) {
             ensureOpen();
             try {
-                return backend.compute(entry, typed, inputs, grads);
+                if (router != null) return router.run(loss, inputs, grads, b -> computeOn(b, entry, loss, inputs, grads));
+                return computeOn(backend, entry, loss, inputs, grads);
             } catch (DeviceException | UnsupportedFeatureException e) {
-                return fallBack(e, () -> fallback.compute(entry, typed, inputs, grads));
+                return fallBack(e, () -> computeOn(fallback, entry, loss, inputs, grads));
             }
         }
+    }
+
+    private <L extends Loss> LossResult computeOn(Backend on, LossEntry<L> entry, Loss loss, LossInputs inputs, Set<String> grads) {
+        return on.compute(entry, entry.type().cast(loss), inputs, grads);
     }
 
     private <L extends Loss> LossResult computeInto(LossEntry<L> entry, Loss loss, LossInputs inputs,
@@ -360,12 +388,18 @@ public final class LossEngine implements AutoCloseable {
         synchronized (backend) {
             ensureOpen();
             try {
+                if (router != null) {
+                    return router.run(loss, inputs, gradsInto.keySet(), b -> b.computeInto(entry, typed, inputs, outputInto, gradsInto));
+                }
                 return backend.computeInto(entry, typed, inputs, outputInto, gradsInto);
             } catch (DeviceException | UnsupportedFeatureException e) {
                 return fallBack(e, () -> fallback.computeInto(entry, typed, inputs, outputInto, gradsInto));
             }
         }
     }
+
+    /** AUTO's backend choices so far, "loss|pass|2^k" (size class of the inputs' element count) -> backend name. */
+    public Map<String, String> autoChoices() { return router == null ? Map.of() : router.choices(); }
 
     /**
      * AUTO's answer to a call the device failed (an OpenCL error, a tensor above the device's largest
@@ -393,7 +427,7 @@ public final class LossEngine implements AutoCloseable {
         }
     }
 
-    private static String setting(String property, String env, String dflt) {
+    static String setting(String property, String env, String dflt) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) v = System.getenv(env);
         return v == null || v.isBlank() ? dflt : v.trim();

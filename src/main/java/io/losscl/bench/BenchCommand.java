@@ -39,9 +39,9 @@ import java.util.regex.Pattern;
  * machine's measured bandwidths, and optionally the peers ({@link Peers}) on the same cases.
  */
 public final class BenchCommand {
-    public static final String USAGE = "bench [--suite cpu|gpu|linear-ce] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java] [--chart FILE.svg [--from BENCH.json]]";
+    public static final String USAGE = "bench [--suite cpu|gpu|small|linear-ce] [--filter REGEX] [--repeats N] [--warmup N] [--json FILE] [--peers] [--peer-device cpu|cuda] [--java] [--chart FILE.svg [--from BENCH.json]]";
     private static final String[] PASSES = {"fwd", "fwd+bwd"};
-    private static final int THREADS = 2;
+    static final int THREADS = 2;
 
     private BenchCommand() {}
 
@@ -69,15 +69,15 @@ public final class BenchCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String filter = null, json = null, suite = "cpu", peerDevice = null, chart = null, chartFrom = null;
         int repeats = 10, warmup = 3;
-        boolean peers = false, javaToo = false;
+        boolean peers = false, javaToo = false, repeatsGiven = false, warmupGiven = false;
         try {
             for (int k = 0; k < args.length; k++) {
                 switch (args[k]) {
                     case "--suite": suite = args[++k]; break;
                     case "--filter": filter = args[++k]; break;
                     case "--peer-device": peerDevice = args[++k]; break;
-                    case "--repeats": repeats = Integer.parseInt(args[++k]); break;
-                    case "--warmup": warmup = Integer.parseInt(args[++k]); break;
+                    case "--repeats": repeats = Integer.parseInt(args[++k]); repeatsGiven = true; break;
+                    case "--warmup": warmup = Integer.parseInt(args[++k]); warmupGiven = true; break;
                     case "--json": json = args[++k]; break;
                     case "--chart": chart = args[++k]; break;
                     case "--from": chartFrom = args[++k]; break;
@@ -105,6 +105,10 @@ public final class BenchCommand {
         if (peerDevice == null) peerDevice = suite.equals("gpu") ? "cuda" : "cpu";
         for (BenchCase c : suiteCases) if (pat == null || pat.matcher(c.id).find()) cases.add(c);
         if (cases.isEmpty()) { err.println("losscl bench: no case matches --filter " + filter); return 2; }
+        if (suite.equals("small")) {
+            return SmallSuite.run(cases, warmupGiven ? warmup : SmallSuite.WARMUP, repeatsGiven ? repeats : SmallSuite.REPEATS,
+                    json, peers, javaToo, out, err);
+        }
 
         try (LossEngine engine = LossEngine.create(BackendKind.OPENCL);
              LossEngine reference = javaToo ? LossEngine.create(BackendKind.JAVA) : null) {
@@ -232,14 +236,17 @@ public final class BenchCommand {
         err.flush();
     }
 
-    /** Device-resident: inputs uploaded once; each call returns the scalar to the host, gradients stay on the device. */
-    private static Stats timeDevice(LossEngine engine, OpenClBackend backend, Loss loss, Map<String, HostTensor> host,
-                                    String[] grads, int warmup, int repeats, Row row) {
+    /**
+     * Device-resident: inputs uploaded once; each call returns the scalar to the host, gradients stay on the device.
+     * With a {@code row}, also its {@code peakExtraBytes} (one more call).
+     */
+    static Stats timeDevice(LossEngine engine, OpenClBackend backend, Loss loss, Map<String, HostTensor> host,
+                            String[] grads, int warmup, int repeats, Row row) {
         Map<String, DeviceTensor> dev = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, HostTensor> e : host.entrySet()) dev.put(e.getKey(), backend.upload(e.getValue()));
             LossInputs inputs = LossInputs.of(dev);
-            row.peakExtraBytes = peakExtraBytes(engine, backend.context(), loss, inputs, grads);
+            if (row != null) row.peakExtraBytes = peakExtraBytes(engine, backend.context(), loss, inputs, grads);
             return Stats.time(warmup, repeats, () -> {
                 LossResult r = engine.compute(loss, inputs, grads);
                 r.scalar();
@@ -305,7 +312,7 @@ public final class BenchCommand {
     }
 
     /** One host tensor per gradient, to be reused by every timed call. */
-    private static Map<String, HostTensor> gradArrays(Map<String, HostTensor> host, String[] grads) {
+    static Map<String, HostTensor> gradArrays(Map<String, HostTensor> host, String[] grads) {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (String g : grads) out.put(g, HostTensor.zeros(host.get(g).dtype(), host.get(g).shape()));
         return out;
@@ -326,7 +333,7 @@ public final class BenchCommand {
         return null;
     }
 
-    private static Path home() {
+    static Path home() {
         try {
             Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // target/losscl.jar or target/classes -> the project root
@@ -338,7 +345,7 @@ public final class BenchCommand {
         return Path.of("").toAbsolutePath();
     }
 
-    private static String machine(OpenClContext cl) {
+    static String machine(OpenClContext cl) {
         String cpu = "unknown CPU";
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
@@ -482,7 +489,7 @@ public final class BenchCommand {
         return root;
     }
 
-    private static ObjectNode stats(Stats s) {
+    static ObjectNode stats(Stats s) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         if (s == null) return o;
         o.put("median", s.median).put("min", s.min).put("max", s.max);

@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * Host dispatch of {@code binary_cross_entropy} and {@code binary_cross_entropy_with_logits}
  * ({@code kernels-cl/binary_cross_entropy.cl}, {@code -DLOGITS} picks the form). One launch computes
- * the per-element losses (stored, or summed per work-group) and both gradients; a reduction adds the
- * shared second stage. {@code weight} and {@code pos_weight} are read in place, broadcast by the
+ * the per-element losses (stored, or summed per work-group) and both gradients; a reduction ends in the
+ * same launch (common.cl: FINISH_SUM). {@code weight} and {@code pos_weight} are read in place, broadcast by the
  * cheapest index rule their shape allows (see the kernel's WEIGHT_MODE).
  *
  * @param <L> either loss of the family
@@ -76,15 +76,13 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .mem(scope.upload(pw)).mem(pMode == 4 ? scope.upload(map(pw, shape)) : null).ulong(pw == null ? 1 : pw.numel())
                     .ulong(n)
                     .real(scale)
-                    .mem(reduce ? null : out.buffer())
+                    .mem(out.buffer())
                     .mem(partials)
                     .mem(gIn ? gradOut.get("input").buffer() : null)
                     .mem(gTg ? gradOut.get("target").buffer() : null)
                     .mem(bad)
+                    .sumArgs(scale)
                     .launch(groups);
-            if (reduce) {
-                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
-            }
             // The error flag is read with the results; a flagged call discards them.
             return scope.finish("opencl:" + cl.device().name(), out, gradOut, index -> outOfRange(loss, inputs.get("input").toHost(), index));
         }

@@ -67,15 +67,12 @@ public final class CallScope implements AutoCloseable {
 
     /**
      * The call's device error flag (common.cl: {@code flag_error}), shared by every kernel of the call that
-     * checks values: one int set to {@link #NO_ERROR} by {@code clEnqueueFillBuffer} (no host wait) and lowered
-     * by a kernel to the smallest offending index. {@link #finish(String, Result, Map, FlagHandler)} reads it
-     * with the results.
+     * checks values: one int holding {@link #NO_ERROR} ({@code clEnqueueFillBuffer}, no host wait, when the
+     * previous call did not leave it so: {@link OpenClContext#errorFlag}) and lowered by a kernel to the smallest
+     * offending index. {@link #finish(String, Result, Map, FlagHandler)} reads it with the results.
      */
     public DeviceBuffer errorFlag() {
-        if (errorFlag == null) {
-            errorFlag = temp(Integer.BYTES);
-            cl.fill(errorFlag, NO_ERROR, 1);
-        }
+        if (errorFlag == null) errorFlag = cl.errorFlag();
         return errorFlag;
     }
 

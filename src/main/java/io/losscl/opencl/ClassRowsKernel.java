@@ -23,7 +23,7 @@ import java.util.Set;
  * Host dispatch of the row losses in {@code cross_entropy.cl}: cross_entropy, nll_loss and entropy. One
  * launch of {@code class_rows} computes every row's loss (stored, or summed per work-group) and the
  * gradients; a weighted mean first runs {@code class_weight_total} (the denominator, left on the device);
- * a reduction ends with the shared {@code reduce_partials}. On GPUs rows of at least {@link LaunchConfig#wideRowClasses()} classes
+ * a reduction ends in the same launch (the last work-group sums the partials: common.cl's FINISH_SUM). On GPUs rows of at least {@link LaunchConfig#wideRowClasses()} classes
  * get a work-group each, narrower rows a work-item each; on CPUs every row gets a work-item (which streams it
  * with explicit vectors) unless the rows are too few to give every core a work-group, when a work-group per row
  * splits it in contiguous chunks. cross_entropy's wide rows too few to fill the device are also split across
@@ -39,6 +39,8 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
     private static final List<String> STEMS = List.of("cross_entropy", "cross_entropy_rows");
     private static final List<String> CPU_STEMS = List.of("cross_entropy", "cross_entropy_rows_cpu");
     private static final List<String> CPU_DOUBLE_STEMS = List.of("cpu_math16", "cross_entropy", "cross_entropy_rows_cpu");
+    /** Rows up to which every work-group of class_rows sums the weighted mean's denominator itself. */
+    static final long WEIGHT_TOTAL_IN_GROUP_ROWS = 16384;
 
     private enum Mode { CE_INDEX, CE_PROB, NLL, ENTROPY_LOGITS, ENTROPY_PROBS }
 
@@ -157,7 +159,9 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         boolean cpuRows = chunked && rows.inner() == 1 && dtype == DType.FLOAT32;
         List<String> stems = !cpuRows ? STEMS : cl.cpuDoubleMath(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
         boolean stash = cpuRows && gradX && !wide && mode == Mode.CE_INDEX;
-        String options = cl.options(dtype) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
+        // Small batches: class_rows sums the weighted mean's denominator in each work-group (one launch per call).
+        boolean totalInGroup = weightedMean && slices == 1 && n <= WEIGHT_TOTAL_IN_GROUP_ROWS;
+        String options = cl.options(dtype) + " -DWEIGHT_TOTAL_IN_GROUP=" + (totalInGroup ? 1 : 0) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
                 + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
                 + (inPlace ? " -DIN_PLACE=1" : "") + (stash ? " -DSTASH_N=1024" : "");
         Tensor target = inputs.get("target");
@@ -182,7 +186,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             DeviceBuffer err = checkOnDevice ? scope.errorFlag() : null;
             DeviceBuffer denom = null;
-            if (weightedMean) {
+            if (weightedMean && !totalInGroup) {
                 denom = scope.temp(cl.accBytes());
                 cl.call(cl.kernel(stems, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
@@ -200,9 +204,10 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale).mem(part)
-                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(out.buffer()).mem(partials)
                         .mem(gxBuffer)
                         .mem(err)
+                        .sumArgs(outScale)
                         .launch(groups);
             } else if (n > 0) {
                 cl.call(cl.kernel(stems, options, "class_rows"), "class_rows(" + loss.name() + ")")
@@ -213,19 +218,15 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .ulong(n).ulong(c).ulong(rows.inner())
                         .int64(ignoreIndex).real(eps).real(wAll)
                         .mem(denom).real(gscale)
-                        .mem(reduce ? null : out.buffer()).mem(partials)
+                        .mem(out.buffer()).mem(partials)
                         .mem(gxBuffer).mem(gt == null ? null : gt.buffer())
                         .mem(err)
+                        .sumArgs(outScale)
                         .launch(groups);
             }
-            if (reduce) {
-                if (n == 0) {
-                    // No rows: sum is 0, a mean NaN. partials of one (empty) group are written by a launch
-                    // only, so write the value directly.
-                    cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
-                } else {
-                    Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
-                }
+            if (reduce && n == 0) {
+                // No rows, no launch: the sum is 0, a mean NaN.
+                cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
             }
             // The error flag is read with the results; a flagged call discards them.
             final String xn = xName;

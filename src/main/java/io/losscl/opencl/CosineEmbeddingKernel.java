@@ -17,7 +17,7 @@ import java.util.Set;
  * Host dispatch of {@code cosine_embedding_loss} ({@code kernels-cl/cosine_embedding_loss.cl} over
  * {@code rows.cl}): one
  * launch computes each row's three dot products, its loss (stored, or summed per work-group) and the
- * gradients of both inputs; a reduction adds the shared second stage.
+ * gradients of both inputs; a reduction ends in the same launch (common.cl: FINISH_SUM).
  *
  * <p>Layout: on a CPU device, when there are enough rows to give every work-item of the launch at
  * least one, each work-item owns whole rows (a row is contiguous, so it streams, with no barriers);
@@ -73,16 +73,14 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
                     .real(loss.margin())
                     .real(scale)
                     .real(qScale(x1.shape(), d)).real(qScale(x2.shape(), d))
-                    .mem(reduce ? null : outWork)
+                    .mem(outWork)
                     .mem(partials)
                     .mem(gFull1)
                     .mem(gFull2)
+                    .sumArgs(scale)
                     .launch(groups);
             if (g1) sumBack(cl, scope, gFull1, shape, work, gradOut.get("input1"));
             if (g2) sumBack(cl, scope, gFull2, shape, work, gradOut.get("input2"));
-            if (reduce) {
-                Reducer.finish(cl, STEMS, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, outWork);
-            }
             if (outWork != out.buffer()) Broadcasting.expandInto(cl, scope, outWork, outShape, work, outShape, dtype, out.buffer());
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Host dispatch of every elementwise loss: {@code <stem>.cl} (the formula) + {@code elementwise.cl}
  * (the skeleton). One launch computes the per-element losses — stored, or summed per work-group —
- * and the gradients asked for; a reduction adds the shared second stage. No host synchronisation
+ * and the gradients asked for; a reduction ends in the same launch (common.cl: FINISH_SUM). No host synchronisation
  * between the launches.
  *
  * <p>Inputs of the per-element shape and the result dtype (the common case) are read in place.
@@ -72,16 +72,14 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
                     .ulong(n)
                     .real(p[0]).real(p[1]).real(p[2]).real(p[3])
                     .real(gradScale)
-                    .mem(reduce ? null : out.buffer())
+                    .mem(out.buffer())
                     .mem(partials)
                     .mem(g[0]).mem(g[1]).mem(g[2])
+                    .sumArgs(gradScale)
                     .launch(groups);
             for (int k = 0; k < arity; k++) {
                 CallScope.Result r = gradOut.get(names.get(k));
                 if (r != null && g[k] != r.buffer()) Broadcasting.sumToShape(cl, scope, g[k], shape, operandShape[k], dtype, r.buffer());
-            }
-            if (reduce) {
-                Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, gradScale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

@@ -62,6 +62,13 @@ public final class KernelCall {
         return this;
     }
 
+    /**
+     * The trailing parameters of a reducing kernel (common.cl's {@code SUM_ARGS}): the reduced output is
+     * {@code scale} times the sum, written by the work-group that finishes last, counted on the queue's
+     * counter. Passed by every kernel declared with them, reducing or not.
+     */
+    public KernelCall sumArgs(double scale) { return real(scale).mem(cl.doneCounter()); }
+
     /** Enqueues {@code groups} work-groups of the device profile's size. */
     public void launch(long groups) { cl.launch(kernel, name, Math.max(1, groups)); }
 }

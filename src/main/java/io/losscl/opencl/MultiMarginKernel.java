@@ -38,10 +38,10 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
             cl.call(cl.kernel(STEMS, options, "multi_margin_loss"), "multi_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(loss.weight()))
                     .ulong(rows).ulong(c).real(loss.margin()).real(RowKernels.gradScale(loss.reduction(), rows))
-                    .mem(reduce ? null : out.buffer()).mem(partials)
+                    .mem(out.buffer()).mem(partials)
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
+                    .sumArgs(RowKernels.outScale(loss.reduction(), rows))
                     .launch(groups);
-            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             // The error flag (the first bad row) is read with the results; a flagged call discards them.
             io.losscl.Tensor target = inputs.get("target");
             return scope.finish("opencl:" + cl.device().name(), out, gradOut, row -> io.losscl.loss.ClassTargets.targetOutOfRange(

@@ -38,10 +38,10 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
             cl.call(cl.kernel(STEMS, options, "multilabel_margin_loss"), "multilabel_margin_loss")
                     .mem(scope.input("input")).mem(scope.input("target"))
                     .ulong(rows).ulong(c).real(RowKernels.gradScale(loss.reduction(), rows))
-                    .mem(reduce ? null : out.buffer()).mem(partials).mem(work)
+                    .mem(out.buffer()).mem(partials).mem(work)
                     .mem(grad ? gradOut.get("input").buffer() : null).mem(flag)
+                    .sumArgs(RowKernels.outScale(loss.reduction(), rows))
                     .launch(groups);
-            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             // The error flag (the first bad entry) is read with the results; a flagged call discards them.
             io.losscl.Tensor target = inputs.get("target");
             return scope.finish("opencl:" + cl.device().name(), out, gradOut, at -> new io.losscl.InvalidArgumentException(loss.name()

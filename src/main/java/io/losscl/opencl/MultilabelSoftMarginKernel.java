@@ -64,10 +64,10 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
                     .mem(scope.input("input")).mem(scope.input("target")).mem(scope.upload(w))
                     .ulong(rows).ulong(c).real(1.0 / input.shape().dim(-1))
                     .real(RowKernels.gradScale(loss.reduction(), rows) / input.shape().dim(-1))
-                    .mem(reduce ? null : out.buffer()).mem(partials)
+                    .mem(out.buffer()).mem(partials)
                     .mem(gx == null ? null : gx.buffer()).mem(gy == null ? null : gy.buffer())
+                    .sumArgs(RowKernels.outScale(loss.reduction(), rows))
                     .launch(groups);
-            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (direct) {
                 if (gx != null) gradOut.put("input", gx);

@@ -41,7 +41,17 @@ public final class OpenClBackend implements Backend {
      * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
      * @throws io.losscl.ConfigurationException when a launch setting is invalid on that device
      */
-    public static OpenClBackend open(String selector, LaunchConfig.Overrides launch) {
+    public static OpenClBackend open(String selector, LaunchConfig.Overrides launch) { return open(selector, launch, null); }
+
+    /**
+     * Opens the device chosen by {@code selector} with the table's launch for it, then {@code launch}'s settings
+     * (as {@link #open(String, LaunchConfig.Overrides)}), keeping compiled programs in {@code programCacheDir}
+     * across processes ({@code null}: no program cache).
+     *
+     * @throws BackendUnavailableException when no OpenCL device (or none matching) exists
+     * @throws io.losscl.ConfigurationException when a launch setting is invalid on that device
+     */
+    public static OpenClBackend open(String selector, LaunchConfig.Overrides launch, java.nio.file.Path programCacheDir) {
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) throw new BackendUnavailableException(catalog.problem(), null);
         DeviceInfo d = catalog.select(selector);
@@ -49,7 +59,7 @@ public final class OpenClBackend implements Backend {
             throw new BackendUnavailableException("no OpenCL device matches '" + selector + "'; devices: " + catalog.devices(), null);
         }
         try {
-            OpenClBackend b = new OpenClBackend(new OpenClContext(d, LaunchConfig.resolve(d, launch)));
+            OpenClBackend b = new OpenClBackend(new OpenClContext(d, LaunchConfig.resolve(d, launch), programCacheDir));
             LOG.debug("OpenCL backend on {}: {}", d, b.cl.config());
             return b;
         } catch (DeviceException e) {
@@ -84,7 +94,7 @@ public final class OpenClBackend implements Backend {
         java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
         for (int i = 0; i < Math.min(found[0], parts); i++) {
             DeviceInfo sub = new DeviceInfo(d.index(), d.platform, ids[i]);
-            out.add(new OpenClBackend(new OpenClContext(sub, LaunchConfig.resolve(sub, launch))));
+            out.add(new OpenClBackend(new OpenClContext(sub, LaunchConfig.resolve(sub, launch), null)));
         }
         return out;
     }

@@ -35,12 +35,25 @@ public final class OpenClContext implements AutoCloseable {
     private final BufferPool pool;
     /** The kernels whose program computes in double (acc_t = double): their acc_t arguments are doubles. */
     private final Map<cl_kernel, Boolean> doubleKernels = new ConcurrentHashMap<>();
+    private final DeviceBuffer doneCounter;
+    /** The calls' device error flag ({@link #errorFlag}), and whether it is known to hold {@link CallScope#NO_ERROR}. */
+    private final DeviceBuffer errorFlag;
+    private boolean errorFlagClear;
+    /** Host staging for small uploads: they are enqueued without waiting (see {@link #write}). */
+    private java.nio.ByteBuffer stage = java.nio.ByteBuffer.allocateDirect(64 << 10).order(java.nio.ByteOrder.nativeOrder());
+    /** Bytes of {@link #stage} whose uploads may still be pending (nothing waited for since). */
+    private int staged;
+    /** Commands enqueued (launches and transfers) since the context opened, and the latest ones by name. */
+    private long commands;
+    /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
+    private final int stageMax;
+    private final java.util.ArrayDeque<String> recentCommands = new java.util.ArrayDeque<>();
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
     private long maxAllocBytes;
 
-    OpenClContext(DeviceInfo device, LaunchConfig config) {
+    OpenClContext(DeviceInfo device, LaunchConfig config, java.nio.file.Path programCacheDir) {
         this.device = device;
         this.config = config;
         cl_context_properties props = new cl_context_properties();
@@ -50,9 +63,12 @@ public final class OpenClContext implements AutoCloseable {
         @SuppressWarnings("deprecation")
         cl_command_queue q = ClCalls.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, device.device, 0, null));
         this.queue = q;
-        this.programs = new ProgramCache(context, device.device);
+        this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
         this.maxAllocBytes = device.maxAllocBytes();
+        this.stageMax = stagingLimit(this.device);
+        this.doneCounter = zeroedCounter();
+        this.errorFlag = pool.borrow(Integer.BYTES, maxAllocBytes);
     }
 
     /** The largest buffer this context allocates: the device's {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}. */
@@ -67,6 +83,17 @@ public final class OpenClContext implements AutoCloseable {
 
         BufferLimitException(String message) { super(message); }
     }
+
+    /** The single-pass reductions' counter, zeroed once; the last work-group of each launch sets it back to zero. */
+    private DeviceBuffer zeroedCounter() {
+        DeviceBuffer b = pool.borrow(4, maxAllocBytes);
+        ClCalls.run("clEnqueueWriteBuffer(done counter)", () -> clEnqueueWriteBuffer(queue, b.mem(), CL_TRUE, 0, 4,
+                Pointer.to(new int[] {0}), 0, null, null));
+        return b;
+    }
+
+    /** The single-pass reductions' counter of finished work-groups: zero between launches (the last group resets it). */
+    DeviceBuffer doneCounter() { return doneCounter; }
 
     /** The device. */
     public DeviceInfo device() { return device; }
@@ -85,9 +112,12 @@ public final class OpenClContext implements AutoCloseable {
         ClCalls.run("clRetainCommandQueue", () -> clRetainCommandQueue(queue));
         this.context = context;
         this.queue = queue;
-        this.programs = new ProgramCache(context, deviceId);
+        this.programs = new ProgramCache(context, deviceId, ProgramStore.open(null, device));
         this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
         this.maxAllocBytes = device.maxAllocBytes();
+        this.stageMax = stagingLimit(this.device);
+        this.doneCounter = zeroedCounter();
+        this.errorFlag = pool.borrow(Integer.BYTES, maxAllocBytes);
     }
 
     /** The OpenCL context (to check that a caller's {@code cl_mem} belongs to it). */
@@ -172,6 +202,9 @@ public final class OpenClContext implements AutoCloseable {
     /** Whether {@code kernel}'s acc_t is double (its program was built with {@code USE_FP64=1}). */
     boolean computesInDouble(cl_kernel kernel) { return doubleKernels.getOrDefault(kernel, Boolean.FALSE); }
 
+    /** Programs compiled from source and loaded from the program cache by this context: {@code {source, cached}}. */
+    public int[] programBuilds() { return new int[] {programs.sourceBuilds(), programs.binaryLoads()}; }
+
     /** Starts setting the arguments of {@code kernel}. */
     public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
 
@@ -184,12 +217,51 @@ public final class OpenClContext implements AutoCloseable {
         return pool.borrow(Math.max(bytes, 1), maxAllocBytes);
     }
 
-    /** Copies a host tensor into {@code buffer} (blocking: Java arrays may move once the call returns). */
+    /** Uploads up to this size go through the staging buffer without blocking; larger ones block (no second copy). */
+    static final int STAGE_MAX = 1 << 20;
+
+    /**
+     * {@link #STAGE_MAX}, or 0 (every upload blocking) on Oclgrind: JOCL waits for each non-blocking transfer's
+     * event on a thread of its own (to keep the host memory reachable until the copy is done), and Oclgrind's
+     * runtime, unlike a driver, is not safe to call from two threads (it then runs two kernels at once and aborts).
+     */
+    private static int stagingLimit(DeviceInfo device) { return device.platformName().startsWith("Oclgrind") ? 0 : STAGE_MAX; }
+
+    /**
+     * Copies a host tensor into {@code buffer}. Small tensors are copied into a host staging buffer and the
+     * upload is enqueued without waiting for it (a blocking upload is a host-device round trip per input:
+     * ~35 us on POCL); the in-order queue runs it before any later command, and the staging space is reused
+     * only once a blocking read or {@link #finish} has waited for it. Larger tensors are uploaded blocking
+     * straight from their array (Java arrays may move once the call returns).
+     */
     public void write(DeviceBuffer buffer, HostTensor t) {
         long bytes = t.numel() * t.dtype().bytes();
         if (bytes == 0) return;
+        if (bytes > stageMax) {
+            enqueued("write " + bytes + " bytes");
+            ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
+                    () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
+            return;
+        }
+        int size = (int) bytes, offset = (staged + 63) & ~63;
+        if (offset + size > stage.capacity()) {
+            finish(); // every staged upload done: the whole buffer is free
+            offset = 0;
+            if (size > stage.capacity()) stage = java.nio.ByteBuffer.allocateDirect(Math.max(size, 2 * stage.capacity())).order(java.nio.ByteOrder.nativeOrder());
+        }
+        java.nio.ByteBuffer at = stage.duplicate().order(java.nio.ByteOrder.nativeOrder());
+        at.position(offset);
+        Object a = Backend.storage(t);
+        if (a instanceof float[]) at.asFloatBuffer().put((float[]) a, 0, size / 4);
+        else if (a instanceof double[]) at.asDoubleBuffer().put((double[]) a, 0, size / 8);
+        else if (a instanceof long[]) at.asLongBuffer().put((long[]) a, 0, size / 8);
+        else if (a instanceof short[]) at.asShortBuffer().put((short[]) a, 0, size / 2);
+        else throw new IllegalArgumentException("unsupported array " + a.getClass());
+        staged = offset + size;
+        Pointer src = Pointer.to(stage).withByteOffset(offset);
+        enqueued("write " + bytes + " bytes (staged)");
         ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
-                () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
+                () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_FALSE, 0, bytes, src, 0, null, null));
     }
 
     /**
@@ -197,27 +269,40 @@ public final class OpenClContext implements AutoCloseable {
      * ({@code clEnqueueFillBuffer}, ordered before the launches that follow on the queue).
      */
     public void fill(DeviceBuffer buffer, int value, int ints) {
+        enqueued("fill " + ints + " ints");
         ClCalls.run("clEnqueueFillBuffer(" + ints + " ints)",
                 () -> clEnqueueFillBuffer(queue, buffer.mem(), Pointer.to(new int[] {value}), Integer.BYTES, 0,
                         (long) ints * Integer.BYTES, 0, null, null));
     }
 
-    /** The value of an error flag ({@link CallScope#errorFlag}), after every command queued before (blocking). */
+    /**
+     * The device error flag of the call about to run ({@link CallScope#errorFlag}): one int per context, holding
+     * {@link CallScope#NO_ERROR} for the call's kernels to lower. It is filled ({@code clEnqueueFillBuffer}, no host
+     * wait) only when it may hold something else: never filled yet, flagged, or used by a call that did not read
+     * it back (a failed call). A call that found it clear leaves it clear, so a small checked call is its
+     * launches and one read.
+     */
+    DeviceBuffer errorFlag() {
+        if (!errorFlagClear) fill(errorFlag, CallScope.NO_ERROR, 1);
+        errorFlagClear = false; // until read back: this call's kernels may lower it
+        return errorFlag;
+    }
+
+    /** The value of the error flag ({@link #errorFlag}), after every command queued before (blocking). */
     int readFlag(DeviceBuffer flag) {
         int[] v = new int[1];
+        enqueued("read error flag");
         ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), CL_TRUE, 0,
                 Integer.BYTES, Pointer.to(v), 0, null, null));
+        staged = 0; // a blocking read: every staged upload before it has run
+        errorFlagClear = flag == errorFlag && v[0] == CallScope.NO_ERROR;
         return v[0];
     }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
     public HostTensor read(DeviceBuffer buffer, DType dtype, Shape shape) {
         HostTensor t = HostTensor.zeros(dtype, shape);
-        long bytes = t.numel() * dtype.bytes();
-        if (bytes > 0) {
-            ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
-                    () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
-        }
+        readInto(buffer, t);
         return t;
     }
 
@@ -225,9 +310,24 @@ public final class OpenClContext implements AutoCloseable {
     public void readInto(DeviceBuffer buffer, HostTensor t) {
         long bytes = t.numel() * t.dtype().bytes();
         if (bytes == 0) return;
+        enqueued("read " + bytes + " bytes");
         ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
                 () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
+        staged = 0; // the in-order queue has run every earlier command, the staged uploads too
     }
+
+    /** Counts a command about to be enqueued and keeps its name among the latest few. */
+    private void enqueued(String what) {
+        commands++;
+        if (recentCommands.size() == 16) recentCommands.removeFirst();
+        recentCommands.addLast(what);
+    }
+
+    /** Commands (kernel launches and transfers) enqueued since this context opened: a small call's cost on any device. */
+    public long commandsIssued() { return commands; }
+
+    /** The latest commands enqueued (at most 16), oldest first: what a call issued. */
+    public java.util.List<String> recentCommands() { return java.util.List.copyOf(recentCommands); }
 
     /**
      * Sets the caller's host tensors that the results of the call about to run are read into
@@ -249,12 +349,16 @@ public final class OpenClContext implements AutoCloseable {
     void launch(cl_kernel kernel, String name, long groups) {
         long local = config.workGroupSize();
         long global = groups * local;
+        enqueued("launch " + name);
         ClCalls.run("clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
                 () -> clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null));
     }
 
     /** Waits for every enqueued command. */
-    public void finish() { ClCalls.run("clFinish", () -> clFinish(queue)); }
+    public void finish() {
+        ClCalls.run("clFinish", () -> clFinish(queue));
+        staged = 0;
+    }
 
     /** Device bytes borrowed from the pool now, and the most borrowed at once since {@link #resetPeakBytes} (the bench's peak memory). */
     public long borrowedBytes() { return pool.borrowedBytes(); }
@@ -283,6 +387,8 @@ public final class OpenClContext implements AutoCloseable {
             clFinish(queue);
         } finally {
             programs.close();
+            doneCounter.close();
+            errorFlag.close();
             pool.close();
             clReleaseCommandQueue(queue);
             clReleaseContext(context);

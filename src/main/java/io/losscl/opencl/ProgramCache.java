@@ -9,25 +9,42 @@ import java.util.List;
 import java.util.Map;
 import org.jocl.CLException;
 import org.jocl.Pointer;
+import org.jocl.Sizeof;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
 import org.jocl.cl_program;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Programs built once per (source files, build options) and kept for the context's life, with their
- * kernels. A failed build raises a {@link DeviceException} carrying the options and the build log.
- * Callers hold the context's lock: kernels are not shared between threads.
+ * kernels; across processes, through the {@link ProgramStore} (a binary found there is loaded instead of
+ * compiling the source; one the driver refuses is discarded and the source compiled). A failed build
+ * raises a {@link DeviceException} carrying the options and the build log. Callers hold the context's
+ * lock: kernels are not shared between threads.
  */
 final class ProgramCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramCache.class);
     private final cl_context context;
     private final cl_device_id device;
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final ProgramStore store;
+    /** Saves of this cache's new programs to the store, done in the background. */
+    private final List<java.util.concurrent.Future<?>> pendingSaves = new ArrayList<>();
+    private static final java.util.concurrent.ExecutorService SAVER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "losscl-program-store");
+        t.setDaemon(true);
+        return t;
+    });
+    private int sourceBuilds;
+    private int binaryLoads;
 
-    ProgramCache(cl_context context, cl_device_id device) {
+    ProgramCache(cl_context context, cl_device_id device, ProgramStore store) {
         this.context = context;
         this.device = device;
+        this.store = store;
     }
 
     /** The kernel {@code name} of the program made of {@code stems} built with {@code options}. */
@@ -44,6 +61,74 @@ final class ProgramCache implements AutoCloseable {
 
     private cl_program build(List<String> stems, String options) {
         String source = KernelSources.program(stems);
+        String key = store.enabled() ? store.key(stems, options, source) : null;
+        byte[] binary = key == null ? null : store.load(key);
+        if (binary != null) {
+            cl_program p = fromBinary(binary, options);
+            if (p != null) {
+                binaryLoads++;
+                return p;
+            }
+            LOG.warn("Program cache: the driver refused the stored binary of {}; compiling from source", stems);
+            store.discard(key);
+        }
+        cl_program p = fromSource(stems, options, source);
+        sourceBuilds++;
+        if (key != null) {
+            // Fetching a binary can take as long as the build (POCL compiles every kernel of the program for it):
+            // a background thread does it, holding its own reference to the program.
+            clRetainProgram(p);
+            pendingSaves.add(SAVER.submit(() -> {
+                try {
+                    store.save(key, binaryOf(p));
+                } finally {
+                    clReleaseProgram(p);
+                }
+            }));
+        }
+        return p;
+    }
+
+    /** A program made from a stored binary and built, or {@code null} when the driver does not take it. */
+    private cl_program fromBinary(byte[] binary, String options) {
+        cl_program p;
+        try {
+            int[] status = new int[1];
+            p = clCreateProgramWithBinary(context, 1, new cl_device_id[] {device}, new long[] {binary.length},
+                    new byte[][] {binary}, status, null);
+            if (status[0] != CL_SUCCESS) {
+                clReleaseProgram(p);
+                return null;
+            }
+        } catch (CLException e) {
+            return null;
+        }
+        try {
+            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            return p;
+        } catch (CLException e) {
+            clReleaseProgram(p);
+            return null;
+        }
+    }
+
+    /** The device binary of a built program (empty when the driver gives none). */
+    private byte[] binaryOf(cl_program p) {
+        try {
+            long[] size = new long[1];
+            clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
+            byte[] binary = new byte[(int) size[0]];
+            if (binary.length > 0) {
+                clGetProgramInfo(p, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(new Pointer[] {Pointer.to(binary)}), null);
+            }
+            return binary;
+        } catch (CLException e) {
+            LOG.debug("Program cache: the driver gives no binary ({})", e.getMessage());
+            return new byte[0];
+        }
+    }
+
+    private cl_program fromSource(List<String> stems, String options, String source) {
         cl_program p = ClCalls.call("clCreateProgramWithSource " + stems,
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
@@ -73,8 +158,39 @@ final class ProgramCache implements AutoCloseable {
     /** Number of programs built so far. */
     synchronized int programCount() { return programs.size(); }
 
+    /** Waits until this cache's new programs are in the store (so that the next process finds them). */
+    void awaitSaves() {
+        List<java.util.concurrent.Future<?>> pending;
+        synchronized (this) {
+            pending = new ArrayList<>(pendingSaves);
+            pendingSaves.clear();
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Program cache: a program could not be stored ({})", e.getCause().toString());
+            }
+        }
+    }
+
+    /** Programs compiled from source so far. */
+    synchronized int sourceBuilds() { return sourceBuilds; }
+
+    /** Programs loaded from the {@link ProgramStore} so far. */
+    synchronized int binaryLoads() { return binaryLoads; }
+
+    /** Releases every program and kernel, after the background saves of new programs are done. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        awaitSaves();
+        release();
+    }
+
+    private synchronized void release() {
         List<Runnable> releases = new ArrayList<>();
         kernels.values().forEach(k -> releases.add(() -> clReleaseKernel(k)));
         programs.values().forEach(p -> releases.add(() -> clReleaseProgram(p)));

@@ -3,9 +3,11 @@ package io.losscl.opencl;
 import java.util.List;
 
 /**
- * The deterministic second stage shared by every reduction: the loss kernel leaves one partial per
- * work-group (of {@code components} accumulators each), then one work-group of
- * {@code reduce_partials} (common.cl) sums them in a fixed tree and writes the final value.
+ * The partials of a deterministic reduction. Most loss kernels finish their reduction in the same launch
+ * (common.cl's {@code FINISH_SUM}: the last work-group to finish sums every group's partial in index order;
+ * the host passes {@link KernelCall#sumArgs}); {@link #finish} is the separate second stage for kernels whose
+ * partials are not one per work-group (ctc_loss's one per batch item): one work-group of
+ * {@code reduce_partials} sums them in the same fixed tree and writes the final value.
  */
 public final class Reducer {
     /** How {@code reduce_partials} turns the summed components into the output. */

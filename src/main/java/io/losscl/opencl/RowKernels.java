@@ -53,13 +53,8 @@ final class RowKernels {
     /** d(reduced)/d(row loss): 1/rows for mean (NaN for no rows, as PyTorch's mean), else 1. */
     static double gradScale(Reduction r, long rows) { return r == Reduction.MEAN ? 1.0 / rows : 1.0; }
 
-    /** The second stage for mean / sum; nothing for none. */
-    static void finish(OpenClContext cl, List<String> stems, String options, Reduction r, DeviceBuffer partials,
-                       long groups, long rows, DeviceBuffer out) {
-        if (r == Reduction.NONE) return;
-        double scale = r == Reduction.MEAN ? (rows == 0 ? Double.NaN : 1.0 / rows) : 1.0;
-        Reducer.finish(cl, stems, options, partials, groups, 1, Reducer.Mode.SCALED_SUM, scale, out);
-    }
+    /** The reduced output's factor on the sum of row losses: 1/rows for mean (NaN for no rows), 1 for sum (none: unused). */
+    static double outScale(Reduction r, long rows) { return r == Reduction.MEAN ? (rows == 0 ? Double.NaN : 1.0 / rows) : 1.0; }
 
     /** {@code t} as a host tensor of {@code dtype} and the full shape {@code full} (broadcast, converted). */
     static HostTensor materialize(Tensor t, DType dtype, Shape full) { return materialize(t, dtype, full, full.rank() - 1); }

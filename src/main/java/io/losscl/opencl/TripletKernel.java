@@ -62,11 +62,11 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
                     .mem(scope.input("anchor")).mem(scope.input("positive")).mem(scope.input("negative"))
                     .ulong(rows).ulong(d).real(loss.margin()).real(Double.isInfinite(p) ? 0 : p).real(loss.eps())
                     .real(RowKernels.gradScale(loss.reduction(), rows))
-                    .mem(reduce ? null : out.buffer()).mem(partials)
+                    .mem(out.buffer()).mem(partials)
                     .mem(g[0] == null ? null : g[0].buffer()).mem(g[1] == null ? null : g[1].buffer())
                     .mem(g[2] == null ? null : g[2].buffer())
+                    .sumArgs(RowKernels.outScale(loss.reduction(), rows))
                     .launch(groups);
-            RowKernels.finish(cl, STEMS, options, loss.reduction(), partials, groups, rows, out.buffer());
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (direct) {
                 for (int k = 0; k < 3; k++) if (g[k] != null) gradOut.put(NAMES[k], g[k]);

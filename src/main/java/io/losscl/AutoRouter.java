@@ -1,0 +1,91 @@
+package io.losscl;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AUTO's choice, per call size, between the OpenCL device and the Java reference for calls whose inputs all
+ * live on the host. A device call costs at least its floor (uploads, a launch, a read: ~100 us on POCL, 10-50 us
+ * on a GPU behind PCIe) whatever its size, the reference a time proportional to the work; below some size the
+ * reference wins. That crossover depends on the device and the loss, so it is measured, once per engine, loss,
+ * pass (forward or forward+backward) and power-of-two size class of the inputs' element count: the first call
+ * of a class runs on both backends a few times (the faster of each counts) and the class keeps the winner for
+ * the engine's life, so the same input always takes the same backend (deterministic results). A class above one
+ * the device won goes to the device without measuring, as does anything over {@link #MAX_ELEMENTS} elements.
+ * Choices are logged at debug level. Callers hold the engine's lock.
+ */
+final class AutoRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoRouter.class);
+    /** Beyond this many input elements the device is taken without measuring: the reference is milliseconds there. */
+    static final long MAX_ELEMENTS = 1L << 17;
+    /** Timed runs per backend when a size class is measured. */
+    private static final int TRIALS = 7;
+    /** The reference must beat the device by this factor: the device is the default, and noise should not flip it. */
+    private static final double MARGIN = 0.8;
+
+    private final Backend device;
+    private final Backend reference;
+    /** "loss|pass" -> size class -> true when the reference was faster. */
+    private final Map<String, Map<Integer, Boolean>> choices = new HashMap<>();
+
+    AutoRouter(Backend device, Backend reference) {
+        this.device = device;
+        this.reference = reference;
+    }
+
+    /**
+     * Runs {@code call} on the backend AUTO chooses for it, measuring first when its size class is new. The call
+     * must be safe to repeat (a computeInto overwrites the same arrays; the chosen backend's run comes last).
+     */
+    <R> R run(Loss loss, LossInputs inputs, Set<String> grads, java.util.function.Function<Backend, R> call) {
+        if (!inputs.allOnHost()) return call.apply(device);
+        long elements = 0;
+        for (Tensor t : inputs.asMap().values()) elements += t.shape().numel();
+        if (elements > MAX_ELEMENTS) return call.apply(device);
+        int sizeClass = 63 - Long.numberOfLeadingZeros(Math.max(1, elements));
+        String family = loss.name() + "|" + (grads.isEmpty() ? "fwd" : "fwd+bwd");
+        Map<Integer, Boolean> classes = choices.computeIfAbsent(family, k -> new HashMap<>());
+        Boolean javaFaster = classes.get(sizeClass);
+        if (javaFaster == null) {
+            javaFaster = deviceWonBelow(classes, sizeClass) ? Boolean.FALSE : measure(family, sizeClass, () -> call.apply(device),
+                    () -> call.apply(reference));
+            classes.put(sizeClass, javaFaster);
+        }
+        return call.apply(javaFaster ? reference : device);
+    }
+
+    /** The choices made so far, "loss|pass|2^k" -> backend name (for tests and the bench). */
+    Map<String, String> choices() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        choices.forEach((f, m) -> m.forEach((k, j) -> out.put(f + "|2^" + k, j ? reference.name() : device.name())));
+        return out;
+    }
+
+    private static boolean deviceWonBelow(Map<Integer, Boolean> classes, int sizeClass) {
+        for (Map.Entry<Integer, Boolean> e : classes.entrySet()) if (e.getKey() < sizeClass && !e.getValue()) return true;
+        return false;
+    }
+
+    private boolean measure(String family, int sizeClass, Supplier<?> onDevice, Supplier<?> onReference) {
+        onDevice.get(); // programs compiled, buffers pooled
+        onReference.get(); // classes loaded
+        long dev = Long.MAX_VALUE, ref = Long.MAX_VALUE;
+        for (int k = 0; k < TRIALS; k++) {
+            long t0 = System.nanoTime();
+            onDevice.get();
+            long t1 = System.nanoTime();
+            onReference.get();
+            long t2 = System.nanoTime();
+            dev = Math.min(dev, t1 - t0);
+            ref = Math.min(ref, t2 - t1);
+        }
+        boolean javaFaster = ref < MARGIN * dev;
+        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us -> {}", family, sizeClass, device.name(), dev / 1000,
+                reference.name(), ref / 1000, javaFaster ? reference.name() : device.name());
+        return javaFaster;
+    }
+}

@@ -1,0 +1,112 @@
+package io.losscl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.losscl.BackendKind;
+import io.losscl.HostTensor;
+import io.losscl.InvalidArgumentException;
+import io.losscl.LossEngine;
+import io.losscl.LossInputs;
+import io.losscl.LossResult;
+import io.losscl.OpenClSupport;
+import io.losscl.Tensor;
+import io.losscl.loss.CrossEntropyLoss;
+import io.losscl.loss.MseLoss;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A small call's commands, counted by the context: each is a host-device round trip's worth of latency. */
+class CommandCountTest {
+    private static long launches(List<String> commands) { return commands.stream().filter(c -> c.startsWith("launch")).count(); }
+
+    @Test
+    void deviceResidentCrossEntropyIsOneLaunch() {
+        OpenClSupport.assume();
+        float[] x = new float[32 * 10];
+        long[] y = new long[32];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+        for (int i = 0; i < y.length; i++) y[i] = i % 10;
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+            OpenClBackend b = (OpenClBackend) engine.backend();
+            OpenClContext cl = b.context();
+            CrossEntropyLoss ce = CrossEntropyLoss.builder().build();
+            try (DeviceTensor dx = b.upload(HostTensor.of(x, 32, 10)); DeviceTensor dy = b.upload(HostTensor.of(y, 32))) {
+                LossInputs in = LossInputs.of("input", dx, "target", dy);
+                double want = engine.compute(ce, LossInputs.of("input", HostTensor.of(x, 32, 10), "target", HostTensor.of(y, 32))).scalar();
+                for (int call = 0; call < 3; call++) {
+                    long before = cl.commandsIssued();
+                    LossResult r = engine.compute(ce, in, "input");
+                    List<String> issued = last(cl, before);
+                    double loss = r.scalar();
+                    assertEquals(want, loss, 0.0, "the single-pass sum is bitwise the two-pass one");
+                    // One launch computes the loss, the gradient and the mean (no second reduction launch).
+                    assertEquals(1, launches(issued), issued.toString());
+                    // The rest is the device error flag (targets live on the device, so the kernel checks them):
+                    // its read, and on the engine's first checked call its initialisation (a call that reads it
+                    // back clear leaves it clear): at most two commands per call from then on.
+                    assertEquals(call == 0 ? 3 : 2, issued.size(), issued.toString());
+                    assertEquals("read error flag", issued.get(issued.size() - 1), issued.toString());
+                    close(r.output());
+                    close(r.grad("input"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFlaggedCallLeavesTheErrorFlagToBeFilledAgain() {
+        OpenClSupport.assume();
+        float[] x = new float[32 * 10];
+        long[] good = new long[32], bad = new long[32];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.cos(i);
+        for (int i = 0; i < good.length; i++) good[i] = bad[i] = i % 10;
+        bad[5] = 10;
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+            OpenClBackend b = (OpenClBackend) engine.backend();
+            OpenClContext cl = b.context();
+            CrossEntropyLoss ce = CrossEntropyLoss.builder().build();
+            double want = engine.compute(ce, LossInputs.of("input", HostTensor.of(x, 32, 10), "target", HostTensor.of(good, 32))).scalar();
+            try (DeviceTensor dx = b.upload(HostTensor.of(x, 32, 10)); DeviceTensor dGood = b.upload(HostTensor.of(good, 32));
+                 DeviceTensor dBad = b.upload(HostTensor.of(bad, 32))) {
+                assertEquals(want, engine.compute(ce, LossInputs.of("input", dx, "target", dGood)).scalar(), 0.0);
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                        () -> engine.compute(ce, LossInputs.of("input", dx, "target", dBad)));
+                assertTrue(e.getMessage().contains("10"), e.getMessage());
+                for (int call = 0; call < 2; call++) {
+                    long before = cl.commandsIssued();
+                    assertEquals(want, engine.compute(ce, LossInputs.of("input", dx, "target", dGood)).scalar(), 0.0);
+                    // The flagged call left its index in the flag: the next call fills it again, the one after needs not.
+                    assertEquals(call == 0, last(cl, before).contains("fill 1 ints"), last(cl, before).toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void hostMseIsUploadsOneLaunchAndOneRead() {
+        OpenClSupport.assume();
+        float[] a = new float[4096], t = new float[4096];
+        for (int i = 0; i < a.length; i++) { a[i] = (float) Math.sin(i); t[i] = (float) Math.cos(i); }
+        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+            OpenClContext cl = ((OpenClBackend) engine.backend()).context();
+            LossInputs in = LossInputs.of("input", HostTensor.of(a, 4096), "target", HostTensor.of(t, 4096));
+            engine.compute(MseLoss.mean(), in).scalar();
+            long before = cl.commandsIssued();
+            engine.compute(MseLoss.mean(), in).scalar();
+            List<String> issued = last(cl, before);
+            assertEquals(List.of("write 16384 bytes (staged)", "write 16384 bytes (staged)", "launch elementwise_loss(mse_loss)", "read 4 bytes"), issued);
+        }
+    }
+
+    private static List<String> last(OpenClContext cl, long before) {
+        List<String> recent = cl.recentCommands();
+        int n = (int) (cl.commandsIssued() - before);
+        return recent.subList(recent.size() - n, recent.size());
+    }
+
+    private static void close(Tensor t) {
+        if (t instanceof DeviceTensor) ((DeviceTensor) t).close();
+    }
+}
