@@ -32,13 +32,21 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
         this.batchRows = batchRows;
     }
 
-    /** The aggregation buffer: the rows not yet computed and the partial of those that were. */
+    /**
+     * The aggregation buffer: the rows not yet computed and the partial of those that were. Spark serializes
+     * a buffer only to ship or spill it: the pending rows are computed first, so only the partial travels.
+     */
     public static final class Buffer implements Serializable {
         private static final long serialVersionUID = 1L;
         String name;
         String options;
-        RowBatch pending;
+        transient RowBatch pending;
         LossPartial partial;
+
+        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+            flush(this);
+            out.defaultWriteObject();
+        }
     }
 
     @Override
@@ -47,9 +55,11 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
     @Override
     public Buffer reduce(Buffer b, Row row) {
         if (b.pending == null) {
-            b.name = row.getString(0);
-            b.options = row.getString(1);
-            b.pending = new RowBatch(LossclSpark.describe(b.name, b.options), columns, types);
+            if (b.name == null) {
+                b.name = row.getString(0);
+                b.options = row.getString(1);
+            }
+            b.pending = new RowBatch(LossclSpark.describe(b.name, b.options), columns, types, batchRows);
         }
         b.pending.add(row, 2);
         if (b.pending.size() >= batchRows) flush(b);

@@ -96,12 +96,13 @@ public final class LossclSpark {
         StructType out = schema.add(outputColumn, DataTypes.DoubleType, false);
         MapPartitionsFunction<Row, Row> perPartition = rows -> {
             Loss none = unreduced(loss, optionsJson);
+            RowBatch rb = new RowBatch(call, columns, types, batchRows);
             List<Row> result = new ArrayList<>();
             List<Row> batch = new ArrayList<>();
             while (rows.hasNext()) {
                 batch.add(rows.next());
                 if (batch.size() == batchRows || !rows.hasNext()) {
-                    lossesOf(call, none, columns, types, at, batch, result);
+                    lossesOf(call, none, rb, at, batch, result);
                     batch.clear();
                 }
             }
@@ -116,8 +117,8 @@ public final class LossclSpark {
         return ((ReducibleLoss) parsed).withReduction(Reduction.NONE);
     }
 
-    private static void lossesOf(String call, Loss none, String[] columns, DataType[] types, int[] at, List<Row> batch, List<Row> result) {
-        RowBatch rb = new RowBatch(call, columns, types);
+    private static void lossesOf(String call, Loss none, RowBatch rb, int[] at, List<Row> batch, List<Row> result) {
+        rb.clear();
         for (Row r : batch) {
             Object[] picked = new Object[at.length];
             for (int i = 0; i < at.length; i++) picked[i] = r.get(at[i]);
