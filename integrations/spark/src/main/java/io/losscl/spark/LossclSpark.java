@@ -57,27 +57,28 @@ public final class LossclSpark {
 
     /** Registers the SQL function {@code losscl_loss(name, options, columns...)} for {@code columns} of {@code table}'s types. */
     public static void register(SparkSession spark, Dataset<Row> table, String... columns) {
-        spark.udf().register("losscl_loss", udaf(spark, table.schema(), columns));
+        spark.udf().register("losscl_loss", udaf(spark, table.schema(), columns, null, null));
     }
 
     /** The aggregate {@code losscl_loss(loss, options, columns...)} over {@code df}'s columns, as a DataFrame column. */
     public static Column loss(Dataset<Row> df, String loss, String optionsJson, String... columns) {
         parse(loss, optionsJson); // bad names and options fail here, on the driver
         List<Column> args = new ArrayList<>();
-        args.add(functions.lit(loss));
-        args.add(functions.lit(optionsJson));
         for (String c : columns) args.add(df.col(c));
-        return udaf(df.sparkSession(), df.schema(), columns).apply(args.toArray(new Column[0]))
+        return udaf(df.sparkSession(), df.schema(), columns, loss, optionsJson).apply(args.toArray(new Column[0]))
                 .as("losscl_loss(" + loss + ")");
     }
 
-    private static UserDefinedFunction udaf(SparkSession spark, StructType schema, String[] columns) {
+    /** The aggregate over {@code columns}; with {@code loss} null, its input starts with the loss's name and options. */
+    private static UserDefinedFunction udaf(SparkSession spark, StructType schema, String[] columns, String loss, String optionsJson) {
         DataType[] types = RowBatch.types(schema, columns);
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField("options", DataTypes.StringType, false));
+        if (loss == null) {
+            fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
+            fields.add(DataTypes.createStructField("options", DataTypes.StringType, false));
+        }
         for (int i = 0; i < columns.length; i++) fields.add(DataTypes.createStructField(columns[i], types[i], true));
-        LossAggregator agg = new LossAggregator(columns, types, batchRows(spark));
+        LossAggregator agg = new LossAggregator(columns, types, batchRows(spark), loss, optionsJson);
         return functions.udaf(agg, Encoders.row(DataTypes.createStructType(fields)));
     }
 
