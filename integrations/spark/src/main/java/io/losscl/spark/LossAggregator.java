@@ -38,21 +38,13 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
         this.options = options;
     }
 
-    /**
-     * The aggregation buffer: the rows not yet computed and the partial of those that were. Spark serializes
-     * a buffer only to ship or spill it: the pending rows are computed first, so only the partial travels.
-     */
+    /** The aggregation buffer: the rows not yet computed and the partial of those that were. */
     public static final class Buffer implements Serializable {
         private static final long serialVersionUID = 1L;
         String name;
         String options;
-        transient RowBatch pending;
+        RowBatch pending;
         LossPartial partial;
-
-        private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-            flush(this);
-            out.defaultWriteObject();
-        }
     }
 
     @Override
@@ -61,10 +53,8 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
     @Override
     public Buffer reduce(Buffer b, Row row) {
         if (b.pending == null) {
-            if (b.name == null) {
-                b.name = name != null ? name : row.getString(0);
-                b.options = name != null ? options : row.getString(1);
-            }
+            b.name = name != null ? name : row.getString(0);
+            b.options = name != null ? options : row.getString(1);
             b.pending = new RowBatch(LossclSpark.describe(b.name, b.options), columns, types, batchRows);
         }
         b.pending.add(row, name != null ? 0 : 2);

@@ -3,6 +3,9 @@ package io.losscl.spark;
 import io.losscl.HostTensor;
 import io.losscl.Loss;
 import io.losscl.LossInputs;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +31,11 @@ import org.apache.spark.sql.types.StructType;
  * <p>Values are copied out of Spark's rows when added, straight into one primitive array per column (row
  * after row, the tensor's layout), which the next batch reuses: a full batch becomes the engine's input
  * without another copy, and no per-row arrays or boxes are kept. The arrays grow by doubling up to the
- * batch size, so a group of few rows holds little memory.
+ * batch size, so a group of few rows holds little memory. Serialized (Spark ships an aggregation buffer's
+ * rows not yet computed), only the rows held are written.
  */
-final class RowBatch {
+final class RowBatch implements Serializable {
+    private static final long serialVersionUID = 2L;
     /** Inputs that hold class indices when given one number per row. */
     private static final Set<String> CLASS_INDEX_INPUTS = Set.of("cross_entropy/target", "nll_loss/target", "multi_margin_loss/target");
     /** Rows the arrays hold at first (they double from there up to the batch size). */
@@ -99,6 +104,24 @@ final class RowBatch {
         return t;
     }
 
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        Object[] held = values.clone();
+        try {
+            for (int k = 0; k < values.length; k++) {
+                values[k] = size == 0 || held[k] == null ? null : trimmed(held[k], size * width[k]);
+            }
+            out.defaultWriteObject();
+        } finally {
+            System.arraycopy(held, 0, values, 0, values.length);
+        }
+    }
+
+    private static Object trimmed(Object a, int length) {
+        if (a instanceof float[]) return Arrays.copyOf((float[]) a, length);
+        if (a instanceof double[]) return Arrays.copyOf((double[]) a, length);
+        return Arrays.copyOf((long[]) a, length);
+    }
+
     int size() { return size; }
 
     boolean isEmpty() { return size == 0; }
@@ -151,7 +174,7 @@ final class RowBatch {
         Object a = values[k];
         long need = (long) (size + 1) * w;
         int have = a == null ? 0 : java.lang.reflect.Array.getLength(a);
-        if (need <= have) return a;
+        if (a != null && need <= have) return a;
         long rows = Math.max(INITIAL_ROWS, Math.min(Math.max(2L * size, size + 1), Math.max(batchRows, size + 1)));
         if (rows * w > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(call + ": a batch of " + rows + " rows of " + w + " values in column '" + columns[k]
