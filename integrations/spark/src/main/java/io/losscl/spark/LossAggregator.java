@@ -17,7 +17,9 @@ import org.apache.spark.sql.types.DataType;
  * {@code batchmean} over the rows of a group. Each task collects its rows into batches of
  * {@link LossclSpark#batchRows} rows and computes each batch on the executor's engine as an exact
  * {@link LossPartial}; Spark merges the partials: the result is bitwise the same however the rows are
- * partitioned or batched. Input: a row of (name, options, the loss's input columns in PyTorch's order).
+ * partitioned or batched. Input: a row of (name, options, the loss's input columns in PyTorch's order), or
+ * of the input columns alone where the caller fixed the loss (the DataFrame API: the literals are not
+ * converted again for every row).
  */
 public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer, Double> {
     private static final long serialVersionUID = 1L;
@@ -25,11 +27,15 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
     private final String[] columns;
     private final DataType[] types;
     private final int batchRows;
+    /** The loss and its options when fixed by the caller (the DataFrame API), else null: read from each row's first two fields. */
+    private final String name, options;
 
-    LossAggregator(String[] columns, DataType[] types, int batchRows) {
+    LossAggregator(String[] columns, DataType[] types, int batchRows, String name, String options) {
         this.columns = columns.clone();
         this.types = types.clone();
         this.batchRows = batchRows;
+        this.name = name;
+        this.options = options;
     }
 
     /** The aggregation buffer: the rows not yet computed and the partial of those that were. */
@@ -47,11 +53,11 @@ public final class LossAggregator extends Aggregator<Row, LossAggregator.Buffer,
     @Override
     public Buffer reduce(Buffer b, Row row) {
         if (b.pending == null) {
-            b.name = row.getString(0);
-            b.options = row.getString(1);
-            b.pending = new RowBatch(LossclSpark.describe(b.name, b.options), columns, types);
+            b.name = name != null ? name : row.getString(0);
+            b.options = name != null ? options : row.getString(1);
+            b.pending = new RowBatch(LossclSpark.describe(b.name, b.options), columns, types, batchRows);
         }
-        b.pending.add(row, 2);
+        b.pending.add(row, name != null ? 0 : 2);
         if (b.pending.size() >= batchRows) flush(b);
         return b;
     }

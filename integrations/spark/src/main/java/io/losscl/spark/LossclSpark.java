@@ -57,27 +57,28 @@ public final class LossclSpark {
 
     /** Registers the SQL function {@code losscl_loss(name, options, columns...)} for {@code columns} of {@code table}'s types. */
     public static void register(SparkSession spark, Dataset<Row> table, String... columns) {
-        spark.udf().register("losscl_loss", udaf(spark, table.schema(), columns));
+        spark.udf().register("losscl_loss", udaf(spark, table.schema(), columns, null, null));
     }
 
     /** The aggregate {@code losscl_loss(loss, options, columns...)} over {@code df}'s columns, as a DataFrame column. */
     public static Column loss(Dataset<Row> df, String loss, String optionsJson, String... columns) {
         parse(loss, optionsJson); // bad names and options fail here, on the driver
         List<Column> args = new ArrayList<>();
-        args.add(functions.lit(loss));
-        args.add(functions.lit(optionsJson));
         for (String c : columns) args.add(df.col(c));
-        return udaf(df.sparkSession(), df.schema(), columns).apply(args.toArray(new Column[0]))
+        return udaf(df.sparkSession(), df.schema(), columns, loss, optionsJson).apply(args.toArray(new Column[0]))
                 .as("losscl_loss(" + loss + ")");
     }
 
-    private static UserDefinedFunction udaf(SparkSession spark, StructType schema, String[] columns) {
+    /** The aggregate over {@code columns}; with {@code loss} null, its input starts with the loss's name and options. */
+    private static UserDefinedFunction udaf(SparkSession spark, StructType schema, String[] columns, String loss, String optionsJson) {
         DataType[] types = RowBatch.types(schema, columns);
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField("options", DataTypes.StringType, false));
+        if (loss == null) {
+            fields.add(DataTypes.createStructField("loss", DataTypes.StringType, false));
+            fields.add(DataTypes.createStructField("options", DataTypes.StringType, false));
+        }
         for (int i = 0; i < columns.length; i++) fields.add(DataTypes.createStructField(columns[i], types[i], true));
-        LossAggregator agg = new LossAggregator(columns, types, batchRows(spark));
+        LossAggregator agg = new LossAggregator(columns, types, batchRows(spark), loss, optionsJson);
         return functions.udaf(agg, Encoders.row(DataTypes.createStructType(fields)));
     }
 
@@ -96,12 +97,13 @@ public final class LossclSpark {
         StructType out = schema.add(outputColumn, DataTypes.DoubleType, false);
         MapPartitionsFunction<Row, Row> perPartition = rows -> {
             Loss none = unreduced(loss, optionsJson);
+            RowBatch rb = new RowBatch(call, columns, types, batchRows);
             List<Row> result = new ArrayList<>();
             List<Row> batch = new ArrayList<>();
             while (rows.hasNext()) {
                 batch.add(rows.next());
                 if (batch.size() == batchRows || !rows.hasNext()) {
-                    lossesOf(call, none, columns, types, at, batch, result);
+                    lossesOf(call, none, rb, at, batch, result);
                     batch.clear();
                 }
             }
@@ -116,8 +118,8 @@ public final class LossclSpark {
         return ((ReducibleLoss) parsed).withReduction(Reduction.NONE);
     }
 
-    private static void lossesOf(String call, Loss none, String[] columns, DataType[] types, int[] at, List<Row> batch, List<Row> result) {
-        RowBatch rb = new RowBatch(call, columns, types);
+    private static void lossesOf(String call, Loss none, RowBatch rb, int[] at, List<Row> batch, List<Row> result) {
+        rb.clear();
         for (Row r : batch) {
             Object[] picked = new Object[at.length];
             for (int i = 0; i < at.length; i++) picked[i] = r.get(at[i]);

@@ -154,6 +154,8 @@ class LossclSparkTest {
                 "cross_entropy", "column 'logits'", "logits=", "2 values where the rows before had 3");
         assertBad(schema, List.of(RowFactory.create(List.of(1f, 2f, 3f), 1L), RowFactory.create(null, 0L)),
                 "cross_entropy", "column 'logits' is null", "label=0");
+        assertBad(schema, List.of(RowFactory.create(List.of(1f, 2f, 3f), 1L), RowFactory.create(java.util.Arrays.asList(1f, null, 3f), 0L)),
+                "cross_entropy", "column 'logits' has a null value at [1]", "label=0");
     }
 
     private static void assertBad(StructType schema, List<Row> bad, String... want) {
