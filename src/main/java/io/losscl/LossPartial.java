@@ -59,6 +59,7 @@ public final class LossPartial implements Serializable {
     }
 
     static Reduction requireReduced(ReducibleLoss loss) {
+        loss.checkPartials();
         if (loss.reduction() == Reduction.NONE) {
             throw new InvalidArgumentException(loss.name() + ": a partial needs reduction mean, sum or batchmean; this loss has reduction none");
         }

@@ -21,6 +21,12 @@ public interface ReducibleLoss extends Loss {
     /** This loss, options unchanged, with {@code reduction} (e.g. {@code NONE} for the per-row losses). */
     ReducibleLoss withReduction(Reduction reduction);
 
+    /**
+     * Throws {@link UnsupportedFeatureException} naming the loss where its reduction, with these options, is not
+     * one ratio of sums over rows (so no partials); checked before any partial is computed. Default: nothing.
+     */
+    default void checkPartials() {}
+
     /** Adds the terms whose sum is this slice's share of the reduced loss: by default every unreduced loss. */
     default void addTerms(LossInputs slice, HostTensor unreduced, ExactSum terms) { terms.addAll(unreduced); }
 

@@ -34,7 +34,7 @@ import java.util.List;
  * most 1; negative smooths nothing, as in PyTorch), {@code softcap} (null: off), {@code zLoss} (default 0).
  * Gradients: input, linear_weight, linear_bias.
  */
-public final class LinearCrossEntropyLoss implements Loss {
+public final class LinearCrossEntropyLoss implements io.losscl.ReducibleLoss {
     public static final String NAME = "linear_cross_entropy";
     private final HostTensor weight;
     private final long ignoreIndex;
@@ -70,11 +70,56 @@ public final class LinearCrossEntropyLoss implements Loss {
     /** Class weights, or {@code null} for all ones. */
     public HostTensor weight() { return weight; }
     public long ignoreIndex() { return ignoreIndex; }
-    public Reduction reduction() { return reduction; }
+    @Override public Reduction reduction() { return reduction; }
     public double labelSmoothing() { return labelSmoothing; }
     /** The cap {@code s} of {@code s * tanh(logits / s)}, or {@code null} when off. */
     public Double softcap() { return softcap; }
     public double zLoss() { return zLoss; }
+
+    @Override
+    public LinearCrossEntropyLoss withReduction(Reduction r) {
+        return builder().weight(weight).ignoreIndex(ignoreIndex).labelSmoothing(labelSmoothing).softcap(softcap).zLoss(zLoss).reduction(r).build();
+    }
+
+    /**
+     * Whether this loss's reduction is one exact ratio of sums over rows, so that slices of a batch reduce to
+     * {@link io.losscl.LossPartial}s: always, except {@code mean} with both class weights and {@code z_loss}, which
+     * is {@code sum(w_t ce) / sum(w_t) + z_loss sum(lse^2) / kept}, two ratios of different denominators that the
+     * unreduced per-row losses ({@code w_t ce + z_loss lse^2}) cannot be split back into.
+     */
+    public boolean reducibleByParts() { return !(reduction == Reduction.MEAN && weight != null && zLoss > 0); }
+
+    @Override
+    public void checkPartials() {
+        if (!reducibleByParts()) {
+            throw new io.losscl.UnsupportedFeatureException(NAME + ": partials of reduction mean with both class weights and z_loss"
+                    + " (two ratios of different denominators); use reduction sum, or z_loss without class weights");
+        }
+    }
+
+    /** mean divides by the class weights of the rows not ignored (their count without class weights), as cross_entropy. */
+    @Override
+    public void addDenominator(LossInputs slice, io.losscl.ExactSum denominator) {
+        if (reduction == Reduction.MEAN) ClassTargets.addTargetWeights(slice.get("target"), weight, ignoreIndex, denominator);
+    }
+
+    @Override
+    public boolean splittable(LossInputs inputs) { return reducibleByParts(); }
+
+    /** Rows {@code [from, to)}: the input's and the target's leading rows; linear_weight and linear_bias are shared. */
+    @Override
+    public LossInputs sliceRows(LossInputs inputs, long from, long to) {
+        long rows = batchRows(inputs);
+        if (from == 0 && to == rows) return inputs;
+        if (!batched(inputs)) {
+            throw new IllegalArgumentException(NAME + ": an unbatched call is one row; rows [" + from + ", " + to + ") of it do not exist");
+        }
+        if (!splittable(inputs)) throw new io.losscl.UnsupportedFeatureException(NAME + ": these options cannot be cut into rows (mean with class weights and z_loss)");
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>(inputs.asMap());
+        out.put("input", inputs.get("input").toHost().sliceRows(from, to));
+        out.put("target", inputs.get("target").toHost().sliceRows(from, to));
+        return LossInputs.of(out);
+    }
 
     /** The same options as a plain cross_entropy of the logits (what the reference hands the logits to). */
     public CrossEntropyLoss crossEntropy() {
