@@ -108,7 +108,7 @@ inline int entropy_in_clamp(acc_t q) { return q >= ENTROPY_EPS && q <= 1 - ENTRO
  *                    base (stride D): a NaN gives a NaN state, +inf a state that lse_value turns into NaN,
  *                    all -inf the empty state (as lse_add); with stash (STASH_N > 0), each exp(x_c - max)
  *                    is kept in it for the gradient
- *   ce_index_member  this member's share of sum_c w_c (lse - x_c) (label smoothing, where eps > 0) and, with
+ *   ce_index_member  this member's share of eps / C sum_c w_c (lse - x_c) (label smoothing, where eps > 0) and, with
  *                    GRAD_X, its classes' dl/dx_j = ((1 - eps) w_t (p_j - [j == t]) + eps / C (W_all p_j - w_j))
  *                    inv gscale, the target's term by expm1(logp_t) = p_t - 1 (no cancellation when p_t ~ 1);
  *                    with use_stash, p_c = stash_c q */
@@ -207,8 +207,8 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
              * expm1(logp_t) = p_t - 1 without cancellation when p_t is close to 1. */
             const acc_t smooth = ce_index_member(x, weight, gx, base, D, C, t, xt, lse, wt, eps, w_all, inv, gscale,
                                                  stash_mem, use_stash, use_stash ? exp(mine.m - lse) : (acc_t)0);
-            loss = (1 - eps) * wt * (lse - xt) * inv;
-            if (eps > 0) loss += eps / C * TEAM_SUM(smooth) * inv;
+            loss = (1 - eps) * wt * inv * (lse - xt); /* inv first: (lse - x_t) w_t alone may overflow a float */
+            if (eps > 0) loss += TEAM_SUM(smooth) * inv;
 #else
             /* nll_loss: l = -w_t x_t; dl/dx_j = -w_t [j == t]. */
             loss = -wt * xt * inv;
@@ -337,12 +337,13 @@ __kernel void class_rows(__global const real_t *x, __global const long *target, 
  * the row's classes are cut into S slices of L = ceil(C / S), slice s of row r is unit u = r S + s, and
  * units are dealt to work-groups. Deterministic, no atomics, no N x C temporaries:
  *   class_slices_lse   each unit's (max, sum exp(x - max)) over its slice (the team's fixed tree), and for
- *                      label smoothing sum_c w_c x_c, into part[u] = {m, s, sum w x, x_t (slice 0 only)}
+ *                      label smoothing eps / C sum_c w_c x_c, into part[u] = {m, s, that sum, x_t (slice 0 only)}
  *   class_slices_rows  each unit merges its row's S partials in slice order (every member alike), so all
  *                      units of a row agree on the log-sum-exp; slice 0's unit owns the row's loss, every
  *                      unit writes its slice's gradient. The target's logit comes from part (read there
  *                      before any gradient is written: in place, gx is x).
- * Smoothing uses sum_c w_c (lse - x_c) = lse W_all - sum_c w_c x_c (the two are far apart: lse - x_c > 0). */
+ * Smoothing uses sum_c w_c (lse - x_c) = lse W_all - sum_c w_c x_c (the two are far apart: lse - x_c > 0),
+ * every term scaled by eps / C before it is summed (w_c x_c alone may overflow a float). */
 #define SLICE_COMPS 4
 __kernel void class_slices_lse(__global const real_t *x, __global const long *target, __global const real_t *weight,
                                const ulong rows, const ulong C, const ulong D, const ulong S, const acc_t eps,
@@ -358,7 +359,8 @@ __kernel void class_slices_lse(__global const real_t *x, __global const long *ta
         const lse_t st = TEAM_LSE(member_lse_in(x, base, D, lo, hi, 0));
         acc_t wx = 0;
         if (eps > 0) {
-            FOR_EACH_CLASS_IN(c, lo, hi) wx += (weight ? LOAD(weight, c) : (acc_t)1) * LOAD(x, base + c * CSTRIDE);
+            const acc_t sc = eps / C;
+            FOR_EACH_CLASS_IN(c, lo, hi) wx += sc * (weight ? LOAD(weight, c) : (acc_t)1) * LOAD(x, base + c * CSTRIDE);
             wx = TEAM_SUM(wx);
         }
         if (TEAM_LEADER) {
@@ -407,8 +409,8 @@ __kernel void class_slices_rows(__global const real_t *x, __global const long *t
 #endif
         } else {
             const acc_t wt = weight ? LOAD(weight, t) : (acc_t)1;
-            loss = (1 - eps) * wt * (lse - xt) * inv;
-            if (eps > 0) loss += eps / C * (lse * w_all - wx) * inv;
+            loss = (1 - eps) * wt * inv * (lse - xt); /* inv first: (lse - x_t) w_t alone may overflow a float */
+            if (eps > 0) loss += (eps / C * w_all * lse - wx) * inv;
 #if GRAD_X
             FOR_EACH_CLASS_IN(c, lo, hi) {
                 const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;

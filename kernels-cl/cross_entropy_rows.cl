@@ -24,10 +24,11 @@ acc_t ce_index_member(__global const real_t *x, __global const real_t *weight, _
                       ulong D, ulong C, long t, acc_t xt, acc_t lse, acc_t wt, acc_t eps, acc_t w_all, acc_t inv,
                       acc_t gscale, const acc_t *stash_mem, int use_stash, acc_t q) {
     sum_t smooth = SUM_ZERO;
+    const acc_t sc = eps / C; /* each term scaled before the sum: w_c (lse - x_c) alone may overflow a float */
     FOR_EACH_CLASS(c, C) {
         const acc_t logp = LOAD(x, base + c * CSTRIDE) - lse;
         const acc_t wc = weight ? LOAD(weight, c) : (acc_t)1;
-        if (eps > 0) sum_add(&smooth, wc * -logp);
+        if (eps > 0) sum_add(&smooth, sc * wc * -logp);
         if (GRAD_X) {
             const acc_t pm = (long)c == t ? expm1(logp) : exp(logp);
             acc_t g = (1 - eps) * wt * pm * inv;

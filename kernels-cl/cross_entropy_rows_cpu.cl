@@ -85,7 +85,7 @@ lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulo
     return (lse_t){m, sum_get(sum16_total(s16))};
 }
 
-/* This member's share of sum_c w_c (lse - x_c) (label smoothing, where eps > 0) and, with GRAD_X, the
+/* This member's share of eps / C sum_c w_c (lse - x_c) (label smoothing, where eps > 0) and, with GRAD_X, the
  * gradient of its classes, as cross_entropy_rows.cl's; q = exp(max - lse) turns stashed exps into
  * probabilities (p_c = e_c q: one exp per class instead of two, exactly as accurate in acc_t). */
 acc_t ce_index_member(__global const real_t *x, __global const real_t *weight, __global real_t *gx, ulong base,
@@ -98,15 +98,16 @@ acc_t ce_index_member(__global const real_t *x, __global const real_t *weight, _
     const ulong cb = class_begin(C), ce = class_end(C);
     const ulong head = min(ce, cb + ((16 - ((base + cb) & 15)) & 15));
     if (eps > 0) {
+        const acc_t sc = eps / C;
         acc16_t sm16 = 0;
         ulong c = cb;
-        for (; c < head; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
+        for (; c < head; ++c) smooth += sc * (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
         for (; c + 16 <= ce; c += 16) {
             const acc16_t wc = weight ? convert_acc16(vload16(0, weight + c)) : (acc16_t)1;
-            sm16 += wc * -(convert_acc16(vload16(0, x + base + c)) - lse);
+            sm16 += sc * wc * -(convert_acc16(vload16(0, x + base + c)) - lse);
         }
         smooth += HSUM16(sm16);
-        for (; c < ce; ++c) smooth += (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
+        for (; c < ce; ++c) smooth += sc * (weight ? LOAD(weight, c) : (acc_t)1) * -(LOAD(x, base + c) - lse);
     }
 #if GRAD_X
     {

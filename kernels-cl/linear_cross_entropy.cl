@@ -273,12 +273,37 @@ DEFINE_GEMM_ROWS(lce_gemm_dw, gemm_t, GEMM_LOAD, real_t, REAL_LOAD, VLOAD_REAL8,
 #define FOR_ROW_CLASS(c, v) for (ulong c = get_local_id(0); c < (ulong)(v); c += WGS)
 #endif
 
-/* One work-group per row of the chunk. Pass 1: y_c = softcap(z_c + b_c) (stored back over z_c), the row's
- * (max, sum exp) and, for label smoothing, sum_c w_c y_c. The row's loss (cross_entropy.cl's formula):
+/* softcap: y = s tanh(u), u = z / s, and its derivative dy/dz = 1 - tanh(u)^2 = 4 e / (1 + e)^2 with
+ * e = exp(-2|u|). Computing the derivative from e keeps it accurate to a few ulps relative, down to an exact 0
+ * where tanh saturates; 1 - tanh(u)^2 from a rounded tanh (a float tanh may return 1 - 4 ulps at u = 1e6) is
+ * off by up to 1e-6 absolute there, which a large weight in linear_weight amplifies in dX. tanh from
+ * expm1, -m / (2 + m) with m = expm1(-2|u|): no cancellation at small u. */
+inline acc_t lce_softcap(const acc_t z, const acc_t cap, acc_t *dydz) {
+    const acc_t u = z / cap, au = fabs(u);
+    const acc_t m = expm1(-2 * au), e = exp(-2 * au);
+    *dydz = 4 * e / ((1 + e) * (1 + e));
+    const acc_t t = -m / (2 + m);
+    return cap * (u < 0 ? -t : t);
+}
+
+/* The logit y_c of a chunk row z (the GEMM's z_c, the bias, softcap) and dy/dz (1 without softcap). */
+inline acc_t lce_logit(__global const gemm_t *zr, __global const real_t *bias, const ulong c, const acc_t cap, acc_t *dydz) {
+    const acc_t y = (acc_t)zr[c] + (bias ? LOAD(bias, c) : 0);
+    *dydz = 1;
+#if SOFTCAP
+    return lce_softcap(y, cap, dydz);
+#else
+    (void)cap;
+    return y;
+#endif
+}
+
+/* One work-group per row of the chunk. Pass 1: y_c = softcap(z_c + b_c) (z is left as it is: pass 2
+ * recomputes y_c and its derivative from it), the row's (max, sum exp) and, for label smoothing, eps / V sum_c w_c y_c. The row's loss (cross_entropy.cl's formula):
  *   l = (1 - eps) w_t (lse - y_t) + eps / V sum_c w_c (lse - y_c) + z_loss lse^2
  * Pass 2 (GRAD), with p_c = exp(y_c - lse), writes dL/dz_c over y_c:
  *   g_c = cs ((1 - eps) w_t (p_c - [c == t]) + eps / V (W p_c - w_c)) + zs 2 z_loss lse p_c
- * times softcap's d y / d z = 1 - (y_c / s)^2; cs, zs are the reduction's scales (1, or 1 / sum w_t and
+ * times softcap's dy/dz (lce_softcap); cs, zs are the reduction's scales (1, or 1 / sum w_t and
  * 1 / rows kept for mean); an ignored row's g is 0 p_c (0, NaN where the row is NaN, as PyTorch). The NLL and
  * smoothing parts are scaled separately so that a zero total weight gives PyTorch's NaN. */
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
@@ -293,24 +318,20 @@ void lce_rows(__global gemm_t *z, __global const real_t *bias, __global const lo
     const int ignored = t == ignore_index;
     lse_t st = LSE_EMPTY;
     acc_t wy = 0;
+    acc_t dydz;
     FOR_ROW_CLASS(c, V) {
-        acc_t y = (acc_t)zr[c] + (bias ? LOAD(bias, c) : 0);
-#if SOFTCAP
-        y = cap * tanh(y / cap);
-#endif
-        zr[c] = (gemm_t)y;
+        const acc_t y = lce_logit(zr, bias, c, cap, &dydz);
         lse_add(&st, y);
-        if (eps > 0) wy += (weight ? LOAD(weight, c) : 1) * y;
+        if (eps > 0) wy += eps / V * (weight ? LOAD(weight, c) : 1) * y; /* scaled first: w_c y_c may overflow a float */
     }
     const lse_t all = wg_lse(st, s1, s2);
     const acc_t lse = lse_value(all);
     if (eps > 0) wy = wg_sum(wy, s1);
-    barrier(CLK_GLOBAL_MEM_FENCE); /* y_t, stored by another work-item, is read below */
     const acc_t wt = ignored ? 0 : weight ? LOAD(weight, t) : 1;
     acc_t l = 0;
     if (!ignored) {
-        const acc_t ce = (1 - eps) * wt * (lse - (acc_t)zr[t]) + (eps > 0 ? eps / V * (w_all * lse - wy) : 0);
-        l = ce * cs + (ZLOSS ? z_loss * lse * lse * zs : 0);
+        l = (1 - eps) * wt * cs * (lse - lce_logit(zr, bias, (ulong)t, cap, &dydz))
+            + (eps > 0 ? (eps / V * w_all * lse - wy) * cs : 0) + (ZLOSS ? z_loss * lse * lse * zs : 0);
     }
     if (get_local_id(0) == 0) {
 #if REDUCE
@@ -320,10 +341,10 @@ void lce_rows(__global gemm_t *z, __global const real_t *bias, __global const lo
 #endif
     }
 #if GRAD
-    barrier(CLK_GLOBAL_MEM_FENCE); /* every y_t is read before any is overwritten */
+    barrier(CLK_GLOBAL_MEM_FENCE); /* every z_t is read before any is overwritten */
     const acc_t a = (1 - eps) * wt * cs, sm = eps / V * cs, zc = ZLOSS ? 2 * z_loss * lse * zs : 0;
     { FOR_ROW_CLASS(c, V) {
-        const acc_t y = (acc_t)zr[c];
+        const acc_t y = lce_logit(zr, bias, c, cap, &dydz);
         const acc_t p = exp(y - lse);
         acc_t g;
         if (ignored) {
@@ -332,11 +353,7 @@ void lce_rows(__global gemm_t *z, __global const real_t *bias, __global const lo
             g = a * (p - (c == (ulong)t ? 1 : 0)) + zc * p;
             if (eps > 0) g += sm * (w_all * p - (weight ? LOAD(weight, c) : 1));
         }
-#if SOFTCAP
-        const acc_t q = y / cap;
-        g *= 1 - q * q;
-#endif
-        zr[c] = (gemm_t)g;
+        zr[c] = (gemm_t)(g * dydz);
     } }
 #endif
 }

@@ -6,8 +6,8 @@ and data races) on the small golden cases of each loss, through `losscl conforma
 
 Each loss runs twice: with the GPU profile (LOSSCL_PROFILE=gpu: the launch a discrete GPU gets, float math) and
 with the CPU one (LOSSCL_PROFILE=cpu: chunked layout, the CPU kernel files, double math), small work-groups.
-Programs are compiled from source under oclgrind (no program cache: its background saves would call
-Oclgrind's runtime from a second thread). Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
+Programs are compiled from source under oclgrind (no program cache: every kernel is checked as built from
+its source, and stored binaries of Oclgrind would only fill the user's cache). Needs `apt-get install oclgrind` and a built jar (`./losscl devices` builds it). Exit status 1 when
 oclgrind reports an error or a case fails.
 """
 import argparse, glob, json, os, subprocess, sys, tempfile

@@ -31,13 +31,6 @@ final class ProgramCache implements AutoCloseable {
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final ProgramStore store;
-    /** Saves of this cache's new programs to the store, done in the background. */
-    private final List<java.util.concurrent.Future<?>> pendingSaves = new ArrayList<>();
-    private static final java.util.concurrent.ExecutorService SAVER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "losscl-program-store");
-        t.setDaemon(true);
-        return t;
-    });
     private int sourceBuilds;
     private int binaryLoads;
 
@@ -74,18 +67,10 @@ final class ProgramCache implements AutoCloseable {
         }
         cl_program p = fromSource(stems, options, source);
         sourceBuilds++;
-        if (key != null) {
-            // Fetching a binary can take as long as the build (POCL compiles every kernel of the program for it):
-            // a background thread does it, holding its own reference to the program.
-            clRetainProgram(p);
-            pendingSaves.add(SAVER.submit(() -> {
-                try {
-                    store.save(key, binaryOf(p));
-                } finally {
-                    clReleaseProgram(p);
-                }
-            }));
-        }
+        // Stored on this thread, right after the build: fetching a binary can take as long as the build (POCL
+        // compiles every kernel of the program for it), but it happens once per program and machine, and OpenCL
+        // calls from a second thread crashed POCL 3.1 (pocl_release_dlhandle_cache) and Oclgrind.
+        if (key != null) store.save(key, binaryOf(p));
         return p;
     }
 
@@ -158,39 +143,15 @@ final class ProgramCache implements AutoCloseable {
     /** Number of programs built so far. */
     synchronized int programCount() { return programs.size(); }
 
-    /** Waits until this cache's new programs are in the store (so that the next process finds them). */
-    void awaitSaves() {
-        List<java.util.concurrent.Future<?>> pending;
-        synchronized (this) {
-            pending = new ArrayList<>(pendingSaves);
-            pendingSaves.clear();
-        }
-        for (java.util.concurrent.Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("Program cache: a program could not be stored ({})", e.getCause().toString());
-            }
-        }
-    }
-
     /** Programs compiled from source so far. */
     synchronized int sourceBuilds() { return sourceBuilds; }
 
     /** Programs loaded from the {@link ProgramStore} so far. */
     synchronized int binaryLoads() { return binaryLoads; }
 
-    /** Releases every program and kernel, after the background saves of new programs are done. */
+    /** Releases every program and kernel. */
     @Override
-    public void close() {
-        awaitSaves();
-        release();
-    }
-
-    private synchronized void release() {
+    public synchronized void close() {
         List<Runnable> releases = new ArrayList<>();
         kernels.values().forEach(k -> releases.add(() -> clReleaseKernel(k)));
         programs.values().forEach(p -> releases.add(() -> clReleaseProgram(p)));
