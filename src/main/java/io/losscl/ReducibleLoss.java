@@ -94,11 +94,18 @@ public interface ReducibleLoss extends Loss {
         int rank = batchLead(inputs).shape().rank();
         Map<String, Tensor> out = new LinkedHashMap<>();
         inputs.asMap().forEach((name, t) -> {
-            boolean cut = t.shape().rank() >= 1 && t.shape().dim(0) == rows && (t.shape().rank() == rank || !broadcastsInputs());
+            boolean cut = !sharedByAllRows(name) && t.shape().rank() >= 1 && t.shape().dim(0) == rows
+                    && (t.shape().rank() == rank || !broadcastsInputs());
             out.put(name, cut ? t.toHost().sliceRows(from, to) : t);
         });
         return LossInputs.of(out);
     }
+
+    /**
+     * Whether input {@code name} belongs to no row and is never cut, whatever its shape (linear_cross_entropy's
+     * linear_weight, whose dimension 0 may equal the batch size by chance).
+     */
+    default boolean sharedByAllRows(String name) { return false; }
 
     /** Whether inputs broadcast against each other (elementwise losses): then only inputs of the batch's rank are cut. */
     default boolean broadcastsInputs() { return false; }

@@ -106,20 +106,9 @@ public final class LinearCrossEntropyLoss implements io.losscl.ReducibleLoss {
     @Override
     public boolean splittable(LossInputs inputs) { return reducibleByParts(); }
 
-    /** Rows {@code [from, to)}: the input's and the target's leading rows; linear_weight and linear_bias are shared. */
+    /** Rows are the input's and the target's leading rows; linear_weight and linear_bias are shared by all. */
     @Override
-    public LossInputs sliceRows(LossInputs inputs, long from, long to) {
-        long rows = batchRows(inputs);
-        if (from == 0 && to == rows) return inputs;
-        if (!batched(inputs)) {
-            throw new IllegalArgumentException(NAME + ": an unbatched call is one row; rows [" + from + ", " + to + ") of it do not exist");
-        }
-        if (!splittable(inputs)) throw new io.losscl.UnsupportedFeatureException(NAME + ": these options cannot be cut into rows (mean with class weights and z_loss)");
-        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>(inputs.asMap());
-        out.put("input", inputs.get("input").toHost().sliceRows(from, to));
-        out.put("target", inputs.get("target").toHost().sliceRows(from, to));
-        return LossInputs.of(out);
-    }
+    public boolean sharedByAllRows(String name) { return name.equals("linear_weight") || name.equals("linear_bias"); }
 
     /** The same options as a plain cross_entropy of the logits (what the reference hands the logits to). */
     public CrossEntropyLoss crossEntropy() {
