@@ -162,7 +162,10 @@ inline lse_t wg_lse(lse_t v, __local acc_t *sm, __local acc_t *ss) {
  * zero between launches); the work-group that finds every other one done sums the partials in index order
  * through reduce_partials' tree, writes out[0] = out_scale * sum and sets the counter back to zero. Which
  * group comes last varies, the order of the sum does not: bitwise the two-pass result, in one launch.
- * The fence orders a group's partial before its count; the last group reads the partials as volatile. */
+ * The fence orders a group's partial before its count; the last group reads the partials as volatile (the
+ * threadfence reduction: OpenCL 1.2 has no inter-group ordering that Oclgrind models, so it reports these
+ * reads against the other groups' stores, and tools/oclgrind/check.py sets that one pair aside); the count
+ * is reset atomically, after every other group has counted itself. */
 #define SUM_ARGS , const acc_t out_scale, volatile __global uint *done_count
 #define FINISH_SUM(work_group_total, scratch) \
     sum_last_group(partials, out, out_scale, done_count, (work_group_total), (scratch))
@@ -186,7 +189,7 @@ inline void sum_last_group(__global acc_t *partials, __global real_t *out, const
     const acc_t total = wg_sum(sum_get(s), scratch);
     if (get_local_id(0) == 0) {
         STORE(out, 0, total * scale);
-        *done_count = 0;
+        atomic_xchg(done_count, 0);
     }
 }
 

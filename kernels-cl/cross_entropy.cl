@@ -123,10 +123,19 @@ inline lse_t member_lse(__global const real_t *x, ulong base, ulong D, ulong C, 
  * reports them). */
 inline acc_t group_weight_total(__global const long *target, __global const real_t *weight, const ulong rows,
                                 const ulong C, const long ignore_index, __local acc_t *scratch) {
+    if (!weight) {
+        /* Unweighted: a count, kept in an integer (exact, and no compensated add per row). */
+        ulong kept = 0;
+        for (ulong r = get_local_id(0); r < rows; r += get_local_size(0)) {
+            const long t = target[r];
+            kept += t != ignore_index && t >= 0 && t < (long)C;
+        }
+        return wg_sum((acc_t)kept, scratch);
+    }
     sum_t total = SUM_ZERO;
     for (ulong r = get_local_id(0); r < rows; r += get_local_size(0)) {
         const long t = target[r];
-        if (t != ignore_index && t >= 0 && t < (long)C) sum_add(&total, weight ? LOAD(weight, t) : (acc_t)1);
+        if (t != ignore_index && t >= 0 && t < (long)C) sum_add(&total, LOAD(weight, t));
     }
     return wg_sum(sum_get(total), scratch);
 }

@@ -34,11 +34,15 @@
  * same label or -1, then 1 where a label occurs for the first time in its sequence (these two only for
  * the work-group variant; the serial one reads the labels alone).
  *
- * mode: 0 = reduction none (out[n] = loss), 1 = sum, 2 = mean (partials[n] = loss, or loss /
- * max(target length, 1) for mean, summed by reduce_partials).
+ * mode: 0 = reduction none (out[n] = loss), 1 = sum, 2 = mean (the sequence's loss, or loss /
+ * max(target length, 1) for mean, summed in the same launch: REDUCE, common.cl's FINISH_SUM with the host's
+ * out_scale 1 / N for mean).
  */
 #ifndef CTC_GRAD
 #define CTC_GRAD 0
+#endif
+#ifndef REDUCE
+#define REDUCE 0
 #endif
 
 #define NEG_INF ((acc_t)(-INFINITY))
@@ -65,10 +69,23 @@ inline acc_t ctc_nll(__global const acc_t *alpha, const int rows, const int L, c
     return -log_add3(last[L - 1], tl > 0 ? last[L - 2] : NEG_INF, NEG_INF);
 }
 
-/* The arguments of both variants' ctc_loss kernel (host: CtcLossKernel). */
-#define CTC_LOSS_ARGS __global const real_t *lp, const int T, const int N, const int C, const long blank, \
-                      __global const long *meta, const ulong M, __global acc_t *work, const int mode,   \
-                      const int zero_infinity, __global real_t *out, __global acc_t *partials, __global real_t *grad
+/* The arguments of both variants' ctc_loss kernel (host: CtcLossKernel): CTC_LOSS_PARAMS, then with REDUCE
+ * FINISH_SUM's. CTC_LOSS_NAMES passes the first on to a function taking them. */
+#define CTC_LOSS_PARAMS __global const real_t *lp, const int T, const int N, const int C, const long blank, \
+                        __global const long *meta, const ulong M, __global acc_t *work, const int mode,   \
+                        const int zero_infinity, __global real_t *out, __global acc_t *partials, __global real_t *grad
+#define CTC_LOSS_NAMES lp, T, N, C, blank, meta, M, work, mode, zero_infinity, out, partials, grad
+#if REDUCE
+#define CTC_LOSS_ARGS CTC_LOSS_PARAMS SUM_ARGS
+#else
+#define CTC_LOSS_ARGS CTC_LOSS_PARAMS
+#endif
+
+/* What sequence n adds to a reduction (mode 1: its loss; 2: loss / max(tl, 1)); mode 0 stores it instead. */
+inline acc_t ctc_emit(__global real_t *out, const int n, const int mode, const acc_t loss, const int tl) {
+    if (mode == 0) STORE(out, n, loss);
+    return mode == 2 ? loss / (acc_t)max(tl, 1) : loss;
+}
 
 /* Sequence n's entries of meta (see above) as locals: its input length il, target length tl, labels tg,
  * alpha rows (rows of them, L = 2 tl + 1 wide) and the stride of log_probs' time steps. */

@@ -1,9 +1,10 @@
 /* ctc_loss_cpu.cl: the CPU variant of ctc_loss.cl's kernel (the host appends this file instead of
  * ctc_loss_gpu.cl where LaunchConfig.ctcSerial: the CPU profile, or forced).
  *
- * Local id 0 of each work-group runs the whole recursion of its sequence; the other work-items return
- * at once. No barrier anywhere: on POCL every barrier inside the time loop splits the work-group's
- * implicit loop over work-items, which cost far more than the arithmetic. The rows are vectorised
+ * Local id 0 of each work-group runs the whole recursion of its sequence; the other work-items wait for
+ * it at the end. No barrier inside the recursion: on POCL every barrier inside the time loop splits the
+ * work-group's implicit loop over work-items, which cost far more than the arithmetic (the one barrier is
+ * the reduction's, FINISH_SUM, after it). The rows are vectorised
  * explicitly instead (VW-wide acc_t vectors over s).
  *
  * One exp and one log per cell instead of log_add3's three exps and a log: with m the maximum of the
@@ -168,8 +169,8 @@ inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __gl
 }
 #endif
 
-__kernel void ctc_loss(CTC_LOSS_ARGS) {
-    if (get_local_id(0) != 0) return;
+/* Sequence n = the group's id, run by its work-item 0; returns what it adds to a reduction (ctc_emit). */
+inline acc_t ctc_serial_sequence(CTC_LOSS_PARAMS) {
     const int n = get_group_id(0);
     CTC_SEQUENCE(n)
     __global acc_t *scr = work + meta[5 * n + 4];
@@ -206,8 +207,7 @@ __kernel void ctc_loss(CTC_LOSS_ARGS) {
     const acc_t nll = ctc_nll(alpha, rows, L, il, tl);
     const int zeroed = zero_infinity && nll == (acc_t)INFINITY;
     const acc_t loss = zeroed ? (acc_t)0 : nll;
-    if (mode == 0) STORE(out, n, loss);
-    else partials[n] = mode == 2 ? loss / (acc_t)max(tl, 1) : loss;
+    const acc_t reduced = ctc_emit(out, n, mode, loss, tl);
 
 #if CTC_GRAD
     const acc_t up = mode == 2 ? (acc_t)1 / (acc_t)max(tl, 1) / (acc_t)N : (acc_t)1;
@@ -258,4 +258,15 @@ __kernel void ctc_loss(CTC_LOSS_ARGS) {
     }
 #endif
 #undef LP_ROW
+    return reduced;
 }
+
+/* The only barrier is FINISH_SUM's, after the whole recursion: the other work-items wait there. */
+__kernel void ctc_loss(CTC_LOSS_ARGS) {
+    const acc_t reduced = get_local_id(0) == 0 ? ctc_serial_sequence(CTC_LOSS_NAMES) : (acc_t)0;
+#if REDUCE
+    __local acc_t scratch[WGS];
+    FINISH_SUM(reduced, scratch);
+#endif
+}
+

@@ -34,10 +34,7 @@ __kernel void ctc_loss(CTC_LOSS_ARGS) {
     const acc_t nll = ctc_nll(alpha, rows, L, il, tl);
     const int zeroed = zero_infinity && nll == (acc_t)INFINITY;
     const acc_t loss = zeroed ? (acc_t)0 : nll;
-    if (lid == 0) {
-        if (mode == 0) STORE(out, n, loss);
-        else partials[n] = mode == 2 ? loss / (acc_t)max(tl, 1) : loss;
-    }
+    const acc_t reduced = lid == 0 ? ctc_emit(out, n, mode, loss, tl) : (acc_t)0;
 
 #if CTC_GRAD
     __local acc_t scratch[WGS];
@@ -110,6 +107,10 @@ __kernel void ctc_loss(CTC_LOSS_ARGS) {
         }
         barrier(CLK_GLOBAL_MEM_FENCE);
     }
+#endif
+#if REDUCE
+    __local acc_t fin_scratch[WGS];
+    FINISH_SUM(reduced, fin_scratch);
 #endif
 #undef LP_ROW
 }

@@ -182,10 +182,15 @@ __kernel void NAME(__global const A_T *a, const ulong a_off, const ulong sam, co
                     STORE_C(c, c_lo, c_off + (m0 + i) * ldc + n0 + j, s, accumulate);                             \
                 }                                                                                                 \
         } else {                                                                                                  \
+            /* an edge block: each element by the same lanes, lane sum and tail as a full block's, so a row's  \
+             * results do not depend on where the batch's row blocks fall */                                      \
             for (ulong m = m0; m < min(m0 + GEMM_WM, M); ++m)                                                     \
                 for (ulong n = n0; n < min(n0 + GEMM_WN, N); ++n) {                                               \
-                    gemm_t s = 0;                                                                                 \
-                    for (ulong k = 0; k < K; ++k) s += LOAD_A(a, a_off + m * sam + k) * LOAD_B(b, b_off + n * sbn + k); \
+                    gemm8_t acc = 0;                                                                              \
+                    for (ulong k = 0; k < k8; k += 8)                                                             \
+                        acc += VLOAD_A(a, a_off + m * sam + k) * VLOAD_B(b, b_off + n * sbn + k);                 \
+                    gemm_t s = ((acc.s0 + acc.s1) + (acc.s2 + acc.s3)) + ((acc.s4 + acc.s5) + (acc.s6 + acc.s7)); \
+                    for (ulong k = k8; k < K; ++k) s += LOAD_A(a, a_off + m * sam + k) * LOAD_B(b, b_off + n * sbn + k); \
                     STORE_C(c, c_lo, c_off + m * ldc + n, s, accumulate);                                         \
                 }                                                                                                 \
         }                                                                                                         \

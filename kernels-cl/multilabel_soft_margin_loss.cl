@@ -17,7 +17,7 @@ __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global con
     sum_t total = SUM_ZERO;
     ROW_BEGIN(r, rows)
         const ulong base = r * C;
-        acc_t s = 0;
+        sum_t s = SUM_ZERO;   /* compensated: a work-item may own a whole long row */
         ROW_FOR(j, C) {
             const acc_t xv = LOAD(x, base + j), yv = LOAD(y, base + j);
 #if WEIGHT_MODE == 1
@@ -27,7 +27,7 @@ __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global con
 #else
             const acc_t w = 1;
 #endif
-            s += -w * (yv * log_sigmoid(xv) + (1 - yv) * log_sigmoid(-xv));
+            sum_add(&s, -w * (yv * log_sigmoid(xv) + (1 - yv) * log_sigmoid(-xv)));
 #if GRAD_MASK & 1
             STORE(gx, base + j, w * ((1 - yv) * sigm(xv) - yv * sigm(-xv)) * grad_scale);
 #endif
@@ -35,8 +35,7 @@ __kernel void multilabel_soft_margin_loss(__global const real_t *x, __global con
             STORE(gy, base + j, -w * xv * grad_scale);
 #endif
         }
-        s = row_sum(s, scratch);
-        row_emit(r, s * inv_c, out, &total);
+        row_emit(r, row_sum(sum_get(s), scratch) * inv_c, out, &total);
     ROW_END
     row_finish(partials, total, scratch);
 }

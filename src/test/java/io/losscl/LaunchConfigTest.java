@@ -76,14 +76,18 @@ class LaunchConfigTest {
     @Test
     void gpuProfileRunsTheDiscreteGpuLaunchHere() {
         OpenClSupport.assume();
+        // Both profiles compute in FLOAT unless this run sets the precision (CI's -Dlosscl.precision=double pass).
+        LaunchConfig.Precision precision = "double".equals(System.getProperty("losscl.precision"))
+                ? LaunchConfig.Precision.DOUBLE : LaunchConfig.Precision.FLOAT;
         LaunchConfig gpu = config(LaunchConfig.overrides().profile(LaunchConfig.Profile.GPU));
         assertEquals(LaunchConfig.Layout.STRIDED, gpu.layout());
         assertEquals(256, gpu.workGroupSize());
-        assertEquals(LaunchConfig.Precision.FLOAT, gpu.precision());
+        assertEquals(precision, gpu.precision());
         assertTrue(!gpu.ctcSerial());
         LaunchConfig cpu = config(LaunchConfig.overrides().profile(LaunchConfig.Profile.CPU));
         assertEquals(LaunchConfig.Layout.CHUNKED, cpu.layout());
         assertEquals(64, cpu.workGroupSize());
+        assertEquals(precision, cpu.precision());
         assertTrue(cpu.ctcSerial());
     }
 

@@ -53,14 +53,29 @@ final class BenchCase {
     final Map<String, Object> options;
     final List<Input> inputs;
     final List<String> grads;
+    /**
+     * Inputs that stay host tensors in the device-resident mode: what a training loop feeds from its data
+     * loader rather than from the model on the device (ctc_loss's targets and lengths, which losscl lays out on
+     * the host as PyTorch's CUDA ctc_loss reads its lengths there).
+     */
+    final java.util.Set<String> hostFed;
 
     BenchCase(String id, String loss, Map<String, Object> options, List<Input> inputs, List<String> grads) {
+        this(id, loss, options, inputs, grads, java.util.Set.of());
+    }
+
+    private BenchCase(String id, String loss, Map<String, Object> options, List<Input> inputs, List<String> grads,
+                      java.util.Set<String> hostFed) {
         this.id = id;
         this.loss = loss;
         this.options = options;
         this.inputs = inputs;
         this.grads = grads;
+        this.hostFed = hostFed;
     }
+
+    /** This case with {@code names} fed from the host in the device-resident mode (see {@link #hostFed}). */
+    BenchCase withHostFed(String... names) { return new BenchCase(id, loss, options, inputs, grads, java.util.Set.of(names)); }
 
     Input input(String name) {
         for (Input i : inputs) if (i.name.equals(name)) return i;

@@ -150,7 +150,7 @@ public final class BenchCommand {
                     String[] grads = bwd ? c.grads.toArray(new String[0]) : new String[0];
                     try {
                         progress(err, done, cases.size(), c.id, pass + " device-resident");
-                        row.device = timeDevice(engine, backend, loss, host, grads, warmup, repeats, row);
+                        row.device = timeDevice(engine, backend, loss, host, c.hostFed, grads, warmup, repeats, row);
                         progress(err, done, cases.size(), c.id, pass + " host round trip");
                         LossInputs hostInputs = LossInputs.of(host);
                         // Gradients land in arrays allocated once (computeInto), as in the copy-only baseline.
@@ -237,15 +237,24 @@ public final class BenchCommand {
     }
 
     /**
-     * Device-resident: inputs uploaded once; each call returns the scalar to the host, gradients stay on the device.
-     * With a {@code row}, also its {@code peakExtraBytes} (one more call).
+     * Device-resident: inputs uploaded once (but those {@code hostFed}); each call returns the scalar to the host,
+     * gradients stay on the device. With a {@code row}, also its {@code peakExtraBytes} (one more call).
      */
     static Stats timeDevice(LossEngine engine, OpenClBackend backend, Loss loss, Map<String, HostTensor> host,
-                            String[] grads, int warmup, int repeats, Row row) {
+                            java.util.Set<String> hostFed, String[] grads, int warmup, int repeats, Row row) {
         Map<String, DeviceTensor> dev = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, HostTensor> e : host.entrySet()) dev.put(e.getKey(), backend.upload(e.getValue()));
-            LossInputs inputs = LossInputs.of(dev);
+            Map<String, Tensor> resident = new LinkedHashMap<>();
+            for (Map.Entry<String, HostTensor> e : host.entrySet()) {
+                if (hostFed.contains(e.getKey())) {
+                    resident.put(e.getKey(), e.getValue());
+                } else {
+                    DeviceTensor d = backend.upload(e.getValue());
+                    dev.put(e.getKey(), d);
+                    resident.put(e.getKey(), d);
+                }
+            }
+            LossInputs inputs = LossInputs.of(resident);
             if (row != null) row.peakExtraBytes = peakExtraBytes(engine, backend.context(), loss, inputs, grads);
             return Stats.time(warmup, repeats, () -> {
                 LossResult r = engine.compute(loss, inputs, grads);

@@ -105,7 +105,7 @@ final class BenchSuite {
         return new BenchCase("ctc_loss T=" + t + " N=" + n + " C=" + classes + " S=" + s, "ctc_loss", Map.of(),
                 List.of(f("log_probs", LOG_SOFTMAX, t, n, classes), i("targets", INT, 1, classes, n, s),
                         i("input_lengths", FULL, t, t, n), i("target_lengths", FULL, s, s, n)),
-                List.of("log_probs"));
+                List.of("log_probs")).withHostFed("targets", "input_lengths", "target_lengths");
     }
 
     private static final String[] ELEMENTWISE = {"mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy_with_logits"};

@@ -87,7 +87,7 @@ final class SmallSuite {
                         row.hostBackend = engine.computeInto(loss, hostInputs, gradsInto).backend();
                         row.host = Stats.time(warmup, repeats, () -> engine.computeInto(loss, hostInputs, gradsInto).scalar());
                         if (backend != null) {
-                            row.device = BenchCommand.timeDevice(engine, backend, loss, host, grads, warmup, repeats, null);
+                            row.device = BenchCommand.timeDevice(engine, backend, loss, host, c.hostFed, grads, warmup, repeats, null);
                             row.floor = floor(cl, hostInputs, warmup, repeats);
                             row.deviceFloor = floor(cl, LossInputs.of(Map.of()), warmup, repeats);
                         }

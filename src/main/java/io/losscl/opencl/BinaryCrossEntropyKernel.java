@@ -55,12 +55,14 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
         int wMode = mode(w, shape), pMode = mode(pw, shape);
         // A host input was range-checked by validate(); a device-resident one is checked by the kernel.
         boolean checkRange = !loss.logits() && !(inputs.get("input") instanceof HostTensor) && n > 0;
-        String options = cl.options(dtype) + " -DLOGITS=" + (loss.logits() ? 1 : 0)
+        // CPUs with fp64: cpu_math16's double polynomials, faster there than the float builtins (see cpuDoubleMathPreferred).
+        boolean cpuMath = cl.cpuDoubleMathPreferred(dtype);
+        String options = (cpuMath ? cl.optionsPreferringDouble(dtype) : cl.options(dtype)) + " -DLOGITS=" + (loss.logits() ? 1 : 0)
                 + " -DWEIGHT_MODE=" + wMode + " -DPW_MODE=" + pMode
                 + " -DCHECK_RANGE=" + (checkRange ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
         long groups = cl.config().groupsFor(n);
-        List<String> stems = cl.cpuDoubleMath(dtype) ? CPU_STEMS : STEMS;
+        List<String> stems = cpuMath ? CPU_STEMS : STEMS;
 
         try (CallScope scope = new CallScope(cl, inputs)) {
             CallScope.Result out = scope.result(dtype, reduce ? Shape.scalar() : shape);

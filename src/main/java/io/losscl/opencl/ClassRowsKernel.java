@@ -35,9 +35,9 @@ import java.util.Set;
  * @param <L> the loss
  */
 public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InPlaceGradient<L> {
-    /** cross_entropy.cl with its row scans: the shared ones, or the CPU's 16-wide ones (with its double math where used). */
+    /** cross_entropy.cl with its row scans: the shared ones, or the CPU's 16-wide ones (with the CPU exp of its precision). */
     private static final List<String> STEMS = List.of("cross_entropy", "cross_entropy_rows");
-    private static final List<String> CPU_STEMS = List.of("cross_entropy", "cross_entropy_rows_cpu");
+    private static final List<String> CPU_STEMS = List.of("cpu_math16_float", "cross_entropy", "cross_entropy_rows_cpu");
     private static final List<String> CPU_DOUBLE_STEMS = List.of("cpu_math16", "cross_entropy", "cross_entropy_rows_cpu");
     /** Rows up to which every work-group of class_rows sums the weighted mean's denominator itself. */
     static final long WEIGHT_TOTAL_IN_GROUP_ROWS = 16384;
@@ -141,13 +141,15 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         int wgs = cl.config().workGroupSize();
         // CPUs: a work-item per row only when the rows fill a work-group per compute unit (a work-group runs on
         // one core); fewer rows are split across a work-group's items instead (each streams a contiguous chunk).
-        boolean wide = c >= cl.config().wideRowClasses() && (!chunked || (n + wgs - 1) / wgs < cl.config().computeUnits());
+        // An unreduced call decides by the row width alone (see RowKernels.perItem): a row's loss then does not
+        // depend on the batch it comes in.
+        boolean wide = c >= cl.config().wideRowClasses() && (!chunked || reduce && (n + wgs - 1) / wgs < cl.config().computeUnits());
         long groups = wide ? Math.max(1, Math.min(n, cl.config().groupsFor(n * c)))
                 : Math.max(1, Math.min(cl.config().groupsFor(n * Math.max(c, 1)), (n + wgs - 1) / wgs));
         // Wide rows too few to fill the device (e.g. 32 rows of 128k classes on a GPU): each row is cut into
         // `slices` work-groups' worth (class_slices_lse + class_slices_rows), at least 4 classes per work-item.
         long slices = 1;
-        if (wide && mode == Mode.CE_INDEX && n > 0) {
+        if (wide && mode == Mode.CE_INDEX && n > 0 && (reduce || cl.config().rowSlices() > 0)) {
             long wanted = cl.config().groupsFor(n * c);
             long forced = cl.config().rowSlices();
             slices = forced > 0 ? forced : Math.min((wanted + n - 1) / n, c / (4L * wgs));

@@ -42,10 +42,11 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean g1 = grads.contains("input1"), g2 = grads.contains("input2");
         // A broadcast input's gradient is computed per element of the full shape, then summed back; those
-        // terms can cancel (a scalar input2 has gradient ~0), so that path works in double where it can.
-        boolean broadcast = !x1.shape().equals(shape) || !x2.shape().equals(shape);
-        DType work = broadcast && cl.device().hasFp64() ? DType.FLOAT64 : dtype;
-        boolean rowPerItem = rowPerItem(cl.config(), rows, d);
+        // terms can cancel (a scalar input2 has gradient ~0), so that path works in double where it can. Only
+        // that path: a row's loss is computed the same way whether or not its batch broadcasts an input.
+        boolean broadcastGrad = g1 && !x1.shape().equals(shape) || g2 && !x2.shape().equals(shape);
+        DType work = broadcastGrad && cl.device().hasFp64() ? DType.FLOAT64 : dtype;
+        boolean rowPerItem = rowPerItem(cl.config(), rows, d, reduce);
         long groups = RowKernels.groups(cl, rows, d, rowPerItem);
         String options = RowKernels.options(cl, work, rowPerItem, reduce)
                 + " -DTARGET_INT=" + (target.dtype() == DType.INT64 ? 1 : 0)
@@ -102,8 +103,10 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         return grad.shape().numel() == full.numel() && grad.dtype() == work ? grad.buffer() : scope.temp(full.numel() * work.bytes());
     }
 
-    static boolean rowPerItem(LaunchConfig p, long rows, long d) {
+    /** Whether a work-item owns a row; unreduced calls decide by the row width alone (see RowKernels.perItem). */
+    static boolean rowPerItem(LaunchConfig p, long rows, long d, boolean reduce) {
         if (p.cosineRowMode() != LaunchConfig.RowMode.AUTO) return p.cosineRowMode() == LaunchConfig.RowMode.ITEM;
+        if (!reduce) rows = Long.MAX_VALUE;
         if (p.layout() == LaunchConfig.Layout.CHUNKED) {
             // Enough rows for every work-item of a full launch to own one (groupsFor caps the launch).
             long items = (long) p.groupsFor(Long.MAX_VALUE / 4) * p.workGroupSize();

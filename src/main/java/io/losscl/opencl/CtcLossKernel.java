@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Host dispatch of ctc_loss ({@code kernels-cl/ctc_loss.cl}): one launch, one work-group per sequence,
  * runs the alpha recursion over all time steps and, when the gradient is wanted, the beta recursion and
- * the gradient of {@code log_probs}; a reduction adds the shared second stage ({@link Reducer}). The
+ * the gradient of {@code log_probs}; a reduction is summed in the same launch (common.cl's FINISH_SUM). The
  * small integer inputs (lengths, targets) are checked and laid out on the host; {@code log_probs} may
  * be device-resident and is used in place.
  */
@@ -78,7 +78,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         // over up to T steps whose magnitude grows with t, so float rounding piles up ~sqrt(T) ulps of |alpha|
         // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
         // time step), so slow fp64 on a GPU costs it little.
-        String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0);
+        String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
         List<String> stems = serial ? CPU_STEMS : GPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
@@ -88,24 +88,25 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             CallScope.Result g = wantGrad ? scope.result(dtype, lp.shape()) : null;
             if (g != null) gradOut.put("log_probs", g);
+            // mean: sum_n loss_n / max(tl_n, 1), times 1/N (NaN for an empty batch, as PyTorch)
+            double scale = red == Reduction.MEAN ? 1.0 / n : 1.0;
             if (n > 0) {
                 DeviceBuffer work = scope.temp(Math.max(off, 1) * cl.accBytes());
-                cl.call(cl.kernel(stems, options, "ctc_loss"), "ctc_loss")
+                KernelCall call = cl.call(cl.kernel(stems, options, "ctc_loss"), "ctc_loss")
                         .mem(scope.input("log_probs"))
                         .int32(b.t).int32(n).int32(b.c).int64(loss.blank())
                         .mem(scope.upload(HostTensor.of(meta, meta.length)))
                         .ulong(m)
                         .mem(work)
                         .int32(mode).int32(loss.zeroInfinity() ? 1 : 0)
-                        .mem(reduce ? null : out.buffer())
+                        .mem(out.buffer())
                         .mem(partials)
-                        .mem(g == null ? null : g.buffer())
-                        .launch(n);
-            }
-            if (reduce) {
-                // mean: sum_n loss_n / max(tl_n, 1), times 1/N (NaN for an empty batch, as PyTorch)
-                double scale = red == Reduction.MEAN ? 1.0 / n : 1.0;
-                Reducer.finish(cl, stems, options, partials, n, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
+                        .mem(g == null ? null : g.buffer());
+                if (reduce) call.sumArgs(scale);
+                call.launch(n);
+            } else if (reduce) {
+                // no sequence: the sum of nothing (0), or the mean's 0 / 0 (NaN)
+                Reducer.finish(cl, stems, options, partials, 0, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
             return scope.finish("opencl:" + cl.device().name(), out, gradOut);
         }

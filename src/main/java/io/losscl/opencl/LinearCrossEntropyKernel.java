@@ -77,8 +77,8 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
 
     /**
      * Whether the GEMMs run in double for float32 and 16-bit tensors (float64 ones always do): under the
-     * {@code DOUBLE} precision (CPU devices with fp64, where double costs 2x; each result element is then rounded
-     * once from a double sum), not under {@code FLOAT} (GPUs: float math, 16-64x faster than their fp64).
+     * {@code DOUBLE} precision (on request; each result element is then rounded once from a double sum), not
+     * under {@code FLOAT}, every device's default (GPUs: float math, 16-64x faster than their fp64).
      */
     static boolean gemmF64(OpenClContext cl) {
         return cl.config().precision() == LaunchConfig.Precision.DOUBLE;

@@ -25,7 +25,7 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
         DType dtype = inputs.get("input").dtype();
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");
-        boolean perItem = RowKernels.perItem(cl, rows, c);
+        boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
         String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DGRAD=" + (grad ? 1 : 0);
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, inputs)) {

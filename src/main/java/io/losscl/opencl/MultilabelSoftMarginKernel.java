@@ -53,7 +53,7 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean gIn = grads.contains("input"), gTg = grads.contains("target") && target.dtype().isFloating();
         int gradMask = (gIn ? 1 : 0) | (gTg ? 2 : 0);
-        boolean perItem = RowKernels.perItem(cl, rows, c);
+        boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
         String options = RowKernels.options(cl, kd, perItem, reduce) + " -DWEIGHT_MODE=" + weightMode + " -DGRAD_MASK=" + gradMask;
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, direct ? inputs : LossInputs.of("input", x, "target", y))) {

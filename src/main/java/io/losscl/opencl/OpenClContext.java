@@ -192,6 +192,16 @@ public final class OpenClContext implements AutoCloseable {
         return config.layout() == LaunchConfig.Layout.CHUNKED && computesInDouble(dtype);
     }
 
+    /**
+     * Whether a kernel whose CPU variant is built on {@code cpu_math16.cl}'s double polynomials takes that
+     * variant for {@code dtype}, under either precision: the chunked layout on a device with fp64, where those
+     * polynomials beat the runtime's float transcendentals (binary_cross_entropy). Such a kernel builds with
+     * {@link #optionsPreferringDouble}.
+     */
+    public boolean cpuDoubleMathPreferred(DType dtype) {
+        return config.layout() == LaunchConfig.Layout.CHUNKED && (device.hasFp64() || dtype == DType.FLOAT64);
+    }
+
     /** The kernel {@code name} from the program {@code common.cl + stems}, built once with {@code options}. */
     public cl_kernel kernel(List<String> stems, String options, String name) {
         cl_kernel k = programs.kernel(stems, options, name);

@@ -41,6 +41,13 @@ final class ProgramCache implements AutoCloseable {
     }
 
     /** The kernel {@code name} of the program made of {@code stems} built with {@code options}. */
+    /**
+     * Every clBuildProgram of the process, one at a time: POCL's own kernel cache races on its temporary files
+     * when two programs build at once ("unable to rename temporary ... preproc.cl": a failed build), as two
+     * engines or the sub-devices of a MultiDeviceBackend do from their threads. A build happens once per program.
+     */
+    private static final Object BUILDS = new Object();
+
     synchronized cl_kernel kernel(List<String> stems, String options, String name) {
         String programKey = String.join("+", stems) + " " + options;
         String kernelKey = programKey + " :: " + name;
@@ -89,7 +96,7 @@ final class ProgramCache implements AutoCloseable {
             return null;
         }
         try {
-            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            synchronized (BUILDS) { clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null); }
             return p;
         } catch (CLException e) {
             clReleaseProgram(p);
@@ -118,7 +125,7 @@ final class ProgramCache implements AutoCloseable {
                 () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
         try {
             ClCalls.faultPoint("clBuildProgram " + stems);
-            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            synchronized (BUILDS) { clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null); }
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);

@@ -17,14 +17,19 @@ import java.util.List;
  * barriers, which wins whenever there are enough rows to occupy every work-item; a work-group per
  * row wins for few wide rows (it splits the row). On a GPU rows narrower than a warp use one
  * work-item per row, wider rows a work-group. {@link LaunchConfig#rowMode()} forces one.
+ *
+ * <p>An unreduced call ({@code reduction='none'}) decides by the row width alone, as if the batch filled the
+ * device: each row's loss is then computed the same way whatever batch it comes in, so the losses of a batch
+ * cut into slices are bitwise those of the whole ({@link io.losscl.LossPartial} sums them).
  */
 final class RowKernels {
     private RowKernels() {}
 
-    /** Whether one work-item handles a whole row. */
-    static boolean perItem(OpenClContext cl, long rows, long width) {
+    /** Whether one work-item handles a whole row ({@code reduce}: the call sums its rows' losses). */
+    static boolean perItem(OpenClContext cl, long rows, long width, boolean reduce) {
         LaunchConfig.RowMode forced = cl.config().rowMode();
         if (forced != LaunchConfig.RowMode.AUTO) return forced == LaunchConfig.RowMode.ITEM;
+        if (!reduce) rows = Long.MAX_VALUE;
         int wgs = cl.config().workGroupSize();
         if (cl.config().cpu()) {
             return width <= 64 || rows >= (long) cl.config().computeUnits() * wgs;

@@ -48,7 +48,7 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         double p = loss.p();
         int pmode = loss.distance() == TripletLoss.Distance.COSINE ? 2
                 : p == 1 ? 1 : p == 2 ? 2 : p == 0 ? 0 : (Double.isInfinite(p) && p > 0) ? 4 : 3;
-        boolean perItem = RowKernels.perItem(cl, rows, d);
+        boolean perItem = RowKernels.perItem(cl, rows, d, reduce);
         String options = RowKernels.options(cl, kd, perItem, reduce)
                 + " -DCOSINE=" + (loss.distance() == TripletLoss.Distance.COSINE ? 1 : 0) + " -DPMODE=" + pmode
                 + " -DSWAP=" + (loss.swap() ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
