@@ -115,21 +115,29 @@ inline double16 log1p_s16_f(double16 s) {
                        0.3333333366026371);
 }
 
-/* log(x) for float results, on 16 double lanes: POCL's vector double log cost more than the rest of
- * binary_cross_entropy together. x = 2^k m with m in [sqrt(1/2), sqrt(2)) straight from the bits (x - sqrt(1/2)'s
+/* log(x) for float results, on 8 or 16 double lanes (log8_f, log16_f): POCL's vector double log cost more than
+ * the rest of binary_cross_entropy together. x = 2^k m with m in [sqrt(1/2), sqrt(2)) straight from the bits (x - sqrt(1/2)'s
  * bits, shifted: k; the rest: m's bits), then log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| <= 0.1716 (m - 1 is
  * exact), = 2s + 2s z Q(z) with z = s^2 <= 0.0295 and Q a degree-4 minimax on [0, 0.0295] (relative error
  * 2^-36.4 on a tail below 1% of log m: 2^-43 of the result). Lanes outside (0, inf) (rare: clamped or checked
  * inputs) take the builtin's answer (log 0 = -inf, log inf = inf, NaN for negatives and NaN). Subnormal doubles
  * (below 2^-1022) would be misread; float, half and bfloat16 values and their ratios never are one. */
-inline double16 log16_f(double16 x) {
-    const long16 half_sqrt2 = (long16)0x3fe6a09e667f3bcdL;           /* bits of sqrt(1/2) */
-    const long16 k = (as_long16(x) - half_sqrt2) >> 52;
-    const double16 m = as_double16(as_long16(x) - (k << 52));
-    const double16 s = (m - 1) / (m + 1);
-    double16 r = convert_double16(k) * (double16)0.6931471805599453
-               + two_atanh16(s, 0.09681593466080882, 0.11095686690472316, 0.14285877484175175, 0.19999999397609577,
-                             0.33333333333688325);
-    if (any(!(x > 0 && x < (double16)INFINITY))) r = select(r, log(x), !(x > 0 && x < (double16)INFINITY));
-    return r;
+#define DEFINE_LOG_F(N)                                                                          \
+inline double##N log##N##_f(double##N x) {                                                       \
+    const long##N half_sqrt2 = (long##N)0x3fe6a09e667f3bcdL;           /* bits of sqrt(1/2) */   \
+    const long##N k = (as_long##N(x) - half_sqrt2) >> 52;                                        \
+    const double##N m = as_double##N(as_long##N(x) - (k << 52));                                 \
+    const double##N s = (m - 1) / (m + 1);                                                       \
+    const double##N z = s * s;                                                                   \
+    double##N q = (double##N)0.09681593466080882;                                                \
+    q = q * z + (double##N)0.11095686690472316;                                                  \
+    q = q * z + (double##N)0.14285877484175175;                                                  \
+    q = q * z + (double##N)0.19999999397609577;                                                  \
+    q = q * z + (double##N)0.33333333333688325;                                                  \
+    const double##N s2 = 2 * s;                                                                  \
+    double##N r = convert_double##N(k) * (double##N)0.6931471805599453 + (s2 * z * q + s2);      \
+    if (any(!(x > 0 && x < (double##N)INFINITY))) r = select(r, log(x), !(x > 0 && x < (double##N)INFINITY)); \
+    return r;                                                                                    \
 }
+DEFINE_LOG_F(8)
+DEFINE_LOG_F(16)

@@ -29,7 +29,14 @@
 #if USE_FP64
 typedef double8 accv_t;
 #define CTC_TINY 0x1p-1000 /* above it a sum of exps is a normal double: full relative precision */
+/* cpu_math16.cl's vector exp (2^-46) and log (2^-43 of the result), which the host prepends: POCL's double
+ * exp and log builtins took most of the recursion's time. Per-step errors this size add up to ~1e-10 relative
+ * over T = 1000 steps, far below a float result's ulp. */
+#define VEXP(v) exp8(v)
+#define VLOG(v) log8_f(v)
 #else
+#define VEXP(v) exp(v)
+#define VLOG(v) log(v)
 typedef float8 accv_t;
 #define CTC_TINY 0x1p-100f
 #endif
@@ -59,14 +66,17 @@ inline acc_t ctc_row_max(__global const acc_t *x, const int L) {
     return ctc_vmax(mv);
 }
 
-/* ex[s] = exp(x[s] - shift), s in [0, L). */
-inline void ctc_row_exp(__global acc_t *ex, __global const acc_t *x, const int L, const acc_t shift) {
+/* ex[s] = exp(x[s] - shift) over the blocks that ctc_row_step computes for cells [lo, hi) (the cells it
+ * reads outside them are the zero pads). */
+inline void ctc_row_exp(__global acc_t *ex, __global const acc_t *x, const int L, const acc_t shift,
+                        const int lo, const int hi) {
     if (L < VW) {
         for (int s = 0; s < L; ++s) ex[s] = exp(x[s] - shift);
         return;
     }
-    for (int s = 0; s + VW <= L; s += VW) VSTORE(exp(VLOAD(x + s) - shift), ex + s);
-    if (L % VW != 0) VSTORE(exp(VLOAD(x + L - VW) - shift), ex + L - VW);
+    int s = lo / VW * VW;
+    for (; s + VW <= L && s < hi; s += VW) VSTORE(VEXP(VLOAD(x + s) - shift), ex + s);
+    if (s < hi) VSTORE(VEXP(VLOAD(x + L - VW) - shift), ex + L - VW);
 }
 
 /* l'_{s-2} != l'_s at position s (the skip transition into s): odd s past the first label whose label
@@ -99,7 +109,7 @@ inline accv_t ctc_step_vec(__global acc_t *cur, __global const acc_t *ex, __glob
     const int d = backward ? 1 : -1;
     const accv_t e2 = select((accv_t)0, VLOAD(ex + s + 2 * d), VLOAD(skip + (backward ? s + 2 : s)) != (accv_t)0);
     const accv_t sum = VLOAD(ex + s) + VLOAD(ex + s + d) + e2;
-    const accv_t v = (shift + log(sum)) + VLOAD(lpr + s);
+    const accv_t v = (shift + VLOG(sum)) + VLOAD(lpr + s);
     VSTORE(v, cur + s);
     if (!any(isless(sum, (accv_t)CTC_TINY))) return v;
     acc_t sums[VW];
@@ -110,10 +120,12 @@ inline accv_t ctc_step_vec(__global acc_t *cur, __global const acc_t *ex, __glob
     return VLOAD(cur + s);
 }
 
-/* A whole row: cur from ex (see ctc_step_vec); returns the row's maximum. */
+/* A whole row: cur from ex (see ctc_step_vec); returns the row's maximum. Only cells in [lo, hi) can be
+ * reached (alpha at step t: s <= 2t + 1; beta at t: s >= L - 2 (il - t)): the blocks holding them are
+ * computed, every other cell is -inf, without the exact path that an unreachable cell's zero sum takes. */
 inline acc_t ctc_row_step(__global acc_t *cur, __global const acc_t *ex, __global const acc_t *lpr,
                           __global const acc_t *skip, __global const acc_t *prev, __global const long *tg,
-                          const int L, const acc_t shift, const int backward) {
+                          const int L, const acc_t shift, const int backward, const int lo, const int hi) {
     if (L < VW) {
         acc_t m = NEG_INF;
         for (int s = 0; s < L; ++s) {
@@ -126,15 +138,22 @@ inline acc_t ctc_row_step(__global acc_t *cur, __global const acc_t *ex, __globa
         return m;
     }
     accv_t mv = (accv_t)NEG_INF;
-    for (int s = 0; s + VW <= L; s += VW) mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, s));
-    if (L % VW != 0) mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, L - VW));
+    const int first = lo / VW * VW;
+    for (int s = 0; s < first; s += VW) VSTORE((accv_t)NEG_INF, cur + s);
+    int s = first;
+    for (; s + VW <= L && s < hi; s += VW) mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, s));
+    if (s < hi) {
+        mv = fmax(mv, ctc_step_vec(cur, ex, lpr, skip, prev, tg, L, shift, backward, L - VW));
+    } else {
+        for (; s < L; ++s) cur[s] = NEG_INF;
+    }
     return ctc_vmax(mv);
 }
 
 /* Occupancy terms of positions [s, s + VW): exp(((alpha + beta) + nll) - lp(t, l'_s)). */
 inline void ctc_occ_vec(__global acc_t *ex, __global const acc_t *al, __global const acc_t *be,
                         __global const acc_t *lpr, const acc_t nll, const int s) {
-    VSTORE(exp(((VLOAD(al + s) + VLOAD(be + s)) + nll) - VLOAD(lpr + s)), ex + s);
+    VSTORE(VEXP(((VLOAD(al + s) + VLOAD(be + s)) + nll) - VLOAD(lpr + s)), ex + s);
 }
 
 /* Whole vectors of log_probs / grad elements (ctc_loss takes float32 or float64 only). STORE's rounding:
@@ -165,7 +184,7 @@ inline void ctc_grad_vec(__global real_t *grow, __global const real_t *row, __gl
     /* exp((-inf + nll) - lp) without the exp: the argument is -inf (exp gives 0) or NaN, never finite */
     const accv_t arg = (NEG_INF + nll) - lpc;
     const accv_t absent = select(arg, (accv_t)0, isequal(arg, (accv_t)NEG_INF));
-    VSTORE_REAL((exp(lpc) - select(b, absent, b == (accv_t)ABSENT)) * up, grow + c);
+    VSTORE_REAL((VEXP(lpc) - select(b, absent, b == (accv_t)ABSENT)) * up, grow + c);
 }
 #endif
 
@@ -193,14 +212,21 @@ inline acc_t ctc_serial_sequence(CTC_LOSS_PARAMS) {
         __global const real_t *row0 = LP_ROW(0);
         for (int s = 0; s < L; ++s) alpha[s] = s == 0 ? LOAD(row0, blank) : (s == 1 ? LOAD(row0, tg[0]) : NEG_INF);
         acc_t m = ctc_row_max(alpha, L);
+        /* A NaN or +inf log-prob makes even an unreachable cell NaN, as in PyTorch, which may then spread:
+         * from the first one on, every cell is computed. */
+        int every = 0;
         for (int t = 1; t < il; ++t) {
             __global const acc_t *prev = alpha + (ulong)((t - 1) % rows) * L;
             __global acc_t *cur = alpha + (ulong)(t % rows) * L;
             __global const real_t *row = LP_ROW(t);
             const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
-            ctc_row_exp(ex, prev, L, shift);
-            for (int s = 0; s < L; ++s) lpr[s] = LOAD(row, lab[s]);
-            m = ctc_row_step(cur, ex, lpr, skip, prev, tg, L, shift, 0);
+            for (int s = 0; s < L; ++s) {
+                lpr[s] = LOAD(row, lab[s]);
+                every |= !(lpr[s] < INFINITY);
+            }
+            const int hi = every ? L : min(L, 2 * t + 2);
+            ctc_row_exp(ex, prev, L, shift, 0, hi);
+            m = ctc_row_step(cur, ex, lpr, skip, prev, tg, L, shift, 0, 0, hi);
         }
     }
 
@@ -217,20 +243,25 @@ inline acc_t ctc_serial_sequence(CTC_LOSS_PARAMS) {
         for (int c = 0; c < C; ++c) STORE(grow, c, (acc_t)0);
     }
     acc_t m = NEG_INF; /* maximum of the beta row just computed */
+    int every = 0;     /* as alpha's: every cell from the first NaN or +inf log-prob on */
     for (int t = live - 1; t >= 0; --t) {
         __global acc_t *cur = beta + (ulong)(t % 2) * L;
         __global const acc_t *nxt = beta + (ulong)((t + 1) % 2) * L;
         __global const acc_t *al = alpha + (ulong)t * L;
         __global const real_t *row = LP_ROW(t);
         __global real_t *grow = grad + (ulong)t * rowStride + (ulong)n * (ulong)C;
-        for (int s = 0; s < L; ++s) lpr[s] = LOAD(row, lab[s]);
+        for (int s = 0; s < L; ++s) {
+            lpr[s] = LOAD(row, lab[s]);
+            every |= !(lpr[s] < INFINITY);
+        }
         if (t == il - 1) {
             for (int s = 0; s < L; ++s) cur[s] = (s == L - 1 || s == L - 2) ? lpr[s] : NEG_INF;
             m = ctc_row_max(cur, L);
         } else {
             const acc_t shift = m == NEG_INF ? (acc_t)0 : m;
-            ctc_row_exp(ex, nxt, L, shift);
-            m = ctc_row_step(cur, ex, lpr, skip, nxt, tg, L, shift, 1);
+            const int lo = every ? 0 : max(0, L - 2 * (il - t));
+            ctc_row_exp(ex, nxt, L, shift, lo, L);
+            m = ctc_row_step(cur, ex, lpr, skip, nxt, tg, L, shift, 1, lo, L);
         }
         /* occupancy terms exp(((alpha + beta) + nll) - lp) into ex, then per-class bins in s order */
         if (L < VW) {

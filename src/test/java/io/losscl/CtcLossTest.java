@@ -237,6 +237,38 @@ class CtcLossTest {
     }
 
     /** T = 3, C = 2 (blank 0), target [1], uniform probabilities: 6 of the 8 paths collapse to [1]. */
+    /**
+     * A NaN or +inf log-prob at a cell no path reaches yet still makes that cell NaN in PyTorch (-inf + NaN), and
+     * the NaN spreads to the end: the serial variant, which skips unreachable cells, computes every cell from the
+     * first such log-prob on. T = 30, S = 12 (L = 25, beyond one 8-cell block): at t = 1 only cells s <= 3 are
+     * reachable; the last label's cell s = 23 is not. Loss and gradient (NaN where the reference has NaN) match the reference, both variants.
+     */
+    @ParameterizedTest(name = "{0} at an unreachable cell, serial={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"NaN,true", "NaN,false", "Infinity,true", "Infinity,false"})
+    void nonFiniteLogProbAtAnUnreachableCellSpreadsAsInPyTorch(double odd, boolean serial) {
+        OpenClSupport.assume();
+        int t = 30, c = 14;
+        long[] tg = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        java.util.Random rnd = new java.util.Random(7);
+        double[] lp = new double[t * c];
+        for (int k = 0; k < lp.length; k++) lp[k] = Math.log((1 + rnd.nextDouble()) / (c * 1.5));
+        lp[1 * c + 12] = odd; // t = 1, class 12: the last label, cell s = 23 > 2t + 1
+        for (Reduction red : new Reduction[] {Reduction.NONE, Reduction.SUM}) {
+            LossInputs in = LossInputs.of("log_probs", HostTensor.fromDoubles(DType.FLOAT32, Shape.of(t, 1, c), lp),
+                    "targets", HostTensor.of(tg, 1, tg.length), "input_lengths", HostTensor.of(new long[] {t}, 1),
+                    "target_lengths", HostTensor.of(new long[] {tg.length}, 1));
+            CtcLoss l = CtcLoss.builder().reduction(red).build();
+            LossEngine e = VARIANTS.computeIfAbsent(serial, v -> LossEngine.create(BackendKind.OPENCL, null,
+                    io.losscl.opencl.LaunchConfig.overrides().ctcSerial(v)));
+            LossResult want = ref.compute(l, in, "log_probs");
+            assertTrue(Double.isNaN(want.output().toHost().getDouble(0)), "the reference spreads the NaN to the loss");
+            LossResult got = e.compute(l, in, "log_probs");
+            assertClose(red + " output", want.output().toHost(), got.output().toHost());
+            assertClose(red + " grad", want.grad("log_probs").toHost(), got.grad("log_probs").toHost());
+            assertClose(red + " forward-only output", want.output().toHost(), e.compute(l, in).output().toHost());
+        }
+    }
+
     @Test
     void closedFormOnBothBackends() {
         double[] lp = new double[6];

@@ -25,6 +25,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
     /** The shared part, then the work-group variant (GPUs) or the serial one (CPUs). */
     private static final List<String> GPU_STEMS = List.of("ctc_loss", "ctc_loss_gpu");
     private static final List<String> CPU_STEMS = List.of("ctc_loss", "ctc_loss_cpu");
+    /** The serial variant computing in double: cpu_math16.cl's vector exp and log before it. */
+    private static final List<String> CPU_DOUBLE_STEMS = List.of("cpu_math16", "ctc_loss", "ctc_loss_cpu");
 
     @Override
     public LossResult compute(OpenClContext cl, CtcLoss loss, LossInputs inputs, Set<String> grads) {
@@ -79,7 +81,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
         // time step), so slow fp64 on a GPU costs it little.
         String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
-        List<String> stems = serial ? CPU_STEMS : GPU_STEMS;
+        boolean inDouble = cl.device().hasFp64() || dtype == DType.FLOAT64; // as optionsPreferringDouble
+        List<String> stems = !serial ? GPU_STEMS : inDouble ? CPU_DOUBLE_STEMS : CPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {
