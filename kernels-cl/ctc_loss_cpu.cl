@@ -122,7 +122,8 @@ inline accv_t ctc_step_vec(__global acc_t *cur, __global const acc_t *ex, __glob
 
 /* A whole row: cur from ex (see ctc_step_vec); returns the row's maximum. Only cells in [lo, hi) can be
  * reached (alpha at step t: s <= 2t + 1; beta at t: s >= L - 2 (il - t)): the blocks holding them are
- * computed, every other cell is -inf, without the exact path that an unreachable cell's zero sum takes. */
+ * computed, every other cell is -inf, without the exact path that an unreachable cell's zero sum takes.
+ * (Cells of those blocks outside [lo, hi) may come out below their exact value: they feed no cell inside.) */
 inline acc_t ctc_row_step(__global acc_t *cur, __global const acc_t *ex, __global const acc_t *lpr,
                           __global const acc_t *skip, __global const acc_t *prev, __global const long *tg,
                           const int L, const acc_t shift, const int backward, const int lo, const int hi) {
@@ -224,9 +225,13 @@ inline acc_t ctc_serial_sequence(CTC_LOSS_PARAMS) {
                 lpr[s] = LOAD(row, lab[s]);
                 every |= !(lpr[s] < INFINITY);
             }
-            const int hi = every ? L : min(L, 2 * t + 2);
-            ctc_row_exp(ex, prev, L, shift, 0, hi);
-            m = ctc_row_step(cur, ex, lpr, skip, prev, tg, L, shift, 0, 0, hi);
+            /* Cells [lo, hi): reachable from the start (s <= 2t + 1) and still able to reach the end by step
+             * il - 1 (s >= L - 2 (il - t)); a cell below lo feeds only cells below the next lo, and its beta is
+             * -inf, so it adds to neither the loss nor the gradient. The exps also cover the two cells before
+             * the first computed block, which its cells read. */
+            const int lo = every ? 0 : max(0, L - 2 * (il - t)), hi = every ? L : min(L, 2 * t + 2);
+            ctc_row_exp(ex, prev, L, shift, max(0, lo / VW * VW - 2), hi);
+            m = ctc_row_step(cur, ex, lpr, skip, prev, tg, L, shift, 0, lo, hi);
         }
     }
 
