@@ -245,14 +245,22 @@ typedef float16 acc16_t;
  * result depends only on n and the launch size. Kahan-compensated per lane when acc_t is float. */
 typedef struct { acc16_t s; acc16_t c; } sum16_t;
 #define SUM16_ZERO ((sum16_t){0, 0})
-inline sum16_t sum16_add(sum16_t a, acc16_t v) {
+/* sum16_add for terms that cannot make the sum infinite (the exps of a row scan, in [0, 1]): no guard. */
+inline sum16_t sum16_add_finite(sum16_t a, acc16_t v) {
 #if USE_FP64
     a.s += v;
 #else
     const acc16_t y = v - a.c;
     const acc16_t t = a.s + y;
-    a.c = select((acc16_t)0, (t - a.s) - y, isfinite(t));   /* as sum_add */
+    a.c = (t - a.s) - y;
     a.s = t;
+#endif
+    return a;
+}
+inline sum16_t sum16_add(sum16_t a, acc16_t v) {
+    a = sum16_add_finite(a, v);
+#if !USE_FP64
+    a.c = select((acc16_t)0, a.c, isfinite(a.s));   /* as sum_add */
 #endif
     return a;
 }

@@ -25,20 +25,6 @@ inline float16 part16(__global const float *p, ulong from, ulong to, float pad) 
 #define HMAX16(v) fmax(fmax(fmax(fmax((v).s0, (v).s1), fmax((v).s2, (v).s3)), fmax(fmax((v).s4, (v).s5), fmax((v).s6, (v).s7))), \
                        fmax(fmax(fmax((v).s8, (v).s9), fmax((v).sa, (v).sb)), fmax(fmax((v).sc, (v).sd), fmax((v).se, (v).sf))))
 
-/* sum16_add for the exps of a row scan, each in [0, 1] or NaN: the sum cannot reach infinity, so without
- * sum16_add's guard against inf - inf (three operations of twenty in the loop). */
-inline sum16_t exps16_add(sum16_t a, acc16_t v) {
-#if USE_FP64
-    a.s += v;
-#else
-    const acc16_t y = v - a.c;
-    const acc16_t t = a.s + y;
-    a.c = (t - a.s) - y;
-    a.s = t;
-#endif
-    return a;
-}
-
 /* The last block of [from, to) as a whole vector: the 16 elements ending at `to` where the range holds 16
  * (an unaligned load, overlapping the blocks before it), else the range padded with `pad`. */
 inline float16 last16(__global const float *p, ulong from, ulong to, float pad) {
@@ -77,13 +63,13 @@ lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulo
         const acc16_t e0 = ROW_EXP16(convert_acc16(vload16(0, row + c)) - m);
         const acc16_t e1 = ROW_EXP16(convert_acc16(vload16(0, row + c + 16)) - m);
         if (stash) { vstore16(e0, 0, stash + (c - cb)); vstore16(e1, 0, stash + (c + 16 - cb)); }
-        s0 = exps16_add(s0, e0);
-        s1 = exps16_add(s1, e1);
+        s0 = sum16_add_finite(s0, e0);
+        s1 = sum16_add_finite(s1, e1);
     }
     if (c + 16 <= ce) {
         const acc16_t e = ROW_EXP16(convert_acc16(vload16(0, row + c)) - m);
         if (stash) vstore16(e, 0, stash + (c - cb));
-        s0 = exps16_add(s0, e);
+        s0 = sum16_add_finite(s0, e);
         c += 16;
     }
     if (c < ce) {
@@ -92,7 +78,7 @@ lse_t member_lse_in(__global const real_t *x, ulong base, ulong D, ulong lo, ulo
         const ulong start = ce - cb >= 16 ? ce - 16 : cb;
         const acc16_t e = ROW_EXP16(convert_acc16(last16(row, cb, ce, -INFINITY)) - m);
         if (stash) vstore16(e, 0, stash + (start - cb));
-        s1 = exps16_add(s1, select(e, (acc16_t)0, LANE_INDEX16 < (acc16_mask_t)(c - start)));
+        s1 = sum16_add_finite(s1, select(e, (acc16_t)0, LANE_INDEX16 < (acc16_mask_t)(c - start)));
     }
     /* Lanes combined by a fixed pairwise tree in vector registers: 16 positive terms (relative error below
      * 4 ulp), where a scalar compensated chain would cost a tenth of a 1000-class row. */
