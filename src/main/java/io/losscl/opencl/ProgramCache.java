@@ -120,19 +120,38 @@ final class ProgramCache implements AutoCloseable {
         }
     }
 
+    /** Builds of one program before a failure is reported: see {@link #transientCacheFailure}. */
+    private static final int BUILD_TRIES = 3;
+
     private cl_program fromSource(List<String> stems, String options, String source) {
-        cl_program p = ClCalls.call("clCreateProgramWithSource " + stems,
-                () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
-        try {
-            ClCalls.faultPoint("clBuildProgram " + stems);
-            synchronized (BUILDS) { clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null); }
-        } catch (CLException e) {
-            String log = buildLog(p);
-            clReleaseProgram(p);
-            throw new DeviceException("clBuildProgram of " + stems + " with options '" + options + "' failed: "
-                    + org.jocl.CL.stringFor_errorCode(e.getStatus()) + "\nbuild log:\n" + log, e);
+        for (int attempt = 1; ; attempt++) {
+            cl_program p = ClCalls.call("clCreateProgramWithSource " + stems,
+                    () -> clCreateProgramWithSource(context, 1, new String[] {source}, null, null));
+            try {
+                ClCalls.faultPoint("clBuildProgram " + stems);
+                synchronized (BUILDS) { clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null); }
+                return p;
+            } catch (CLException e) {
+                String log = buildLog(p);
+                clReleaseProgram(p);
+                if (attempt < BUILD_TRIES && transientCacheFailure(log)) {
+                    LOG.debug("clBuildProgram of {}: POCL's kernel cache lost a temporary file, building again ({})", stems, log.trim());
+                    continue;
+                }
+                throw new DeviceException("clBuildProgram of " + stems + " with options '" + options + "' failed: "
+                        + org.jocl.CL.stringFor_errorCode(e.getStatus()) + "\nbuild log:\n" + log, e);
+            }
         }
-        return p;
+    }
+
+    /**
+     * A build that failed only because POCL's kernel cache lost one of its temporary files ("unable to rename
+     * temporary ... preproc.cl"): it happens when another thread of the process uses the same cache at that moment
+     * (seen with the sub-devices of a MultiDeviceBackend, even with builds serialised), and the same build then
+     * succeeds. Any other failure is the source's or the driver's and is reported at once.
+     */
+    static boolean transientCacheFailure(String buildLog) {
+        return buildLog.contains("unable to rename temporary") && buildLog.contains("kcache");
     }
 
     private String buildLog(cl_program p) {

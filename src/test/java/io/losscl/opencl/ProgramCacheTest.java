@@ -28,4 +28,13 @@ class ProgramCacheTest {
             }
         }
     }
+
+    /** Only POCL's lost temporary file is built again; a real build error is reported at once. */
+    @Test
+    void onlyTheKernelCacheRaceIsBuiltAgain() {
+        assertTrue(ProgramCache.transientCacheFailure("error: <invalid loc>: unable to rename temporary "
+                + "'/root/.cache/pocl/kcache/tempfile_HA2wIY.preproc-6b3f1b26.cl.tmp' to output file "
+                + "'/root/.cache/pocl/kcache/tempfile_HA2wIY.preproc.cl': 'No such file or directory'"));
+        assertTrue(!ProgramCache.transientCacheFailure("<source>:3:5: error: use of undeclared identifier 'x'"));
+    }
 }
