@@ -81,8 +81,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
         // time step), so slow fp64 on a GPU costs it little.
         String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
-        boolean inDouble = cl.device().hasFp64() || dtype == DType.FLOAT64; // as optionsPreferringDouble
-        List<String> stems = !serial ? GPU_STEMS : inDouble ? CPU_DOUBLE_STEMS : CPU_STEMS;
+        List<String> stems = !serial ? GPU_STEMS : cl.prefersDouble(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
         try (CallScope scope = new CallScope(cl, inputs)) {

@@ -167,7 +167,10 @@ public final class OpenClContext implements AutoCloseable {
      * As {@link #options(DType)}, for a kernel that computes in double wherever the device has fp64, whatever
      * the precision policy (a long sequential recursion whose float error grows with its length: ctc_loss).
      */
-    public String optionsPreferringDouble(DType dtype) { return options(dtype, device.hasFp64() || dtype == DType.FLOAT64); }
+    public String optionsPreferringDouble(DType dtype) { return options(dtype, prefersDouble(dtype)); }
+
+    /** Whether a kernel built with {@link #optionsPreferringDouble} computes {@code dtype} in double. */
+    public boolean prefersDouble(DType dtype) { return device.hasFp64() || dtype == DType.FLOAT64; }
 
     private String options(DType dtype, boolean inDouble) {
         if (dtype == DType.FLOAT64 && !device.hasFp64()) {
@@ -199,7 +202,7 @@ public final class OpenClContext implements AutoCloseable {
      * {@link #optionsPreferringDouble}.
      */
     public boolean cpuDoubleMathPreferred(DType dtype) {
-        return config.layout() == LaunchConfig.Layout.CHUNKED && (device.hasFp64() || dtype == DType.FLOAT64);
+        return config.layout() == LaunchConfig.Layout.CHUNKED && prefersDouble(dtype);
     }
 
     /** The kernel {@code name} from the program {@code common.cl + stems}, built once with {@code options}. */
