@@ -79,6 +79,20 @@ def peak_extra_bytes(body, grad_bytes):
     return (peak - before) * 1024 - grad_bytes
 
 
+def warm(body, warmup):
+    """Untimed calls as the Java bench's Stats.time makes them: at least `warmup` and 0.3 s, then on until 6000
+    calls or 2 s (the JVM needs thousands of calls to compile losscl's host path; the same warm-up here keeps the
+    comparison even). `warmup` 0: none."""
+    start = time.perf_counter()
+    k = 0
+    while True:
+        elapsed = time.perf_counter() - start
+        if warmup == 0 or k >= warmup and elapsed >= 0.3 and (k >= 6000 or elapsed >= 2.0):
+            return
+        body()
+        k += 1
+
+
 def main():
     with open(sys.argv[1]) as f:
         spec = json.load(f)
@@ -131,8 +145,7 @@ def main():
                 if c["loss"] == "linear_cross_entropy" and name == "fwd+bwd" and not cuda:
                     grad_bytes = sum(inputs[n].numel() * inputs[n].element_size() for n in c["grads"])
                     peak = peak_extra_bytes(body, grad_bytes)
-                for _ in range(warmup):
-                    body()
+                warm(body, warmup)
                 ms = []
                 for _ in range(repeats):
                     t0 = time.perf_counter()

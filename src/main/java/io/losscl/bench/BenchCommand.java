@@ -400,10 +400,10 @@ public final class BenchCommand {
                                 boolean javaToo) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Machine: %s%nHost read bandwidth (STREAM-style, %d threads): best %.1f GB/s (median %.1f); "
-                        + "device copy kernel: best %.1f GB/s (median %.1f)%nTimes in ms: median of %d after %d warm-up (min–max); "
+                        + "device copy kernel: best %.1f GB/s (median %.1f)%nTimes in ms: median of %d after %s (min–max); "
                         + "GB/s = bytes that must be read and written / median; %% bw = that / the best bandwidth above "
                         + "(STREAM's convention); ×peer = peer time / losscl device-resident time (> 1: losscl faster)%n",
-                machine, THREADS, hostRead.max, hostRead.median, devCopy.max, devCopy.median, repeats, warmup));
+                machine, THREADS, hostRead.max, hostRead.median, devCopy.max, devCopy.median, repeats, Stats.warmupRule(warmup)));
         for (Peers.Run p : peers) b.append("Peer ").append(p.label).append(": ").append(p.note).append('\n');
         b.append('\n');
         StringBuilder h = new StringBuilder("| case | pass | device ms | min–max | GB/s | % copy bw | % host read | host round trip ms | copy-only ms | rt/copy |");

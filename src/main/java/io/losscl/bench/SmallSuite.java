@@ -70,7 +70,7 @@ final class SmallSuite {
              LossEngine reference = javaToo ? LossEngine.create(BackendKind.JAVA) : null) {
             OpenClBackend backend = engine.backend() instanceof OpenClBackend ? (OpenClBackend) engine.backend() : null;
             OpenClContext cl = backend == null ? null : backend.context();
-            err.println("bench: small suite, AUTO engine on " + engine.backendName() + ", median of " + repeats + " after " + warmup + " warm-up calls");
+            err.println("bench: small suite, AUTO engine on " + engine.backendName() + ", median of " + repeats + " after " + Stats.warmupRule(warmup));
             List<Row> rows = new ArrayList<>();
             for (BenchCase c : cases) {
                 Map<String, HostTensor> host = new LinkedHashMap<>();
@@ -172,10 +172,10 @@ final class SmallSuite {
     private static String table(List<Row> rows, List<Peers.Run> peers, String machine, String backendName, int warmup, int repeats,
                                 boolean javaToo) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Machine: %s%nAUTO engine: %s. Times in µs per call: median of %d after %d warm-up calls. "
+        b.append(String.format(Locale.ROOT, "Machine: %s%nAUTO engine: %s. Times in µs per call: median of %d after %s. "
                 + "host rt = computeInto through the AUTO engine (arrays reused); floor = the same inputs uploaded as a call does, "
                 + "one empty kernel, 4 bytes read; device floor = the empty kernel and the read alone; target = PyTorch, or 1.25x the floor "
-                + "where PyTorch is below it%n", machine, backendName, repeats, warmup));
+                + "where PyTorch is below it%n", machine, backendName, repeats, Stats.warmupRule(warmup)));
         for (Peers.Run p : peers) b.append("Peer ").append(p.label).append(": ").append(p.note).append('\n');
         b.append('\n');
         b.append("| case | pass | host rt µs | AUTO ran | floor µs | rt/floor | device-resident µs | device floor µs |");

@@ -26,17 +26,31 @@ final class Stats {
         return new Stats(all);
     }
 
-    /** Times {@code body} {@code repeats} times after {@code warmup} untimed calls. */
     /**
-     * Warm-up lasts {@code warmup} calls and at least this long: the JVM compiles a call's host path only after
-     * some thousands of runs, so a few warm-up calls leave sub-millisecond cases timing interpreted Java (a
-     * 0.3 ms ctc_loss call measured 0.54 ms after 3 warm-up calls, 0.37 ms after 200).
+     * Times {@code body} {@code repeats} times after untimed warm-up calls: at least {@code warmup} of them and
+     * {@link #MIN_WARMUP_NANOS}, then on until {@link #WARM_CALLS} calls or {@link #MAX_WARMUP_NANOS}. The JVM
+     * compiles a call's host path fully (C2) only after some thousands of runs: a 0.2 ms ctc_loss call measured
+     * 0.30 ms after 1000 warm-up calls, 0.26 after 3000 and 0.20-0.21 from 6000 on. Calls of a millisecond or
+     * more reach the time limit first; their host path is a small part of them. {@code warmup} 0: no warm-up.
      */
     static final long MIN_WARMUP_NANOS = 300_000_000L;
+    static final long MAX_WARMUP_NANOS = 2_000_000_000L;
+    static final int WARM_CALLS = 6000;
+
+    /** The warm-up rule of {@link #time} in words, for the tables' headers. */
+    static String warmupRule(int warmup) {
+        return warmup == 0 ? "no warm-up"
+                : String.format(java.util.Locale.ROOT, "%d warm-up calls and %.1f s at least, then until %d calls or %.0f s", warmup,
+                        MIN_WARMUP_NANOS / 1e9, WARM_CALLS, MAX_WARMUP_NANOS / 1e9);
+    }
 
     static Stats time(int warmup, int repeats, Runnable body) {
         long start = System.nanoTime();
-        for (int k = 0; k < warmup || System.nanoTime() - start < MIN_WARMUP_NANOS; k++) body.run();
+        for (int k = 0; ; k++) {
+            long elapsed = System.nanoTime() - start;
+            if (warmup == 0 || k >= warmup && elapsed >= MIN_WARMUP_NANOS && (k >= WARM_CALLS || elapsed >= MAX_WARMUP_NANOS)) break;
+            body.run();
+        }
         double[] ms = new double[repeats];
         for (int k = 0; k < repeats; k++) {
             long t0 = System.nanoTime();
