@@ -105,11 +105,14 @@ public final class LossEngine implements AutoCloseable {
         LossEngine engine;
         switch (options.backend()) {
             case OPENCL:
-                engine = new LossEngine(OpenClBackend.open(options.device(), settings, options.programCache()));
+                OpenClBackend only = OpenClBackend.open(options.device(), settings, options.programCache());
+                SignalChaining.warnIfUnchained(only.device().platformName());
+                engine = new LossEngine(only);
                 break;
             case AUTO:
                 try {
                     OpenClBackend device = OpenClBackend.open(options.device(), settings, options.programCache());
+                    SignalChaining.warnIfUnchained(device.device().platformName());
                     Backend reference = new ReferenceBackend();
                     engine = new LossEngine(device, reference, options.autoCrossover() ? new AutoRouter(device, reference) : null);
                 } catch (BackendUnavailableException e) {
