@@ -92,9 +92,20 @@ public final class OpenClBackend implements Backend {
             throw new BackendUnavailableException(d.name() + " cannot be split into " + parts + " sub-devices: " + e.getMessage(), e);
         }
         java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
-        for (int i = 0; i < Math.min(found[0], parts); i++) {
-            DeviceInfo sub = new DeviceInfo(d.index(), d.platform, ids[i]);
-            out.add(new OpenClBackend(new OpenClContext(sub, LaunchConfig.resolve(sub, launch), null)));
+        int made = Math.min(found[0], parts);
+        try {
+            for (int i = 0; i < made; i++) {
+                DeviceInfo sub = new DeviceInfo(d.index(), d.platform, ids[i]);
+                OpenClContext cl = new OpenClContext(sub, LaunchConfig.resolve(sub, launch), null);
+                cl.ownDevice(); // released with its context
+                ids[i] = null;
+                out.add(new OpenClBackend(cl));
+            }
+        } catch (RuntimeException e) {
+            for (OpenClBackend b : out) b.close();
+            throw e;
+        } finally {
+            for (int i = 0; i < made; i++) if (ids[i] != null) org.jocl.CL.clReleaseDevice(ids[i]);
         }
         return out;
     }

@@ -52,6 +52,8 @@ public final class OpenClContext implements AutoCloseable {
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
     private long maxAllocBytes;
+    /** A sub-device this context was opened on (OpenClBackend.openSubDevices), released with it. */
+    private boolean ownsDevice;
 
     OpenClContext(DeviceInfo device, LaunchConfig config, java.nio.file.Path programCacheDir) {
         this.device = device;
@@ -234,9 +236,9 @@ public final class OpenClContext implements AutoCloseable {
     static final int STAGE_MAX = 1 << 20;
 
     /**
-     * {@link #STAGE_MAX}, or 0 (every upload blocking) on Oclgrind: JOCL waits for each non-blocking transfer's
-     * event on a thread of its own (to keep the host memory reachable until the copy is done), and Oclgrind's
-     * runtime, unlike a driver, is not safe to call from two threads (it then runs two kernels at once and aborts).
+     * {@link #STAGE_MAX}, or 0 (every upload blocking) on Oclgrind: its runtime, unlike a driver, is not safe to
+     * call from two threads (it then runs two kernels at once and aborts), and where JOCL's own non-blocking write
+     * is used ({@link NonBlockingWrite}) a thread of JOCL's waits on each write's event.
      */
     private static int stagingLimit(DeviceInfo device) { return device.platformName().startsWith("Oclgrind") ? 0 : STAGE_MAX; }
 
@@ -273,8 +275,7 @@ public final class OpenClContext implements AutoCloseable {
         staged = offset + size;
         Pointer src = Pointer.to(stage).withByteOffset(offset);
         enqueued("write " + bytes + " bytes (staged)");
-        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
-                () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_FALSE, 0, bytes, src, 0, null, null));
+        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)", () -> NonBlockingWrite.enqueue(queue, buffer.mem(), bytes, src));
     }
 
     /**
@@ -405,6 +406,10 @@ public final class OpenClContext implements AutoCloseable {
             pool.close();
             clReleaseCommandQueue(queue);
             clReleaseContext(context);
+            if (ownsDevice) clReleaseDevice(device.device);
         }
     }
+
+    /** Makes {@link #close} release the device too: one created by {@code clCreateSubDevices} for this context. */
+    void ownDevice() { ownsDevice = true; }
 }
