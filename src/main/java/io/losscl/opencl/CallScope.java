@@ -105,22 +105,34 @@ public final class CallScope implements AutoCloseable {
      * arrays otherwise. A flagged index raises {@code onFlag}'s error.
      */
     public LossResult finish(String backend, Result output, Map<String, Result> grads, FlagHandler onFlag) {
-        if (errorFlag != null) {
-            int flagged = cl.readFlag(errorFlag);
+        boolean toHost = inputs.allOnHost();
+        // Where each result goes: the caller's array (computeInto), a new host tensor, or (null) a device tensor.
+        HostTensor out = hostDestination(output, toHost, cl.outputInto());
+        Map<String, HostTensor> gradHosts = new LinkedHashMap<>();
+        grads.forEach((k, v) -> gradHosts.put(k, hostDestination(v, toHost, cl.gradInto(k))));
+        List<DeviceBuffer> buffers = new ArrayList<>();
+        List<HostTensor> into = new ArrayList<>();
+        if (out != null) { buffers.add(output.buffer); into.add(out); }
+        grads.forEach((k, v) -> {
+            if (gradHosts.get(k) != null) { buffers.add(v.buffer); into.add(gradHosts.get(k)); }
+        });
+        // One host wait for the flag and every host-bound result (OpenClContext.readResults).
+        if (errorFlag != null || !buffers.isEmpty()) {
+            int flagged = cl.readResults(errorFlag, buffers, into);
             if (flagged != NO_ERROR) throw onFlag.error(flagged);
         }
-        boolean toHost = inputs.allOnHost();
         Map<String, Tensor> g = new LinkedHashMap<>();
-        grads.forEach((k, v) -> g.put(k, deliver(v, toHost, cl.gradInto(k))));
-        return Backend.result(deliver(output, toHost, cl.outputInto()), g, backend);
+        grads.forEach((k, v) -> g.put(k, gradHosts.get(k) != null ? gradHosts.get(k) : onDevice(v)));
+        return Backend.result(out != null ? out : onDevice(output), g, backend);
     }
 
-    private Tensor deliver(Result r, boolean toHost, HostTensor into) {
-        if (into != null && into.dtype() == r.dtype && into.numel() == r.shape.numel()) {
-            cl.readInto(r.buffer, into); // straight into the caller's array: no new array to allocate and zero
-            return into;
-        }
-        if (toHost) return cl.read(r.buffer, r.dtype, r.shape);
+    /** The host tensor {@code r} is read into: the caller's array where it fits, else a new one if the call returns host tensors. */
+    private static HostTensor hostDestination(Result r, boolean toHost, HostTensor into) {
+        if (into != null && into.dtype() == r.dtype && into.numel() == r.shape.numel()) return into; // no new array to allocate and zero
+        return toHost ? HostTensor.zeros(r.dtype, r.shape) : null;
+    }
+
+    private Tensor onDevice(Result r) {
         borrowed.remove(r.buffer); // ownership moves to the device tensor
         return new DeviceTensor(cl, r.buffer, r.dtype, r.shape);
     }

@@ -238,7 +238,7 @@ public final class OpenClContext implements AutoCloseable {
     /**
      * {@link #STAGE_MAX}, or 0 (every upload blocking) on Oclgrind: its runtime, unlike a driver, is not safe to
      * call from two threads (it then runs two kernels at once and aborts), and where JOCL's own non-blocking write
-     * is used ({@link NonBlockingWrite}) a thread of JOCL's waits on each write's event.
+     * is used ({@link NonBlockingTransfer}) a thread of JOCL's waits on each write's event.
      */
     private static int stagingLimit(DeviceInfo device) { return device.platformName().startsWith("Oclgrind") ? 0 : STAGE_MAX; }
 
@@ -275,7 +275,7 @@ public final class OpenClContext implements AutoCloseable {
         staged = offset + size;
         Pointer src = Pointer.to(stage).withByteOffset(offset);
         enqueued("write " + bytes + " bytes (staged)");
-        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)", () -> NonBlockingWrite.enqueue(queue, buffer.mem(), bytes, src));
+        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.write(queue, buffer.mem(), bytes, src));
     }
 
     /**
@@ -311,6 +311,83 @@ public final class OpenClContext implements AutoCloseable {
         staged = 0; // a blocking read: every staged upload before it has run
         errorFlagClear = flag == errorFlag && v[0] == CallScope.NO_ERROR;
         return v[0];
+    }
+
+    /** Host staging for small results read back together ({@link #readResults}). */
+    private java.nio.ByteBuffer readStage = java.nio.ByteBuffer.allocateDirect(64 << 10).order(java.nio.ByteOrder.nativeOrder());
+
+    /**
+     * Reads each of {@code buffers} into the host tensor beside it in {@code into}, and the error flag {@code flag}
+     * (if not null), with one host wait instead of one per result: small results (up to {@link #STAGE_MAX}) are
+     * read without blocking into a host staging buffer and copied out after the wait; larger ones are read
+     * blocking straight into their arrays, after the small ones (the in-order queue has then run those too).
+     * Returns the flag's value ({@link CallScope#NO_ERROR} without a flag); a flagged call's results are not
+     * copied out, and with a flag and a large result the flag is read first, so the caller's arrays are untouched.
+     */
+    int readResults(DeviceBuffer flag, java.util.List<DeviceBuffer> buffers, java.util.List<HostTensor> into) {
+        int n = buffers.size();
+        long[] bytes = new long[n];
+        boolean large = false;
+        for (int i = 0; i < n; i++) {
+            bytes[i] = into.get(i).numel() * into.get(i).dtype().bytes();
+            large |= bytes[i] > stageMax;
+        }
+        if (flag != null && (large || n == 0)) {
+            int f = readFlag(flag);
+            if (f != CallScope.NO_ERROR || n == 0) return f;
+            flag = null;
+        }
+        if (flag == null && n == 1) {
+            readInto(buffers.get(0), into.get(0)); // one result: read it straight into its array
+            return CallScope.NO_ERROR;
+        }
+        // Staging layout: the flag at 0, then each small result at a 64-byte boundary.
+        int[] at = new int[n];
+        int end = flag != null ? 64 : 0;
+        for (int i = 0; i < n; i++) {
+            if (bytes[i] > stageMax || bytes[i] == 0) continue;
+            at[i] = end;
+            end += (int) ((bytes[i] + 63) & ~63L);
+        }
+        if (end > readStage.capacity()) {
+            readStage = java.nio.ByteBuffer.allocateDirect(Math.max(end, 2 * readStage.capacity())).order(java.nio.ByteOrder.nativeOrder());
+        }
+        if (flag != null) readStaged(flag, Integer.BYTES, 0, "read error flag");
+        for (int i = 0; i < n; i++) {
+            if (bytes[i] <= stageMax && bytes[i] > 0) readStaged(buffers.get(i), bytes[i], at[i], "read " + bytes[i] + " bytes (staged)");
+        }
+        for (int i = 0; i < n; i++) if (bytes[i] > stageMax) readInto(buffers.get(i), into.get(i));
+        if (!large) finish();
+        staged = 0;
+        int f = flag != null ? readStage.getInt(0) : CallScope.NO_ERROR;
+        if (flag != null) errorFlagClear = flag == errorFlag && f == CallScope.NO_ERROR;
+        if (f != CallScope.NO_ERROR) return f;
+        for (int i = 0; i < n; i++) if (bytes[i] <= stageMax && bytes[i] > 0) copyOut(at[i], into.get(i));
+        return f;
+    }
+
+    private void readStaged(DeviceBuffer buffer, long bytes, int offset, String what) {
+        Pointer dst = Pointer.to(readStage).withByteOffset(offset);
+        enqueued(what);
+        ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.read(queue, buffer.mem(), bytes, dst));
+    }
+
+    /** Copies a staged result at {@code offset} of {@link #readStage} into {@code t}'s array. */
+    private void copyOut(int offset, HostTensor t) {
+        java.nio.ByteBuffer at = readStage.duplicate().order(java.nio.ByteOrder.nativeOrder());
+        at.position(offset);
+        Object a = Backend.storage(t);
+        int n = Math.toIntExact(t.numel());
+        if (a instanceof float[]) at.asFloatBuffer().get((float[]) a, 0, n);
+        else if (a instanceof double[]) at.asDoubleBuffer().get((double[]) a, 0, n);
+        else if (a instanceof long[]) at.asLongBuffer().get((long[]) a, 0, n);
+        else if (a instanceof short[]) at.asShortBuffer().get((short[]) a, 0, n);
+        else if (a instanceof java.nio.FloatBuffer) ((java.nio.FloatBuffer) a).duplicate().clear().put(at.asFloatBuffer().limit(n));
+        else if (a instanceof java.nio.DoubleBuffer) ((java.nio.DoubleBuffer) a).duplicate().clear().put(at.asDoubleBuffer().limit(n));
+        else if (a instanceof java.nio.LongBuffer) ((java.nio.LongBuffer) a).duplicate().clear().put(at.asLongBuffer().limit(n));
+        else if (a instanceof java.nio.ShortBuffer) ((java.nio.ShortBuffer) a).duplicate().clear().put(at.asShortBuffer().limit(n));
+        else if (a instanceof java.nio.ByteBuffer) ((java.nio.ByteBuffer) a).duplicate().clear().put(at.limit(offset + (int) (t.numel() * t.dtype().bytes())));
+        else throw new IllegalArgumentException("unsupported storage " + a.getClass());
     }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
