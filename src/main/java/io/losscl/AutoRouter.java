@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * on a GPU behind PCIe) whatever its size, the reference a time proportional to the work; below some size the
  * reference wins. That crossover depends on the device and the loss, so it is measured, once per engine, loss,
  * pass (forward or forward+backward) and power-of-two size class of the inputs' element count: the first call
- * of a class runs on both backends a few times (the faster of each counts) and the class keeps the winner for
+ * of a class runs on both backends, alternating, until their Java is compiled (up to ~20 ms), then 15 timed times
+ * each (the medians count), and the class keeps the winner for
  * the engine's life, so the same input always takes the same backend (deterministic results). A class above one
  * the device won goes to the device without measuring, as does anything over {@link #MAX_ELEMENTS} elements.
  * Choices are logged at debug level. Callers hold the engine's lock.
@@ -22,8 +23,16 @@ final class AutoRouter {
     private static final Logger LOG = LoggerFactory.getLogger(AutoRouter.class);
     /** Beyond this many input elements the device is taken without measuring: the reference is milliseconds there. */
     static final long MAX_ELEMENTS = 1L << 17;
-    /** Timed runs per backend when a size class is measured. */
-    private static final int TRIALS = 7;
+    /** Timed runs per backend when a size class is measured; their medians are compared. */
+    private static final int TRIALS = 15;
+    /**
+     * Untimed runs first, alternating, until one backend has spent this long or {@link #WARM_CALLS} runs: the JVM
+     * compiles each path's Java only after it has run a while (the reference's loops interpreted are several
+     * times slower than compiled), and a choice made on cold code sent small calls to the device that the warm
+     * reference does faster.
+     */
+    private static final long WARM_NANOS = 20_000_000L;
+    private static final int WARM_CALLS = 300;
     /** The reference must beat the device by this factor: the device is the default, and noise should not flip it. */
     private static final double MARGIN = 0.8;
 
@@ -71,21 +80,32 @@ final class AutoRouter {
     }
 
     private boolean measure(String family, int sizeClass, Supplier<?> onDevice, Supplier<?> onReference) {
-        onDevice.get(); // programs compiled, buffers pooled
-        onReference.get(); // classes loaded
-        long dev = Long.MAX_VALUE, ref = Long.MAX_VALUE;
+        long devSpent = 0, refSpent = 0;
+        for (int k = 0; k < 2 || (k < WARM_CALLS && devSpent < WARM_NANOS && refSpent < WARM_NANOS); k++) {
+            long t0 = System.nanoTime();
+            onDevice.get(); // the first: programs compiled, buffers pooled
+            long t1 = System.nanoTime();
+            onReference.get(); // the first: classes loaded
+            long t2 = System.nanoTime();
+            devSpent += t1 - t0;
+            refSpent += t2 - t1;
+        }
+        long[] dev = new long[TRIALS], ref = new long[TRIALS];
         for (int k = 0; k < TRIALS; k++) {
             long t0 = System.nanoTime();
             onDevice.get();
             long t1 = System.nanoTime();
             onReference.get();
             long t2 = System.nanoTime();
-            dev = Math.min(dev, t1 - t0);
-            ref = Math.min(ref, t2 - t1);
+            dev[k] = t1 - t0;
+            ref[k] = t2 - t1;
         }
-        boolean javaFaster = ref < MARGIN * dev;
-        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us -> {}", family, sizeClass, device.name(), dev / 1000,
-                reference.name(), ref / 1000, javaFaster ? reference.name() : device.name());
+        java.util.Arrays.sort(dev);
+        java.util.Arrays.sort(ref);
+        long devMedian = dev[TRIALS / 2], refMedian = ref[TRIALS / 2];
+        boolean javaFaster = refMedian < MARGIN * devMedian;
+        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (medians) -> {}", family, sizeClass, device.name(), devMedian / 1000,
+                reference.name(), refMedian / 1000, javaFaster ? reference.name() : device.name());
         return javaFaster;
     }
 }
