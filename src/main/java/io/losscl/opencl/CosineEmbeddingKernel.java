@@ -108,9 +108,9 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         if (p.cosineRowMode() != LaunchConfig.RowMode.AUTO) return p.cosineRowMode() == LaunchConfig.RowMode.ITEM;
         if (!reduce) rows = Long.MAX_VALUE;
         if (p.layout() == LaunchConfig.Layout.CHUNKED) {
-            // Enough rows for every work-item of a full launch to own one (groupsFor caps the launch).
+            // Enough rows for every work-item of a full launch to own one (groupsFor caps the launch), or a small call.
             long items = (long) p.groupsFor(Long.MAX_VALUE / 4) * p.workGroupSize();
-            return rows >= items || d <= 16;
+            return rows >= items || d <= 16 || RowKernels.smallCpuCall(rows, d);
         }
         return d <= GPU_ROW_PER_ITEM_MAX_D;
     }

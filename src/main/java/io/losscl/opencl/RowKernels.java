@@ -14,8 +14,10 @@ import java.util.List;
  * broadcasting used when inputs are not all of the full shape (the rare case).
  *
  * <p>Row mode: on a CPU device one work-item per row streams whole rows contiguously with no
- * barriers, which wins whenever there are enough rows to occupy every work-item; a work-group per
- * row wins for few wide rows (it splits the row). On a GPU rows narrower than a warp use one
+ * barriers, which wins whenever there are enough rows to occupy every work-item, and on any small call
+ * ({@link #CPU_SMALL_CALL_ELEMENTS}): a work-group per row splits the row, which pays only for few wide rows,
+ * since POCL runs each barrier's region as a loop over the work-group's items (triplet_margin_loss 64x128
+ * forward: 175 -> 110 us a call as rows per work-item). On a GPU rows narrower than a warp use one
  * work-item per row, wider rows a work-group. {@link LaunchConfig#rowMode()} forces one.
  *
  * <p>An unreduced call ({@code reduction='none'}) decides by the row width alone, as if the batch filled the
@@ -25,16 +27,25 @@ import java.util.List;
 final class RowKernels {
     private RowKernels() {}
 
+    /**
+     * On a CPU device, calls of at most this many elements run a row per work-item whatever their shape: one
+     * core streams 2^18 floats in ~20 us, less than a work-group per row spends in barriers on a small batch.
+     */
+    static final long CPU_SMALL_CALL_ELEMENTS = 1L << 18;
+
     /** Whether one work-item handles a whole row ({@code reduce}: the call sums its rows' losses). */
     static boolean perItem(OpenClContext cl, long rows, long width, boolean reduce) {
         LaunchConfig.RowMode forced = cl.config().rowMode();
         if (forced != LaunchConfig.RowMode.AUTO) return forced == LaunchConfig.RowMode.ITEM;
         if (!reduce) rows = Long.MAX_VALUE;
         int wgs = cl.config().workGroupSize();
-        if (cl.config().cpu()) {
-            return width <= 64 || rows >= (long) cl.config().computeUnits() * wgs;
-        }
+        if (cl.config().cpu()) return width <= 64 || rows >= (long) cl.config().computeUnits() * wgs || smallCpuCall(rows, width);
         return width <= 32;
+    }
+
+    /** A CPU call small enough for a row per work-item ({@link #CPU_SMALL_CALL_ELEMENTS}). */
+    static boolean smallCpuCall(long rows, long width) {
+        return rows <= CPU_SMALL_CALL_ELEMENTS / Math.max(1, width);
     }
 
     /** The kernel's program: common.cl + rows.cl + the loss's file. */
