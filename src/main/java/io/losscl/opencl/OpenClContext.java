@@ -264,14 +264,7 @@ public final class OpenClContext implements AutoCloseable {
             offset = 0;
             if (size > stage.capacity()) stage = java.nio.ByteBuffer.allocateDirect(Math.max(size, 2 * stage.capacity())).order(java.nio.ByteOrder.nativeOrder());
         }
-        java.nio.ByteBuffer at = stage.duplicate().order(java.nio.ByteOrder.nativeOrder());
-        at.position(offset);
-        Object a = Backend.storage(t);
-        if (a instanceof float[]) at.asFloatBuffer().put((float[]) a, 0, size / 4);
-        else if (a instanceof double[]) at.asDoubleBuffer().put((double[]) a, 0, size / 8);
-        else if (a instanceof long[]) at.asLongBuffer().put((long[]) a, 0, size / 8);
-        else if (a instanceof short[]) at.asShortBuffer().put((short[]) a, 0, size / 2);
-        else throw new IllegalArgumentException("unsupported array " + a.getClass());
+        Staging.copy(t, stage, offset, true);
         staged = offset + size;
         Pointer src = Pointer.to(stage).withByteOffset(offset);
         enqueued("write " + bytes + " bytes (staged)");
@@ -362,7 +355,7 @@ public final class OpenClContext implements AutoCloseable {
         int f = flag != null ? readStage.getInt(0) : CallScope.NO_ERROR;
         if (flag != null) errorFlagClear = flag == errorFlag && f == CallScope.NO_ERROR;
         if (f != CallScope.NO_ERROR) return f;
-        for (int i = 0; i < n; i++) if (bytes[i] <= stageMax && bytes[i] > 0) copyOut(at[i], into.get(i));
+        for (int i = 0; i < n; i++) if (bytes[i] <= stageMax && bytes[i] > 0) Staging.copy(into.get(i), readStage, at[i], false);
         return f;
     }
 
@@ -370,24 +363,6 @@ public final class OpenClContext implements AutoCloseable {
         Pointer dst = Pointer.to(readStage).withByteOffset(offset);
         enqueued(what);
         ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.read(queue, buffer.mem(), bytes, dst));
-    }
-
-    /** Copies a staged result at {@code offset} of {@link #readStage} into {@code t}'s array. */
-    private void copyOut(int offset, HostTensor t) {
-        java.nio.ByteBuffer at = readStage.duplicate().order(java.nio.ByteOrder.nativeOrder());
-        at.position(offset);
-        Object a = Backend.storage(t);
-        int n = Math.toIntExact(t.numel());
-        if (a instanceof float[]) at.asFloatBuffer().get((float[]) a, 0, n);
-        else if (a instanceof double[]) at.asDoubleBuffer().get((double[]) a, 0, n);
-        else if (a instanceof long[]) at.asLongBuffer().get((long[]) a, 0, n);
-        else if (a instanceof short[]) at.asShortBuffer().get((short[]) a, 0, n);
-        else if (a instanceof java.nio.FloatBuffer) ((java.nio.FloatBuffer) a).duplicate().clear().put(at.asFloatBuffer().limit(n));
-        else if (a instanceof java.nio.DoubleBuffer) ((java.nio.DoubleBuffer) a).duplicate().clear().put(at.asDoubleBuffer().limit(n));
-        else if (a instanceof java.nio.LongBuffer) ((java.nio.LongBuffer) a).duplicate().clear().put(at.asLongBuffer().limit(n));
-        else if (a instanceof java.nio.ShortBuffer) ((java.nio.ShortBuffer) a).duplicate().clear().put(at.asShortBuffer().limit(n));
-        else if (a instanceof java.nio.ByteBuffer) ((java.nio.ByteBuffer) a).duplicate().clear().put(at.limit(offset + (int) (t.numel() * t.dtype().bytes())));
-        else throw new IllegalArgumentException("unsupported storage " + a.getClass());
     }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */

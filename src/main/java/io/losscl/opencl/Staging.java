@@ -1,0 +1,53 @@
+package io.losscl.opencl;
+
+import io.losscl.Backend;
+import io.losscl.HostTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+
+/** Copies between a host tensor's storage (a Java array or a direct buffer) and a host staging buffer. */
+final class Staging {
+    private Staging() {}
+
+    /**
+     * Copies {@code t}'s elements to {@code stage} at byte {@code offset} ({@code toStage}) or from there into
+     * {@code t}; {@code t}'s storage is an array or a direct buffer of its dtype (HostTensor's two kinds).
+     */
+    static void copy(HostTensor t, ByteBuffer stage, int offset, boolean toStage) {
+        ByteBuffer at = stage.duplicate().order(ByteOrder.nativeOrder());
+        at.position(offset);
+        int n = Math.toIntExact(t.numel());
+        Object a = Backend.storage(t);
+        if (a instanceof float[]) {
+            if (toStage) at.asFloatBuffer().put((float[]) a, 0, n); else at.asFloatBuffer().get((float[]) a, 0, n);
+        } else if (a instanceof double[]) {
+            if (toStage) at.asDoubleBuffer().put((double[]) a, 0, n); else at.asDoubleBuffer().get((double[]) a, 0, n);
+        } else if (a instanceof long[]) {
+            if (toStage) at.asLongBuffer().put((long[]) a, 0, n); else at.asLongBuffer().get((long[]) a, 0, n);
+        } else if (a instanceof short[]) {
+            if (toStage) at.asShortBuffer().put((short[]) a, 0, n); else at.asShortBuffer().get((short[]) a, 0, n);
+        } else if (a instanceof FloatBuffer) {
+            FloatBuffer v = ((FloatBuffer) a).duplicate().clear(), s = at.asFloatBuffer().limit(n);
+            if (toStage) s.put(v.limit(n)); else v.put(s);
+        } else if (a instanceof DoubleBuffer) {
+            DoubleBuffer v = ((DoubleBuffer) a).duplicate().clear(), s = at.asDoubleBuffer().limit(n);
+            if (toStage) s.put(v.limit(n)); else v.put(s);
+        } else if (a instanceof LongBuffer) {
+            LongBuffer v = ((LongBuffer) a).duplicate().clear(), s = at.asLongBuffer().limit(n);
+            if (toStage) s.put(v.limit(n)); else v.put(s);
+        } else if (a instanceof ShortBuffer) {
+            ShortBuffer v = ((ShortBuffer) a).duplicate().clear(), s = at.asShortBuffer().limit(n);
+            if (toStage) s.put(v.limit(n)); else v.put(s);
+        } else if (a instanceof ByteBuffer) {
+            int bytes = n * t.dtype().bytes();
+            ByteBuffer v = ((ByteBuffer) a).duplicate().clear(), s = at.slice().limit(bytes);
+            if (toStage) s.put(v.limit(bytes)); else v.put(s);
+        } else {
+            throw new IllegalArgumentException("unsupported storage " + a.getClass());
+        }
+    }
+}
