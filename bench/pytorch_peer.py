@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch peer of `losscl bench --peers`: on the CPU, or on a CUDA GPU (the spec's "device": "cuda").
 
-Reads the bench's case description (JSON file given as argv[1]: threads, device, warmup, repeats, and cases with
+Reads the bench's case description (JSON file given as argv[1]: threads, device, warmup, repeats, the warm-up rule
+(min_warmup_s, max_warmup_s, warm_calls), and cases with
 loss, options, inputs {name, dtype, shape, gen, lo, hi} and grads), times each case forward
 (under no_grad) and forward+backward (gradients of the case's `grads` inputs), and prints JSON:
 {"peer": "pytorch", "version", "threads", "device", "glibc_tunables", "results": [{"id", "pass", "ms": [...]}],
@@ -79,15 +80,17 @@ def peak_extra_bytes(body, grad_bytes):
     return (peak - before) * 1024 - grad_bytes
 
 
-def warm(body, warmup):
-    """Untimed calls as the Java bench's Stats.time makes them: at least `warmup` and 0.3 s, then on until 6000
-    calls or 2 s (the JVM needs thousands of calls to compile losscl's host path; the same warm-up here keeps the
-    comparison even). `warmup` 0: none."""
+def warm(body, warmup, spec):
+    """Untimed calls by the Java bench's rule (Stats.time, passed in the spec): at least `warmup` calls and
+    min_warmup_s, then on until warm_calls calls or max_warmup_s (the JVM needs thousands of calls to compile
+    losscl's host path; the same warm-up here keeps the comparison even). `warmup` 0: none."""
+    min_s, max_s = float(spec.get("min_warmup_s", 0.3)), float(spec.get("max_warmup_s", 2.0))
+    calls = int(spec.get("warm_calls", 6000))
     start = time.perf_counter()
     k = 0
     while True:
         elapsed = time.perf_counter() - start
-        if warmup == 0 or k >= warmup and elapsed >= 0.3 and (k >= 6000 or elapsed >= 2.0):
+        if warmup == 0 or k >= warmup and elapsed >= min_s and (k >= calls or elapsed >= max_s):
             return
         body()
         k += 1
@@ -145,7 +148,7 @@ def main():
                 if c["loss"] == "linear_cross_entropy" and name == "fwd+bwd" and not cuda:
                     grad_bytes = sum(inputs[n].numel() * inputs[n].element_size() for n in c["grads"])
                     peak = peak_extra_bytes(body, grad_bytes)
-                warm(body, warmup)
+                warm(body, warmup, spec)
                 ms = []
                 for _ in range(repeats):
                     t0 = time.perf_counter()

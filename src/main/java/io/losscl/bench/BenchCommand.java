@@ -371,6 +371,9 @@ public final class BenchCommand {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("threads", THREADS).put("warmup", warmup).put("repeats", repeats).put("device", device);
+        // Stats.time's warm-up rule, so that the peer warms up as losscl does
+        root.put("min_warmup_s", Stats.MIN_WARMUP_NANOS / 1e9).put("max_warmup_s", Stats.MAX_WARMUP_NANOS / 1e9)
+                .put("warm_calls", Stats.WARM_CALLS);
         ArrayNode arr = root.putArray("cases");
         for (BenchCase c : cases) {
             ObjectNode o = arr.addObject();

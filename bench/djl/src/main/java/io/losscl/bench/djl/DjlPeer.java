@@ -78,7 +78,7 @@ public final class DjlPeer {
                                 }
                             }
                         };
-                        for (int k = 0; k < warmup; k++) body.run();
+                        warm(body, warmup, spec);
                         double[] ms = new double[repeats];
                         for (int k = 0; k < repeats; k++) {
                             long t0 = System.nanoTime();
@@ -129,6 +129,22 @@ public final class DjlPeer {
             case "int": return m.randomInteger(lo, hi, shape, DataType.INT64);
             case "full": return m.full(shape, (int) lo).toType(DataType.INT64, false);
             default: throw new IllegalArgumentException(spec.get("gen").getAsString());
+        }
+    }
+
+    /**
+     * Untimed calls by the bench's rule (Stats.time, passed in the spec): at least {@code warmup} calls and
+     * min_warmup_s, then on until warm_calls calls or max_warmup_s. {@code warmup} 0: none.
+     */
+    private static void warm(Runnable body, int warmup, JsonObject spec) {
+        double minS = spec.has("min_warmup_s") ? spec.get("min_warmup_s").getAsDouble() : 0.3;
+        double maxS = spec.has("max_warmup_s") ? spec.get("max_warmup_s").getAsDouble() : 2.0;
+        int calls = spec.has("warm_calls") ? spec.get("warm_calls").getAsInt() : 6000;
+        long start = System.nanoTime();
+        for (int k = 0; ; k++) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            if (warmup == 0 || k >= warmup && elapsed >= minS && (k >= calls || elapsed >= maxS)) return;
+            body.run();
         }
     }
 }
