@@ -2,9 +2,14 @@ package io.losscl.opencl;
 
 import static org.jocl.CL.*;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import org.jocl.Pointer;
+import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_mem;
 
@@ -13,20 +18,58 @@ import org.jocl.cl_mem;
  * page faults on first touch, ~15 us per 4 KiB), so buffers are kept by size class — powers of two
  * from 4 KiB — and handed out again instead of being allocated per call. Idle buffers beyond
  * {@code maxIdleBytes} are released at once. Thread-safe.
+ *
+ * <p>On a device that reads host memory in place (a CPU device, checked by {@link #hostMemoryShared}),
+ * buffers up to {@link #HOST_BACKED_MAX} are <em>host-backed</em>: a page-aligned direct buffer handed to
+ * OpenCL with {@code CL_MEM_USE_HOST_PTR}, so an upload or a small read is a copy on the caller's thread
+ * instead of a queued transfer (on POCL each transfer command costs a worker wake-up, 30-50 us). Each
+ * buffer remembers the context's command count when it was given back ({@link DeviceBuffer#releasedAt}):
+ * until the queue has run that far, a command of an earlier call may still be reading it.
  */
 final class BufferPool implements AutoCloseable {
+    /** The largest host-backed size class: beyond it a copy costs more than the command it saves. */
+    static final long HOST_BACKED_MAX = 4L << 20;
+
     private final cl_context context;
     private final long maxIdleBytes;
-    private final Map<Long, ArrayDeque<cl_mem>> idle = new HashMap<>();
+    private final boolean hostBacked;
+    private final LongSupplier commandClock;
+    private final Map<Long, ArrayDeque<Slot>> idle = new HashMap<>();
+    /** Host-backed buffers given back beyond the idle limit, released once the queue has run ({@link #queueDone}). */
+    private final java.util.List<Slot> retired = new java.util.ArrayList<>();
     private long idleBytes;
     private long liveBuffers;
     private long borrowedBytes;
     private long peakBorrowedBytes;
     private boolean closed;
 
+    /** A pooled memory object, its host memory (host-backed buffers only) and the command count when last given back. */
+    private static final class Slot {
+        final cl_mem mem;
+        final ByteBuffer host;
+        final long releasedAt;
+
+        Slot(cl_mem mem, ByteBuffer host, long releasedAt) {
+            this.mem = mem;
+            this.host = host;
+            this.releasedAt = releasedAt;
+        }
+    }
+
+    /** A pool of plain device buffers. */
     BufferPool(cl_context context, long maxIdleBytes) {
+        this(context, maxIdleBytes, false, () -> 0);
+    }
+
+    /**
+     * A pool whose small buffers are host-backed when {@code hostBacked}; {@code commandClock} counts the
+     * context's enqueued commands (see {@link DeviceBuffer#releasedAt}).
+     */
+    BufferPool(cl_context context, long maxIdleBytes, boolean hostBacked, LongSupplier commandClock) {
         this.context = context;
         this.maxIdleBytes = maxIdleBytes;
+        this.hostBacked = hostBacked;
+        this.commandClock = commandClock;
     }
 
     /**
@@ -36,28 +79,82 @@ final class BufferPool implements AutoCloseable {
     synchronized DeviceBuffer borrow(long bytes, long maxAllocBytes) {
         if (closed) throw new IllegalStateException("buffer pool closed");
         long size = sizeClass(bytes) <= maxAllocBytes ? sizeClass(bytes) : (bytes + 4095) & ~4095L;
-        ArrayDeque<cl_mem> q = idle.get(size);
-        cl_mem mem = q == null ? null : q.poll();
-        if (mem != null) {
+        ArrayDeque<Slot> q = idle.get(size);
+        Slot slot = q == null ? null : q.poll();
+        if (slot != null) {
             idleBytes -= size;
         } else {
-            mem = ClCalls.call("clCreateBuffer(" + size + " bytes)", () -> clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null));
+            slot = hostBacked && size <= HOST_BACKED_MAX ? hostBackedSlot(size) : new Slot(
+                    ClCalls.call("clCreateBuffer(" + size + " bytes)", () -> clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null)), null, 0);
             liveBuffers++;
         }
         borrowedBytes += size;
         peakBorrowedBytes = Math.max(peakBorrowedBytes, borrowedBytes);
-        return new DeviceBuffer(this, mem, size);
+        return new DeviceBuffer(this, slot.mem, size, slot.host, slot.releasedAt);
     }
 
-    synchronized void giveBack(cl_mem mem, long size) {
+    private Slot hostBackedSlot(long size) {
+        ByteBuffer host = pageAligned(size);
+        cl_mem mem = ClCalls.call("clCreateBuffer(CL_MEM_USE_HOST_PTR, " + size + " bytes)",
+                () -> clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, size, Pointer.to(host), null));
+        return new Slot(mem, host, 0);
+    }
+
+    /** A direct buffer of {@code bytes} starting on a page (runtimes read a host pointer in place only if it is aligned). */
+    private static ByteBuffer pageAligned(long bytes) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes + 4096)).alignedSlice(4096).limit(Math.toIntExact(bytes))
+                .slice().order(ByteOrder.nativeOrder());
+    }
+
+    synchronized void giveBack(cl_mem mem, long size, ByteBuffer host) {
         borrowedBytes -= size;
+        if (!closed && host != null && idleBytes + size > maxIdleBytes) {
+            // A command of the call may still read its host memory, which a release would let the JVM free.
+            retired.add(new Slot(mem, host, 0));
+            return;
+        }
         if (closed || idleBytes + size > maxIdleBytes) {
             clReleaseMemObject(mem);
             liveBuffers--;
             return;
         }
-        idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(mem);
+        idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(new Slot(mem, host, commandClock.getAsLong()));
         idleBytes += size;
+    }
+
+    /** Whether buffers up to {@link #HOST_BACKED_MAX} are host-backed. */
+    boolean hostBacked() { return hostBacked; }
+
+    /** The queue has run every command enqueued so far: retired host-backed buffers are released. */
+    synchronized void queueDone() {
+        for (Slot s : retired) {
+            clReleaseMemObject(s.mem);
+            liveBuffers--;
+        }
+        retired.clear();
+    }
+
+    /**
+     * Whether {@code context}'s device reads a {@code CL_MEM_USE_HOST_PTR} buffer in place: a value written to
+     * the host memory is what the device reads, and what a command writes is in the host memory after
+     * {@code clFinish}. Runtimes may instead copy the host memory at creation (a GPU, a simulator); then the pool
+     * keeps plain buffers.
+     */
+    static boolean hostMemoryShared(cl_context context, cl_command_queue queue) {
+        ByteBuffer host = pageAligned(4096);
+        cl_mem mem = ClCalls.call("clCreateBuffer(CL_MEM_USE_HOST_PTR, probe)",
+                () -> clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, 4096, Pointer.to(host), null));
+        try {
+            host.putInt(0, 0x5eed);
+            int[] seen = new int[1];
+            ClCalls.run("clEnqueueReadBuffer(probe)", () -> clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, 4, Pointer.to(seen), 0, null, null));
+            if (seen[0] != 0x5eed) return false;
+            ClCalls.run("clEnqueueFillBuffer(probe)", () -> clEnqueueFillBuffer(queue, mem, Pointer.to(new int[] {0x0bad}), 4, 0, 4, 0, null, null));
+            ClCalls.run("clFinish(probe)", () -> clFinish(queue));
+            return host.getInt(0) == 0x0bad;
+        } finally {
+            clReleaseMemObject(mem);
+        }
     }
 
     /** Bytes borrowed and not yet given back (size classes), and their high-water mark since {@link #resetPeak}. */
@@ -80,9 +177,10 @@ final class BufferPool implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (ArrayDeque<cl_mem> q : idle.values()) {
-            for (cl_mem m : q) {
-                clReleaseMemObject(m);
+        queueDone(); // the context finished its queue before closing the pool
+        for (ArrayDeque<Slot> q : idle.values()) {
+            for (Slot s : q) {
+                clReleaseMemObject(s.mem);
                 liveBuffers--;
             }
         }

@@ -2,6 +2,7 @@ package io.losscl.opencl;
 
 import static org.jocl.CL.clReleaseMemObject;
 
+import java.nio.ByteBuffer;
 import org.jocl.cl_mem;
 
 /**
@@ -14,24 +15,38 @@ public final class DeviceBuffer implements AutoCloseable {
     private final cl_mem mem;
     private final long capacity;
     private final boolean releaseOnClose;
+    private final ByteBuffer host;
+    private final long releasedAt;
     private boolean closed;
 
-    DeviceBuffer(BufferPool pool, cl_mem mem, long capacity) {
-        this(pool, mem, capacity, false);
+    /** A pooled buffer: {@code host} its memory where host-backed (else null), {@code releasedAt} see {@link #releasedAt}. */
+    DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, ByteBuffer host, long releasedAt) {
+        this(pool, mem, capacity, false, host, releasedAt);
     }
 
-    private DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, boolean releaseOnClose) {
+    private DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, boolean releaseOnClose, ByteBuffer host, long releasedAt) {
         this.pool = pool;
         this.mem = mem;
         this.capacity = capacity;
         this.releaseOnClose = releaseOnClose;
+        this.host = host;
+        this.releasedAt = releasedAt;
     }
 
     /** A buffer that releases {@code mem} when closed. */
-    static DeviceBuffer owning(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, true); }
+    static DeviceBuffer owning(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, true, null, 0); }
 
     /** A view of the caller's {@code mem}: closing it never releases the caller's object. */
-    static DeviceBuffer view(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, false); }
+    static DeviceBuffer view(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, false, null, 0); }
+
+    /**
+     * The host memory the device reads in place ({@link BufferPool}'s host-backed buffers), or {@code null}:
+     * the host may touch it only once the queue has run past {@link #releasedAt}.
+     */
+    ByteBuffer host() { return host; }
+
+    /** The context's command count when this pooled buffer was last given back: commands up to it may still use it. */
+    long releasedAt() { return releasedAt; }
 
     /** @return the OpenCL memory object (valid until closed) */
     public cl_mem mem() {
@@ -49,7 +64,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            if (pool != null) pool.giveBack(mem, capacity);
+            if (pool != null) pool.giveBack(mem, capacity, host);
             else if (releaseOnClose) clReleaseMemObject(mem);
         }
     }

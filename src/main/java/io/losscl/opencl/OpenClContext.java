@@ -43,8 +43,10 @@ public final class OpenClContext implements AutoCloseable {
     private java.nio.ByteBuffer stage = java.nio.ByteBuffer.allocateDirect(64 << 10).order(java.nio.ByteOrder.nativeOrder());
     /** Bytes of {@link #stage} whose uploads may still be pending (nothing waited for since). */
     private int staged;
-    /** Commands enqueued (launches and transfers) since the context opened, and the latest ones by name. */
-    private long commands;
+    /** Commands enqueued (launches and transfers) since the context opened, and the latest ones by name (volatile: the pool reads it). */
+    private volatile long commands;
+    /** {@link #commands} at the latest host wait: the queue has run every command up to it. */
+    private long completedThrough;
     /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
     private final int stageMax;
     private final java.util.ArrayDeque<String> recentCommands = new java.util.ArrayDeque<>();
@@ -66,9 +68,13 @@ public final class OpenClContext implements AutoCloseable {
         cl_command_queue q = ClCalls.call("clCreateCommandQueue", () -> clCreateCommandQueue(context, device.device, 0, null));
         this.queue = q;
         this.programs = new ProgramCache(context, device.device, ProgramStore.open(programCacheDir, device));
-        this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4));
-        this.maxAllocBytes = device.maxAllocBytes();
         this.stageMax = stagingLimit(this.device);
+        // Host-backed small buffers where the device reads host memory in place: the CPU profile on a CPU device
+        // (the GPU profile keeps a discrete GPU's transfers, so CI runs both paths), not on Oclgrind (stageMax 0).
+        boolean hostBacked = config.cpu() && device.type() == DeviceInfo.Type.CPU && stageMax > 0
+                && BufferPool.hostMemoryShared(context, queue);
+        this.pool = new BufferPool(context, Math.max(64L << 20, device.globalMemBytes() / 4), hostBacked, () -> commands);
+        this.maxAllocBytes = device.maxAllocBytes();
         this.doneCounter = zeroedCounter();
         this.errorFlag = pool.borrow(Integer.BYTES, maxAllocBytes);
     }
@@ -247,11 +253,17 @@ public final class OpenClContext implements AutoCloseable {
      * upload is enqueued without waiting for it (a blocking upload is a host-device round trip per input:
      * ~35 us on POCL); the in-order queue runs it before any later command, and the staging space is reused
      * only once a blocking read or {@link #finish} has waited for it. Larger tensors are uploaded blocking
-     * straight from their array (Java arrays may move once the call returns).
+     * straight from their array (Java arrays may move once the call returns). A host-backed buffer
+     * ({@link BufferPool}) is written by a copy on this thread, without a command.
      */
     public void write(DeviceBuffer buffer, HostTensor t) {
         long bytes = t.numel() * t.dtype().bytes();
         if (bytes == 0) return;
+        if (buffer.host() != null) { // host-backed (BufferPool): a copy, no command
+            if (buffer.releasedAt() > completedThrough) finish(); // an earlier call's command may still read it
+            Staging.copy(t, buffer.host(), 0, true);
+            return;
+        }
         if (bytes > stageMax) {
             enqueued("write " + bytes + " bytes");
             ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
@@ -301,7 +313,7 @@ public final class OpenClContext implements AutoCloseable {
         enqueued("read error flag");
         ClCalls.run("clEnqueueReadBuffer(error flag)", () -> clEnqueueReadBuffer(queue, flag.mem(), CL_TRUE, 0,
                 Integer.BYTES, Pointer.to(v), 0, null, null));
-        staged = 0; // a blocking read: every staged upload before it has run
+        waited(); // a blocking read: every command before it has run
         errorFlagClear = flag == errorFlag && v[0] == CallScope.NO_ERROR;
         return v[0];
     }
@@ -316,9 +328,17 @@ public final class OpenClContext implements AutoCloseable {
      * blocking straight into their arrays, after the small ones (the in-order queue has then run those too).
      * Returns the flag's value ({@link CallScope#NO_ERROR} without a flag); a flagged call's results are not
      * copied out, and with a flag and a large result the flag is read first, so the caller's arrays are untouched.
+     * Host-backed buffers ({@link BufferPool}) need no read command: one {@code clFinish}, then copies.
      */
     int readResults(DeviceBuffer flag, java.util.List<DeviceBuffer> buffers, java.util.List<HostTensor> into) {
         int n = buffers.size();
+        if (hostBacked(flag, buffers)) { // one wait, then copies: no read commands
+            finish();
+            int f = flag != null ? flag.host().getInt(0) : CallScope.NO_ERROR;
+            if (flag != null) errorFlagClear = flag == errorFlag && f == CallScope.NO_ERROR;
+            if (f == CallScope.NO_ERROR) for (int i = 0; i < n; i++) Staging.copy(into.get(i), buffers.get(i).host(), 0, false);
+            return f;
+        }
         long[] bytes = new long[n];
         boolean large = false;
         for (int i = 0; i < n; i++) {
@@ -359,6 +379,13 @@ public final class OpenClContext implements AutoCloseable {
         return f;
     }
 
+    /** Whether the flag (if any) and every buffer are host-backed ({@link BufferPool}). */
+    private static boolean hostBacked(DeviceBuffer flag, java.util.List<DeviceBuffer> buffers) {
+        if (flag != null && flag.host() == null) return false;
+        for (DeviceBuffer b : buffers) if (b.host() == null) return false;
+        return true;
+    }
+
     private void readStaged(DeviceBuffer buffer, long bytes, int offset, String what) {
         Pointer dst = Pointer.to(readStage).withByteOffset(offset);
         enqueued(what);
@@ -372,14 +399,22 @@ public final class OpenClContext implements AutoCloseable {
         return t;
     }
 
-    /** Reads {@code t.numel()} elements of {@code t}'s dtype from {@code buffer} into {@code t}'s own array (blocking). */
+    /**
+     * Reads {@code t.numel()} elements of {@code t}'s dtype from {@code buffer} into {@code t}'s own array (blocking;
+     * a host-backed buffer: {@code clFinish} and a copy).
+     */
     public void readInto(DeviceBuffer buffer, HostTensor t) {
         long bytes = t.numel() * t.dtype().bytes();
         if (bytes == 0) return;
+        if (buffer.host() != null) { // host-backed (BufferPool): wait for the queue, then a copy
+            finish();
+            Staging.copy(t, buffer.host(), 0, false);
+            return;
+        }
         enqueued("read " + bytes + " bytes");
         ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
                 () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
-        staged = 0; // the in-order queue has run every earlier command, the staged uploads too
+        waited(); // the in-order queue has run every earlier command, the staged uploads too
     }
 
     /** Counts a command about to be enqueued and keeps its name among the latest few. */
@@ -388,6 +423,9 @@ public final class OpenClContext implements AutoCloseable {
         if (recentCommands.size() == 16) recentCommands.removeFirst();
         recentCommands.addLast(what);
     }
+
+    /** Whether small pooled buffers are host-backed (BufferPool): uploads and reads of them are copies, not commands. */
+    boolean hostBackedBuffers() { return pool.hostBacked(); }
 
     /** Commands (kernel launches and transfers) enqueued since this context opened: a small call's cost on any device. */
     public long commandsIssued() { return commands; }
@@ -423,7 +461,14 @@ public final class OpenClContext implements AutoCloseable {
     /** Waits for every enqueued command. */
     public void finish() {
         ClCalls.run("clFinish", () -> clFinish(queue));
+        waited();
+    }
+
+    /** After a host wait that covered every enqueued command: staging space and host-backed buffers are free. */
+    private void waited() {
         staged = 0;
+        completedThrough = commands;
+        pool.queueDone();
     }
 
     /** Device bytes borrowed from the pool now, and the most borrowed at once since {@link #resetPeakBytes} (the bench's peak memory). */

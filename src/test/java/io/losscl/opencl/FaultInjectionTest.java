@@ -46,13 +46,25 @@ class FaultInjectionTest {
     @AfterEach
     void stopFaults() { ClCalls.injectFaults(null); }
 
+    /**
+     * The call to fail, its status, and the launch profile of the engine: transfers are commands under the GPU
+     * profile; under the CPU profile on a CPU device small buffers are host-backed (BufferPool), and a call's
+     * one wait is {@code clFinish}.
+     */
     static Stream<Arguments> faults() {
         return Stream.of(
-                Arguments.of("clEnqueueNDRangeKernel", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES"),
-                Arguments.of("clEnqueueReadBuffer", CL.CL_DEVICE_NOT_AVAILABLE, "CL_DEVICE_NOT_AVAILABLE"),
-                Arguments.of("clEnqueueWriteBuffer", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES"),
-                Arguments.of("clCreateBuffer", CL.CL_MEM_OBJECT_ALLOCATION_FAILURE, "CL_MEM_OBJECT_ALLOCATION_FAILURE"),
-                Arguments.of("clBuildProgram", CL.CL_BUILD_PROGRAM_FAILURE, "CL_BUILD_PROGRAM_FAILURE"));
+                Arguments.of("clEnqueueNDRangeKernel", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", null),
+                Arguments.of("clEnqueueReadBuffer", CL.CL_DEVICE_NOT_AVAILABLE, "CL_DEVICE_NOT_AVAILABLE", LaunchConfig.Profile.GPU),
+                Arguments.of("clEnqueueWriteBuffer", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", LaunchConfig.Profile.GPU),
+                Arguments.of("clFinish", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", LaunchConfig.Profile.CPU),
+                Arguments.of("clCreateBuffer", CL.CL_MEM_OBJECT_ALLOCATION_FAILURE, "CL_MEM_OBJECT_ALLOCATION_FAILURE", null),
+                Arguments.of("clBuildProgram", CL.CL_BUILD_PROGRAM_FAILURE, "CL_BUILD_PROGRAM_FAILURE", null));
+    }
+
+    /** An engine of {@code kind}, in {@code profile} where not null, without AUTO's size crossover (see {@link #autoOnTheDevice}). */
+    private static LossEngine engine(BackendKind kind, LaunchConfig.Profile profile) {
+        LaunchConfig.Overrides launch = profile == null ? LaunchConfig.overrides() : LaunchConfig.overrides().profile(profile);
+        return LossEngine.create(EngineOptions.builder().backend(kind).autoCrossover(false).launch(launch).build());
     }
 
     private static void failEvery(String call, int status) {
@@ -61,10 +73,11 @@ class FaultInjectionTest {
 
     @ParameterizedTest
     @MethodSource("faults")
-    void onOpenClAFailureIsADeviceExceptionNamingTheLossAndTheEngineRecovers(String call, int status, String statusName) {
+    void onOpenClAFailureIsADeviceExceptionNamingTheLossAndTheEngineRecovers(String call, int status, String statusName,
+                                                                             LaunchConfig.Profile profile) {
         OpenClSupport.assume();
         LossResult want = onJava();
-        try (LossEngine engine = LossEngine.create(BackendKind.OPENCL)) {
+        try (LossEngine engine = engine(BackendKind.OPENCL, profile)) {
             failEvery(call, status);
             DeviceException e = assertThrows(DeviceException.class, () -> engine.compute(CrossEntropyLoss.builder().build(), CE, "input"));
             assertTrue(e.getMessage().startsWith("cross_entropy on "), e.getMessage());
@@ -79,11 +92,12 @@ class FaultInjectionTest {
 
     @ParameterizedTest
     @MethodSource("faults")
-    void underAutoAFailedCallIsComputedOnTheJavaReferenceWithOneWarning(String call, int status, String statusName) {
+    void underAutoAFailedCallIsComputedOnTheJavaReferenceWithOneWarning(String call, int status, String statusName,
+                                                                        LaunchConfig.Profile profile) {
         OpenClSupport.assume();
         LossResult want = onJava();
         ListAppender<ILoggingEvent> log = listen();
-        try (LossEngine engine = autoOnTheDevice()) {
+        try (LossEngine engine = engine(BackendKind.AUTO, profile)) {
             assertTrue(engine.backendName().startsWith("opencl:"), engine.backendName());
             failEvery(call, status);
             LossResult r = engine.compute(CrossEntropyLoss.builder().build(), CE, "input");
@@ -159,9 +173,7 @@ class FaultInjectionTest {
      * AUTO without its size crossover (io.losscl.AutoRouter): these tiny calls would otherwise be routed to the
      * Java reference where it measures faster, and the test is about the device's failures.
      */
-    private static LossEngine autoOnTheDevice() {
-        return LossEngine.create(EngineOptions.builder().backend(BackendKind.AUTO).autoCrossover(false).build());
-    }
+    private static LossEngine autoOnTheDevice() { return engine(BackendKind.AUTO, null); }
 
     private static LossResult onJava() {
         try (LossEngine java = LossEngine.create(BackendKind.JAVA)) {
