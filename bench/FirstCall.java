@@ -19,13 +19,16 @@ public class FirstCall {
             for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
             for (int i = 0; i < y.length; i++) y[i] = i % 10;
             LossInputs in = LossInputs.of("input", HostTensor.of(x, 32, 10), "target", HostTensor.of(y, 32));
+            java.lang.management.ClassLoadingMXBean classes = java.lang.management.ManagementFactory.getClassLoadingMXBean();
+            long loadedBefore = classes.getTotalLoadedClassCount();
             long t2 = System.nanoTime();
             engine.compute(CrossEntropyLoss.builder().build(), in, "input").scalar();
             long t3 = System.nanoTime();
+            long loadedByFirstCall = classes.getTotalLoadedClassCount() - loadedBefore;
             engine.compute(CrossEntropyLoss.builder().build(), in, "input").scalar();
             long t4 = System.nanoTime();
-            System.out.printf("engine creation %.1f ms, first call %.1f ms, second call %.2f ms%n",
-                    (t1 - t0) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6);
+            System.out.printf("engine creation %.1f ms, first call %.1f ms (%d classes loaded), second call %.2f ms%n",
+                    (t1 - t0) / 1e6, (t3 - t2) / 1e6, loadedByFirstCall, (t4 - t3) / 1e6);
             // A second engine in this process: Java classes loaded and compiled, only the programs are new to it.
             try (LossEngine again = LossEngine.create(BackendKind.OPENCL)) {
                 long t5 = System.nanoTime();

@@ -9,12 +9,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * AUTO's choice, per call size, between the OpenCL device and the Java reference for calls whose inputs all
- * live on the host. A device call costs at least its floor (uploads, a launch, a read: ~100 us on POCL, 10-50 us
+ * live on the host. A device call costs at least its floor (uploads, a launch, a read: ~30 us on POCL, 10-50 us
  * on a GPU behind PCIe) whatever its size, the reference a time proportional to the work; below some size the
  * reference wins. That crossover depends on the device and the loss, so it is measured, once per engine, loss,
  * pass (forward or forward+backward) and power-of-two size class of the inputs' element count: the first call
  * of a class runs on both backends, alternating, until their Java is compiled (up to ~20 ms), then 15 timed times
- * each (the medians count), and the class keeps the winner for
+ * each (the lower quartiles count: on a busy machine, or while the JIT compiles on another core, interference
+ * only ever adds time), and the class keeps the winner for
  * the engine's life, so the same input always takes the same backend (deterministic results). A class above one
  * the device won goes to the device without measuring, as does anything over {@link #MAX_ELEMENTS} elements.
  * Choices are logged at debug level. Callers hold the engine's lock.
@@ -23,7 +24,7 @@ final class AutoRouter {
     private static final Logger LOG = LoggerFactory.getLogger(AutoRouter.class);
     /** Beyond this many input elements the device is taken without measuring: the reference is milliseconds there. */
     static final long MAX_ELEMENTS = 1L << 17;
-    /** Timed runs per backend when a size class is measured; their medians are compared. */
+    /** Timed runs per backend when a size class is measured; their lower quartiles are compared. */
     private static final int TRIALS = 15;
     /**
      * Untimed runs first, alternating, until one backend has spent this long or {@link #WARM_CALLS} runs: the JVM
@@ -102,10 +103,10 @@ final class AutoRouter {
         }
         java.util.Arrays.sort(dev);
         java.util.Arrays.sort(ref);
-        long devMedian = dev[TRIALS / 2], refMedian = ref[TRIALS / 2];
-        boolean javaFaster = refMedian < MARGIN * devMedian;
-        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (medians) -> {}", family, sizeClass, device.name(), devMedian / 1000,
-                reference.name(), refMedian / 1000, javaFaster ? reference.name() : device.name());
+        long devTime = dev[TRIALS / 4], refTime = ref[TRIALS / 4];
+        boolean javaFaster = refTime < MARGIN * devTime;
+        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (lower quartiles) -> {}", family, sizeClass, device.name(), devTime / 1000,
+                reference.name(), refTime / 1000, javaFaster ? reference.name() : device.name());
         return javaFaster;
     }
 }

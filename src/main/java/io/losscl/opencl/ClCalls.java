@@ -26,16 +26,22 @@ final class ClCalls {
         if (status != 0) throw new CLException("injected fault in " + what, status);
     }
 
-    static <T> T call(String what, Supplier<T> call) {
+    static <T> T call(String what, Supplier<T> call) { return call(() -> what, call); }
+
+    static void run(String what, Runnable call) { run(() -> what, call); }
+
+    /** As {@link #call(String, Supplier)}, the description built only when needed (a failure, a fault hook): a small call's path builds no strings. */
+    static <T> T call(Supplier<String> what, Supplier<T> call) {
         try {
-            faultPoint(what);
+            if (faults != null) faultPoint(what.get());
             return call.get();
         } catch (CLException e) {
-            throw new DeviceException(what + " failed: " + CL.stringFor_errorCode(e.getStatus()), e);
+            throw new DeviceException(what.get() + " failed: " + CL.stringFor_errorCode(e.getStatus()), e);
         }
     }
 
-    static void run(String what, Runnable call) {
+    /** As {@link #run(String, Runnable)}, the description built only when needed. */
+    static void run(Supplier<String> what, Runnable call) {
         call(what, () -> {
             call.run();
             return null;

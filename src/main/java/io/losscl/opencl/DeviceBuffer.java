@@ -43,7 +43,10 @@ public final class DeviceBuffer implements AutoCloseable {
      * The host memory the device reads in place ({@link BufferPool}'s host-backed buffers), or {@code null}:
      * the host may touch it only once the queue has run past {@link #releasedAt}.
      */
-    ByteBuffer host() { return host; }
+    ByteBuffer host() {
+        if (closed) throw new IllegalStateException("device buffer used after close");
+        return host;
+    }
 
     /** The context's command count when this pooled buffer was last given back: commands up to it may still use it. */
     long releasedAt() { return releasedAt; }

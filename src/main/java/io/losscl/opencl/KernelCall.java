@@ -29,7 +29,7 @@ public final class KernelCall {
     /** A {@code cl_mem} argument; {@code null} passes a NULL pointer. */
     public KernelCall mem(cl_mem mem) {
         int i = index++;
-        ClCalls.run("clSetKernelArg(" + name + ", " + i + ")",
+        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")",
                 () -> clSetKernelArg(kernel, i, Sizeof.cl_mem, mem == null ? null : Pointer.to(mem)));
         return this;
     }
@@ -38,9 +38,9 @@ public final class KernelCall {
     public KernelCall real(double v) {
         int i = index++;
         if (cl.computesInDouble(kernel)) {
-            ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v})));
+            ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v})));
         } else {
-            ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {(float) v})));
+            ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {(float) v})));
         }
         return this;
     }
@@ -48,7 +48,7 @@ public final class KernelCall {
     /** A {@code ulong} argument. */
     public KernelCall ulong(long v) {
         int i = index++;
-        ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_ulong, Pointer.to(new long[] {v})));
+        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_ulong, Pointer.to(new long[] {v})));
         return this;
     }
 
@@ -58,7 +58,7 @@ public final class KernelCall {
     /** An {@code int} argument. */
     public KernelCall int32(int v) {
         int i = index++;
-        ClCalls.run("clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v})));
+        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v})));
         return this;
     }
 

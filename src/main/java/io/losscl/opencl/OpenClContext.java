@@ -49,7 +49,7 @@ public final class OpenClContext implements AutoCloseable {
     private long completedThrough;
     /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
     private final int stageMax;
-    private final java.util.ArrayDeque<String> recentCommands = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<java.util.function.Supplier<String>> recentCommands = new java.util.ArrayDeque<>();
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
@@ -180,7 +180,17 @@ public final class OpenClContext implements AutoCloseable {
     /** Whether a kernel built with {@link #optionsPreferringDouble} computes {@code dtype} in double. */
     public boolean prefersDouble(DType dtype) { return device.hasFp64() || dtype == DType.FLOAT64; }
 
+    /** {@link #options(DType, boolean)} by dtype and arithmetic, built once (a call's kernel lookup builds no strings of its own). */
+    private final String[] optionsBuilt = new String[DType.values().length * 2];
+
     private String options(DType dtype, boolean inDouble) {
+        int slot = dtype.ordinal() * 2 + (inDouble ? 1 : 0);
+        String built = optionsBuilt[slot];
+        if (built == null) optionsBuilt[slot] = built = buildOptions(dtype, inDouble);
+        return built;
+    }
+
+    private String buildOptions(DType dtype, boolean inDouble) {
         if (dtype == DType.FLOAT64 && !device.hasFp64()) {
             throw new UnsupportedFeatureException("float64 tensors need cl_khr_fp64, which " + device.name() + " lacks");
         }
@@ -265,8 +275,8 @@ public final class OpenClContext implements AutoCloseable {
             return;
         }
         if (bytes > stageMax) {
-            enqueued("write " + bytes + " bytes");
-            ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)",
+            enqueued(() -> "write " + bytes + " bytes");
+            ClCalls.run(() -> "clEnqueueWriteBuffer(" + bytes + " bytes)",
                     () -> clEnqueueWriteBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
             return;
         }
@@ -279,8 +289,8 @@ public final class OpenClContext implements AutoCloseable {
         Staging.copy(t, stage, offset, true);
         staged = offset + size;
         Pointer src = Pointer.to(stage).withByteOffset(offset);
-        enqueued("write " + bytes + " bytes (staged)");
-        ClCalls.run("clEnqueueWriteBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.write(queue, buffer.mem(), bytes, src));
+        enqueued(() -> "write " + bytes + " bytes (staged)");
+        ClCalls.run(() -> "clEnqueueWriteBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.write(queue, buffer.mem(), bytes, src));
     }
 
     /**
@@ -288,8 +298,8 @@ public final class OpenClContext implements AutoCloseable {
      * ({@code clEnqueueFillBuffer}, ordered before the launches that follow on the queue).
      */
     public void fill(DeviceBuffer buffer, int value, int ints) {
-        enqueued("fill " + ints + " ints");
-        ClCalls.run("clEnqueueFillBuffer(" + ints + " ints)",
+        enqueued(() -> "fill " + ints + " ints");
+        ClCalls.run(() -> "clEnqueueFillBuffer(" + ints + " ints)",
                 () -> clEnqueueFillBuffer(queue, buffer.mem(), Pointer.to(new int[] {value}), Integer.BYTES, 0,
                         (long) ints * Integer.BYTES, 0, null, null));
     }
@@ -365,9 +375,12 @@ public final class OpenClContext implements AutoCloseable {
         if (end > readStage.capacity()) {
             readStage = java.nio.ByteBuffer.allocateDirect(Math.max(end, 2 * readStage.capacity())).order(java.nio.ByteOrder.nativeOrder());
         }
-        if (flag != null) readStaged(flag, Integer.BYTES, 0, "read error flag");
+        if (flag != null) readStaged(flag, Integer.BYTES, 0, () -> "read error flag");
         for (int i = 0; i < n; i++) {
-            if (bytes[i] <= stageMax && bytes[i] > 0) readStaged(buffers.get(i), bytes[i], at[i], "read " + bytes[i] + " bytes (staged)");
+            if (bytes[i] <= stageMax && bytes[i] > 0) {
+                long b = bytes[i];
+                readStaged(buffers.get(i), b, at[i], () -> "read " + b + " bytes (staged)");
+            }
         }
         for (int i = 0; i < n; i++) if (bytes[i] > stageMax) readInto(buffers.get(i), into.get(i));
         if (!large) finish();
@@ -386,10 +399,10 @@ public final class OpenClContext implements AutoCloseable {
         return true;
     }
 
-    private void readStaged(DeviceBuffer buffer, long bytes, int offset, String what) {
+    private void readStaged(DeviceBuffer buffer, long bytes, int offset, java.util.function.Supplier<String> what) {
         Pointer dst = Pointer.to(readStage).withByteOffset(offset);
         enqueued(what);
-        ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.read(queue, buffer.mem(), bytes, dst));
+        ClCalls.run(() -> "clEnqueueReadBuffer(" + bytes + " bytes)", () -> NonBlockingTransfer.read(queue, buffer.mem(), bytes, dst));
     }
 
     /** Reads {@code shape} elements of {@code dtype} from {@code buffer} into a new host tensor (blocking). */
@@ -411,18 +424,20 @@ public final class OpenClContext implements AutoCloseable {
             Staging.copy(t, buffer.host(), 0, false);
             return;
         }
-        enqueued("read " + bytes + " bytes");
-        ClCalls.run("clEnqueueReadBuffer(" + bytes + " bytes)",
+        enqueued(() -> "read " + bytes + " bytes");
+        ClCalls.run(() -> "clEnqueueReadBuffer(" + bytes + " bytes)",
                 () -> clEnqueueReadBuffer(queue, buffer.mem(), CL_TRUE, 0, bytes, pointerTo(Backend.storage(t)), 0, null, null));
         waited(); // the in-order queue has run every earlier command, the staged uploads too
     }
 
     /** Counts a command about to be enqueued and keeps its name among the latest few. */
-    private void enqueued(String what) {
+    private void enqueued(java.util.function.Supplier<String> what) {
         commands++;
         if (recentCommands.size() == 16) recentCommands.removeFirst();
-        recentCommands.addLast(what);
+        recentCommands.addLast(what); // named only when asked (recentCommands): no string per command
     }
+
+    private void enqueued(String what) { enqueued(() -> what); }
 
     /** Whether small pooled buffers are host-backed (BufferPool): uploads and reads of them are copies, not commands. */
     boolean hostBackedBuffers() { return pool.hostBacked(); }
@@ -431,7 +446,9 @@ public final class OpenClContext implements AutoCloseable {
     public long commandsIssued() { return commands; }
 
     /** The latest commands enqueued (at most 16), oldest first: what a call issued. */
-    public java.util.List<String> recentCommands() { return java.util.List.copyOf(recentCommands); }
+    public java.util.List<String> recentCommands() {
+        return recentCommands.stream().map(java.util.function.Supplier::get).collect(java.util.stream.Collectors.toUnmodifiableList());
+    }
 
     /**
      * Sets the caller's host tensors that the results of the call about to run are read into
@@ -453,8 +470,8 @@ public final class OpenClContext implements AutoCloseable {
     void launch(cl_kernel kernel, String name, long groups) {
         long local = config.workGroupSize();
         long global = groups * local;
-        enqueued("launch " + name);
-        ClCalls.run("clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
+        enqueued(() -> "launch " + name);
+        ClCalls.run(() -> "clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
                 () -> clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null));
     }
 

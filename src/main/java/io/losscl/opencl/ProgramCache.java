@@ -28,8 +28,13 @@ final class ProgramCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramCache.class);
     private final cl_context context;
     private final cl_device_id device;
-    private final Map<String, cl_program> programs = new HashMap<>();
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final Map<ProgramKey, cl_program> programs = new HashMap<>();
+    private final Map<KernelKey, cl_kernel> kernels = new HashMap<>();
+
+    /** A program: its source files and build options (a record: a call's lookup builds no key string). */
+    private record ProgramKey(List<String> stems, String options) {}
+
+    private record KernelKey(List<String> stems, String options, String name) {}
     private final ProgramStore store;
     private int sourceBuilds;
     private int binaryLoads;
@@ -40,7 +45,6 @@ final class ProgramCache implements AutoCloseable {
         this.store = store;
     }
 
-    /** The kernel {@code name} of the program made of {@code stems} built with {@code options}. */
     /**
      * Every clBuildProgram of the process, one at a time: POCL's own kernel cache races on its temporary files
      * when two programs build at once ("unable to rename temporary ... preproc.cl": a failed build), as two
@@ -48,12 +52,12 @@ final class ProgramCache implements AutoCloseable {
      */
     private static final Object BUILDS = new Object();
 
+    /** The kernel {@code name} of the program made of {@code stems} built with {@code options}. */
     synchronized cl_kernel kernel(List<String> stems, String options, String name) {
-        String programKey = String.join("+", stems) + " " + options;
-        String kernelKey = programKey + " :: " + name;
+        KernelKey kernelKey = new KernelKey(stems, options, name);
         cl_kernel k = kernels.get(kernelKey);
         if (k != null) return k;
-        cl_program p = programs.computeIfAbsent(programKey, key -> build(stems, options));
+        cl_program p = programs.computeIfAbsent(new ProgramKey(stems, options), key -> build(stems, options));
         k = ClCalls.call("clCreateKernel(" + name + ") in " + stems, () -> clCreateKernel(p, name, null));
         kernels.put(kernelKey, k);
         return k;
