@@ -52,6 +52,7 @@ public final class OpenClBackend implements Backend {
      * @throws io.losscl.ConfigurationException when a launch setting is invalid on that device
      */
     public static OpenClBackend open(String selector, LaunchConfig.Overrides launch, java.nio.file.Path programCacheDir) {
+        ClassPreload.start(); // the first call's Java classes, loaded while the runtime starts
         DeviceCatalog catalog = DeviceCatalog.scan();
         if (catalog.devices().isEmpty()) throw new BackendUnavailableException(catalog.problem(), null);
         DeviceInfo d = catalog.select(selector);

@@ -35,6 +35,12 @@ final class ProgramCache implements AutoCloseable {
     private record ProgramKey(List<String> stems, String options) {}
 
     private record KernelKey(List<String> stems, String options, String name) {}
+
+    /** Bootstraps the keys' record methods (a fresh JVM's first record {@code hashCode} loads ~40 classes): {@link ClassPreload}. */
+    static void preload() {
+        new KernelKey(List.of(), "", "").hashCode();
+        new ProgramKey(List.of(), "").equals(new ProgramKey(List.of(), ""));
+    }
     private final ProgramStore store;
     private int sourceBuilds;
     private int binaryLoads;

@@ -174,6 +174,9 @@ final class ProgramStore {
         }
     }
 
+    /** Loads the SHA-256 provider (a fresh JVM's first {@code MessageDigest} costs ~15 ms of class loading): {@link ClassPreload}. */
+    static void preload() { sha256().digest(new byte[1]); }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
