@@ -139,7 +139,9 @@ public final class CallScope implements AutoCloseable {
 
     @Override
     public void close() {
-        for (DeviceBuffer b : borrowed) b.close();
+        // Given back last-borrowed first: the pool hands out the most recently returned buffer of a size class, so
+        // the next identical call gets the same buffers in the same roles (and KernelCall sets no argument again).
+        for (int i = borrowed.size() - 1; i >= 0; i--) borrowed.get(i).close();
         borrowed.clear();
     }
 

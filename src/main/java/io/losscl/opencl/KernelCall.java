@@ -15,13 +15,48 @@ public final class KernelCall {
     private final OpenClContext cl;
     private final cl_kernel kernel;
     private final String name;
+    private final SetArgs set;
     private int index;
 
-    KernelCall(OpenClContext cl, cl_kernel kernel, String name) {
+    KernelCall(OpenClContext cl, cl_kernel kernel, String name, SetArgs set) {
         this.cl = cl;
         this.kernel = kernel;
         this.name = name;
+        this.set = set;
     }
+
+    /**
+     * The values a kernel's arguments hold: a kernel object keeps its arguments between launches, so a
+     * training loop's calls (the same pooled buffers, the same sizes) skip the {@code clSetKernelArg} calls
+     * that would set what is already there (each a driver call through JNI). One per kernel, used holding
+     * the context's lock, like the kernel.
+     */
+    static final class SetArgs {
+        private Object[] mems = new Object[16];
+        private long[] bits = new long[16];
+        private byte[] kinds = new byte[16]; // 0: not set, 1: cl_mem (mems), 2: scalar of 4 bytes, 3: of 8 bytes (bits)
+
+        /** Whether argument {@code i} already holds this value (and records it as held otherwise). */
+        boolean holds(int i, byte kind, Object mem, long value) {
+            if (i >= kinds.length) {
+                int n = Math.max(i + 1, 2 * kinds.length);
+                mems = java.util.Arrays.copyOf(mems, n);
+                bits = java.util.Arrays.copyOf(bits, n);
+                kinds = java.util.Arrays.copyOf(kinds, n);
+            }
+            if (kinds[i] == kind && mems[i] == mem && bits[i] == value) return true;
+            kinds[i] = 0; // until the call below succeeds
+            return false;
+        }
+
+        void held(int i, byte kind, Object mem, long value) {
+            kinds[i] = kind;
+            mems[i] = mem;
+            bits[i] = value;
+        }
+    }
+
+    private static final byte MEM = 1, FOUR = 2, EIGHT = 3;
 
     /** A buffer argument; {@code null} passes a NULL pointer (for an unused optional input). */
     public KernelCall mem(DeviceBuffer buffer) { return mem(buffer == null ? null : buffer.mem()); }
@@ -29,26 +64,33 @@ public final class KernelCall {
     /** A {@code cl_mem} argument; {@code null} passes a NULL pointer. */
     public KernelCall mem(cl_mem mem) {
         int i = index++;
+        if (set.holds(i, MEM, mem, 0)) return this;
         ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")",
                 () -> clSetKernelArg(kernel, i, Sizeof.cl_mem, mem == null ? null : Pointer.to(mem)));
+        set.held(i, MEM, mem, 0);
         return this;
     }
 
     /** An {@code acc_t} argument: double where the kernel's program computes in double, else float. */
     public KernelCall real(double v) {
-        int i = index++;
         if (cl.computesInDouble(kernel)) {
+            int i = index++;
+            long bits = Double.doubleToRawLongBits(v);
+            if (set.holds(i, EIGHT, null, bits)) return this;
             ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v})));
-        } else {
-            ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {(float) v})));
+            set.held(i, EIGHT, null, bits);
+            return this;
         }
-        return this;
+        float f = (float) v;
+        return scalar4(Float.floatToRawIntBits(f), () -> Pointer.to(new float[] {f}));
     }
 
     /** A {@code ulong} argument. */
     public KernelCall ulong(long v) {
         int i = index++;
+        if (set.holds(i, EIGHT, null, v)) return this;
         ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_ulong, Pointer.to(new long[] {v})));
+        set.held(i, EIGHT, null, v);
         return this;
     }
 
@@ -56,9 +98,13 @@ public final class KernelCall {
     public KernelCall int64(long v) { return ulong(v); }
 
     /** An {@code int} argument. */
-    public KernelCall int32(int v) {
+    public KernelCall int32(int v) { return scalar4(v, () -> Pointer.to(new int[] {v})); }
+
+    private KernelCall scalar4(int bits, java.util.function.Supplier<Pointer> value) {
         int i = index++;
-        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v})));
+        if (set.holds(i, FOUR, null, bits)) return this;
+        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, 4, value.get()));
+        set.held(i, FOUR, null, bits);
         return this;
     }
 

@@ -237,7 +237,12 @@ public final class OpenClContext implements AutoCloseable {
     public int[] programBuilds() { return new int[] {programs.sourceBuilds(), programs.binaryLoads()}; }
 
     /** Starts setting the arguments of {@code kernel}. */
-    public KernelCall call(cl_kernel kernel, String name) { return new KernelCall(this, kernel, name); }
+    public KernelCall call(cl_kernel kernel, String name) {
+        return new KernelCall(this, kernel, name, setArgs.computeIfAbsent(kernel, k -> new KernelCall.SetArgs()));
+    }
+
+    /** What each kernel's arguments hold (KernelCall skips setting them again). */
+    private final Map<cl_kernel, KernelCall.SetArgs> setArgs = new java.util.HashMap<>();
 
     /** A pooled device buffer of at least {@code bytes} bytes. */
     public DeviceBuffer borrow(long bytes) {

@@ -111,6 +111,47 @@ class CommandCountTest {
         }
     }
 
+    /** A kernel keeps its arguments between launches: a call like the one before sets none of them again. */
+    @ParameterizedTest
+    @EnumSource(LaunchConfig.Profile.class)
+    void aRepeatedCallSetsNoKernelArgumentAgain(LaunchConfig.Profile profile) {
+        OpenClSupport.assume();
+        float[] x = new float[64 * 100], other = new float[64 * 100];
+        long[] y = new long[64];
+        for (int i = 0; i < x.length; i++) { x[i] = (float) Math.sin(i); other[i] = (float) Math.cos(i); }
+        for (int i = 0; i < y.length; i++) y[i] = (3L * i) % 100;
+        CrossEntropyLoss ce = CrossEntropyLoss.builder().build();
+        try (LossEngine engine = Profiles.openCl(profile)) {
+            LossInputs in = LossInputs.of("input", HostTensor.of(x, 64, 100), "target", HostTensor.of(y, 64));
+            LossInputs otherIn = LossInputs.of("input", HostTensor.of(other, 64, 100), "target", HostTensor.of(y, 64));
+            double want = engine.compute(ce, in, "input").scalar();
+            double wantOther = engine.compute(ce, otherIn, "input").scalar();
+            List<String> calls = new java.util.ArrayList<>();
+            ClCalls.injectFaults(what -> {
+                calls.add(what);
+                return 0;
+            });
+            try {
+                // Same shapes, other values: the same pooled buffers, so the same arguments; the results still differ.
+                assertEquals(want, engine.compute(ce, in, "input").scalar(), 0.0);
+                assertEquals(wantOther, engine.compute(ce, otherIn, "input").scalar(), 0.0);
+                assertTrue(calls.stream().noneMatch(c -> c.startsWith("clSetKernelArg")), calls.toString());
+                // A call of another size sets what differs, and its result is right.
+                calls.clear();
+                LossInputs half = LossInputs.of("input", HostTensor.of(java.util.Arrays.copyOf(x, 32 * 100), 32, 100),
+                        "target", HostTensor.of(java.util.Arrays.copyOf(y, 32), 32));
+                double wantHalf;
+                try (LossEngine java = LossEngine.create(io.losscl.BackendKind.JAVA)) {
+                    wantHalf = java.compute(ce, half).scalar();
+                }
+                assertEquals(wantHalf, engine.compute(ce, half, "input").scalar(), 1e-5 + 1e-4 * Math.abs(wantHalf));
+                assertTrue(calls.stream().anyMatch(c -> c.startsWith("clSetKernelArg")), calls.toString());
+            } finally {
+                ClCalls.injectFaults(null);
+            }
+        }
+    }
+
     private static List<String> last(OpenClContext cl, long before) {
         List<String> recent = cl.recentCommands();
         int n = (int) (cl.commandsIssued() - before);
