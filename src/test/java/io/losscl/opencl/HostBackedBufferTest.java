@@ -32,6 +32,28 @@ class HostBackedBufferTest {
         }
     }
 
+    /** Beyond the idle limit a host-backed buffer is released only after a host wait: a pending command may read its memory. */
+    @Test
+    void hostBackedBuffersOverTheIdleLimitAreReleasedAfterTheNextWait() {
+        OpenClSupport.assume();
+        try (LossEngine engine = Profiles.openCl(LaunchConfig.Profile.CPU)) {
+            OpenClContext cl = Profiles.context(engine);
+            // A pool told to back buffers by host memory (any device allocates those; the retirement is the pool's own).
+            try (BufferPool pool = new BufferPool(cl.clContext(), 4096, true, () -> 0)) {
+                DeviceBuffer a = pool.borrow(100, Long.MAX_VALUE), b = pool.borrow(100, Long.MAX_VALUE);
+                assertTrue(a.host() != null && b.host() != null);
+                a.close(); // idle: within the limit
+                b.close(); // over the limit: kept until the queue is known to have run
+                assertEquals(2, pool.liveBuffers());
+                pool.queueDone();
+                assertEquals(1, pool.liveBuffers());
+                try (DeviceBuffer again = pool.borrow(4096, Long.MAX_VALUE)) {
+                    assertEquals(1, pool.liveBuffers(), "the idle one is handed out again");
+                }
+            }
+        }
+    }
+
     @Test
     void aBufferGivenBackBeforeItsCallRanIsWrittenOnlyAfterTheQueuePassedIt() {
         OpenClSupport.assume();
