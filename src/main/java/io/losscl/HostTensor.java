@@ -16,9 +16,10 @@ import java.util.Arrays;
  *
  * <p><b>Wrapped, not copied:</b> the factories {@code of(...)} keep the caller's array or buffer (only
  * {@link #of(int[], long...)} and {@link #fromDoubles} copy). Do not change it while a loss reads it.
- * A direct buffer is read by the device without an intermediate copy where the device shares host memory
- * (OpenCL CPU devices: the buffer is handed to OpenCL with {@code CL_MEM_USE_HOST_PTR}); elsewhere it is
- * copied to the device straight from the buffer.
+ * A direct buffer above 4 MiB is read by the device without an intermediate copy where the device shares
+ * host memory (OpenCL CPU devices under the CPU profile: the buffer is handed to OpenCL with
+ * {@code CL_MEM_USE_HOST_PTR}); a smaller one is copied into the engine's own host-backed buffer there, and
+ * elsewhere every one is copied to the device straight from the buffer.
  */
 public final class HostTensor implements Tensor {
     private final DType dtype;

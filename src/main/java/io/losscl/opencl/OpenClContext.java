@@ -141,11 +141,16 @@ public final class OpenClContext implements AutoCloseable {
 
     /**
      * A buffer over the caller's host memory ({@code CL_MEM_USE_HOST_PTR}), read in place by devices that
-     * share host memory (CPU devices); {@code null} elsewhere, where the caller copies instead.
+     * share host memory (CPU devices under the CPU profile; with host-backed pooled buffers only above
+     * {@link BufferPool#HOST_BACKED_MAX});
+     * {@code null} elsewhere, where the caller copies instead.
      */
     DeviceBuffer useHostMemory(HostTensor t) {
-        if (device.type() != DeviceInfo.Type.CPU || !t.isDirect() || t.numel() == 0) return null;
+        // The GPU profile keeps a discrete GPU's path (staged copies) on any device.
+        if (!config.cpu() || device.type() != DeviceInfo.Type.CPU || !t.isDirect() || t.numel() == 0) return null;
         long bytes = t.numel() * t.dtype().bytes();
+        // Small ones are copied into a pooled host-backed buffer instead: as fast, and no memory object per call.
+        if (pool.hostBacked() && bytes <= BufferPool.HOST_BACKED_MAX) return null;
         cl_mem mem = ClCalls.call("clCreateBuffer(CL_MEM_USE_HOST_PTR, " + bytes + " bytes)",
                 () -> clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, bytes, pointerTo(Backend.storage(t)), null));
         return DeviceBuffer.owning(mem, bytes);

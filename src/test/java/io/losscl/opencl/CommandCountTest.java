@@ -152,6 +152,37 @@ class CommandCountTest {
         }
     }
 
+    /** Small direct-buffer inputs go through pooled buffers: a repeated call creates no memory object. */
+    @ParameterizedTest
+    @EnumSource(LaunchConfig.Profile.class)
+    void smallDirectBufferInputsCreateNoBufferPerCall(LaunchConfig.Profile profile) {
+        OpenClSupport.assume();
+        int n = 4096;
+        java.nio.FloatBuffer a = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.FloatBuffer t = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        double want = 0;
+        for (int i = 0; i < n; i++) {
+            a.put(i, (float) Math.sin(i));
+            t.put(i, (float) Math.cos(i));
+            want += ((double) a.get(i) - t.get(i)) * ((double) a.get(i) - t.get(i)) / n;
+        }
+        try (LossEngine engine = Profiles.openCl(profile)) {
+            LossInputs in = LossInputs.of("input", HostTensor.of(a, n), "target", HostTensor.of(t, n));
+            engine.compute(MseLoss.mean(), in).scalar();
+            List<String> calls = new java.util.ArrayList<>();
+            ClCalls.injectFaults(what -> {
+                calls.add(what);
+                return 0;
+            });
+            try {
+                assertEquals(want, engine.compute(MseLoss.mean(), in).scalar(), 1e-5 + 1e-4 * want);
+            } finally {
+                ClCalls.injectFaults(null);
+            }
+            assertTrue(calls.stream().noneMatch(c -> c.startsWith("clCreateBuffer")), calls.toString());
+        }
+    }
+
     private static List<String> last(OpenClContext cl, long before) {
         List<String> recent = cl.recentCommands();
         int n = (int) (cl.commandsIssued() - before);
