@@ -393,8 +393,7 @@ public final class OpenClContext implements AutoCloseable {
             }
         }
         for (int i = 0; i < n; i++) if (bytes[i] > stageMax) readInto(buffers.get(i), into.get(i));
-        if (!large) finish();
-        staged = 0;
+        if (!large) finish(); // else the blocking reads above waited
         int f = flag != null ? readStage.getInt(0) : CallScope.NO_ERROR;
         if (flag != null) errorFlagClear = flag == errorFlag && f == CallScope.NO_ERROR;
         if (f != CallScope.NO_ERROR) return f;

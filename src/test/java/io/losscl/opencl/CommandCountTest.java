@@ -158,14 +158,9 @@ class CommandCountTest {
     void smallDirectBufferInputsCreateNoBufferPerCall(LaunchConfig.Profile profile) {
         OpenClSupport.assume();
         int n = 4096;
-        java.nio.FloatBuffer a = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
-        java.nio.FloatBuffer t = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.FloatBuffer a = Profiles.directFloats(n, Math::sin), t = Profiles.directFloats(n, Math::cos);
         double want = 0;
-        for (int i = 0; i < n; i++) {
-            a.put(i, (float) Math.sin(i));
-            t.put(i, (float) Math.cos(i));
-            want += ((double) a.get(i) - t.get(i)) * ((double) a.get(i) - t.get(i)) / n;
-        }
+        for (int i = 0; i < n; i++) want += ((double) a.get(i) - t.get(i)) * ((double) a.get(i) - t.get(i)) / n;
         try (LossEngine engine = Profiles.openCl(profile)) {
             LossInputs in = LossInputs.of("input", HostTensor.of(a, n), "target", HostTensor.of(t, n));
             engine.compute(MseLoss.mean(), in).scalar();

@@ -59,16 +59,16 @@ class NonBlockingTransferTest {
     void directBufferTensorsGoThroughTheStagingBuffersBothWays(LaunchConfig.Profile profile) {
         OpenClSupport.assume();
         int n = 1000;
-        java.nio.FloatBuffer src = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        java.nio.FloatBuffer src = Profiles.directFloats(n, Math::sin);
         long[] ints = new long[n];
-        for (int i = 0; i < n; i++) { src.put(i, (float) Math.sin(i)); ints[i] = 3L * i - 7; }
+        for (int i = 0; i < n; i++) ints[i] = 3L * i - 7;
         try (LossEngine engine = Profiles.openCl(profile)) {
             OpenClContext cl = ((OpenClBackend) engine.backend()).context();
             try (DeviceBuffer a = cl.borrow(4L * n); DeviceBuffer b = cl.borrow(8L * n)) {
                 // the staged upload of a direct buffer (what a GPU gets; a CPU device maps it instead)
                 cl.write(a, HostTensor.of(src, n));
                 cl.write(b, HostTensor.of(ints, n));
-                java.nio.FloatBuffer back = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                java.nio.FloatBuffer back = Profiles.directFloats(n, i -> 0);
                 long[] intsBack = new long[n];
                 assertEquals(CallScope.NO_ERROR, cl.readResults(null, List.of(a, b), List.of(HostTensor.of(back, n), HostTensor.of(intsBack, n))));
                 for (int i = 0; i < n; i++) assertEquals(src.get(i), back.get(i), "element " + i);

@@ -13,4 +13,11 @@ final class Profiles {
     }
 
     static OpenClContext context(LossEngine engine) { return ((OpenClBackend) engine.backend()).context(); }
+
+    /** A direct float buffer in native order holding {@code value(i)} at each of its {@code n} places. */
+    static java.nio.FloatBuffer directFloats(int n, java.util.function.IntToDoubleFunction value) {
+        java.nio.FloatBuffer b = java.nio.ByteBuffer.allocateDirect(4 * n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < n; i++) b.put(i, (float) value.applyAsDouble(i));
+        return b;
+    }
 }
