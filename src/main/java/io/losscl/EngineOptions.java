@@ -38,6 +38,7 @@ public final class EngineOptions {
     private final Path programCache;
     private final List<WarmUp> warmUps;
     private final boolean autoCrossover;
+    private final boolean reproducible;
 
     private EngineOptions(Builder b) {
         this.backend = b.backend;
@@ -46,6 +47,7 @@ public final class EngineOptions {
         this.programCache = b.programCache;
         this.warmUps = List.copyOf(b.warmUps);
         this.autoCrossover = b.autoCrossover;
+        this.reproducible = b.reproducible;
     }
 
     /**
@@ -90,6 +92,9 @@ public final class EngineOptions {
     /** Whether an {@code AUTO} engine may run a call on the Java reference where that is measured faster. */
     public boolean autoCrossover() { return autoCrossover; }
 
+    /** Whether reductions are exact and independent of the device count ({@link Builder#reproducible}). */
+    public boolean reproducible() { return reproducible; }
+
     /** Builds {@link EngineOptions}. */
     public static final class Builder {
         private BackendKind backend;
@@ -98,6 +103,7 @@ public final class EngineOptions {
         private Path programCache;
         private final List<WarmUp> warmUps = new ArrayList<>();
         private boolean autoCrossover = true;
+        private boolean reproducible;
 
         private Builder() {
             device = LossEngine.setting("losscl.device", "LOSSCL_DEVICE", null);
@@ -153,6 +159,22 @@ public final class EngineOptions {
         /** Whether an {@code AUTO} engine may run small calls on the Java reference where that is faster (default true). */
         public Builder autoCrossover(boolean on) {
             this.autoCrossover = on;
+            return this;
+        }
+
+        /**
+         * Reduced losses on host inputs as an engine over several devices computes them
+         * ({@link LossEngine#onDevices}): the per-row losses summed exactly ({@link LossPartial}) and the
+         * gradients scaled once by the whole batch's reduction, so the results are bitwise those of
+         * {@code onDevices}/{@code onSubDevices} engines of any device count and any split, and of Spark's
+         * {@code losscl_loss} aggregate. Default false: the device sums with a fixed tree, bitwise
+         * repeatable on one device and within the accuracy rule of the exact sum, one launch and one read
+         * per call; reproducible calls read the per-row losses back and sum them on the host. Calls on
+         * device tensors still reduce on the device. An {@code AUTO} engine then keeps to its device (no
+         * crossover to the Java reference, whose per-row losses are rounded from double).
+         */
+        public Builder reproducible(boolean on) {
+            this.reproducible = on;
             return this;
         }
 

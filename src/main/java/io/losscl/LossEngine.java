@@ -100,24 +100,26 @@ public final class LossEngine implements AutoCloseable {
      */
     public static LossEngine create(EngineOptions options) {
         if (options == null) throw new InvalidArgumentException("LossEngine.create: options is null");
-        if (options.backend() == BackendKind.JAVA) return new LossEngine(new ReferenceBackend());
+        if (options.backend() == BackendKind.JAVA) return new LossEngine(exactIf(options, new ReferenceBackend()));
         LaunchConfig.Overrides settings = options.launch().orElse(LaunchProperties.read());
         LossEngine engine;
         switch (options.backend()) {
             case OPENCL:
                 OpenClBackend only = OpenClBackend.open(options.device(), settings, options.programCache());
                 SignalChaining.warnIfUnchained(only.device().platformName());
-                engine = new LossEngine(only);
+                engine = new LossEngine(exactIf(options, only));
                 break;
             case AUTO:
                 try {
                     OpenClBackend device = OpenClBackend.open(options.device(), settings, options.programCache());
                     SignalChaining.warnIfUnchained(device.device().platformName());
                     Backend reference = new ReferenceBackend();
-                    engine = new LossEngine(device, reference, options.autoCrossover() ? new AutoRouter(device, reference) : null);
+                    boolean crossover = options.autoCrossover() && !options.reproducible();
+                    engine = new LossEngine(exactIf(options, device), exactIf(options, reference),
+                            crossover ? new AutoRouter(device, reference) : null);
                 } catch (BackendUnavailableException e) {
                     LOG.warn("No usable OpenCL device ({}); computing losses on the Java reference backend instead", e.getMessage());
-                    return new LossEngine(new ReferenceBackend());
+                    return new LossEngine(exactIf(options, new ReferenceBackend()));
                 }
                 break;
             default:
@@ -134,6 +136,17 @@ public final class LossEngine implements AutoCloseable {
             throw e;
         }
         return engine;
+    }
+
+    /** {@code backend}, or for a {@link EngineOptions.Builder#reproducible} engine that backend as a one-device {@link MultiDeviceBackend}. */
+    private static Backend exactIf(EngineOptions options, Backend backend) {
+        return options.reproducible() ? new MultiDeviceBackend(List.of(backend)) : backend;
+    }
+
+    /** The OpenCL backend the engine computes on (a reproducible engine's one device), or null. */
+    private OpenClBackend openCl() {
+        Backend b = backend instanceof MultiDeviceBackend ? ((MultiDeviceBackend) backend).single() : backend;
+        return b instanceof OpenClBackend ? (OpenClBackend) b : null;
     }
 
     /**
@@ -170,11 +183,11 @@ public final class LossEngine implements AutoCloseable {
      */
     public DeviceTensor upload(HostTensor tensor) {
         if (tensor == null) throw new InvalidArgumentException("upload: tensor is null");
-        if (!(backend instanceof OpenClBackend)) {
+        if (openCl() == null) {
             throw new UnsupportedFeatureException("upload: device tensors need the OpenCL backend (this engine is " + backend.name() + ")");
         }
         ensureOpen();
-        return ((OpenClBackend) backend).upload(tensor);
+        return openCl().upload(tensor);
     }
 
     /**
@@ -345,7 +358,7 @@ public final class LossEngine implements AutoCloseable {
      */
     public LossResult computeGradientInPlace(Loss loss, LossInputs inputs, String name) {
         requireArguments(loss, inputs);
-        if (!(backend instanceof OpenClBackend)) {
+        if (openCl() == null) {
             throw new UnsupportedFeatureException(loss.name() + ": an in-place gradient needs the OpenCL backend (this engine is " + backend.name() + ")");
         }
         Set<String> grads = Set.of(name);
@@ -365,7 +378,7 @@ public final class LossEngine implements AutoCloseable {
         synchronized (backend) {
             ensureOpen();
             // the overwritten input is the caller's tensor: closing the result leaves it open
-            return ((OpenClBackend) backend).computeInPlace(k, typed, inputs, name).notOwning(inputs.get(name));
+            return openCl().computeInPlace(k, typed, inputs, name).notOwning(inputs.get(name));
         }
     }
 

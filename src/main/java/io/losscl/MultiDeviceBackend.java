@@ -50,6 +50,9 @@ final class MultiDeviceBackend implements Backend {
     @Override
     public String name() { return devices.stream().map(Backend::name).collect(Collectors.joining(" + ", "devices[", "]")); }
 
+    /** The only device of a one-device backend (a reproducible engine's), else null. */
+    Backend single() { return devices.size() == 1 ? devices.get(0) : null; }
+
     /** The devices' speed estimates, rows per second (for tests and logging). */
     double[] speeds() {
         synchronized (speedLock) {

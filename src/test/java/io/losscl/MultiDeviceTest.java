@@ -85,6 +85,52 @@ class MultiDeviceTest {
         }
     }
 
+    /** A {@code reproducible} engine on one device gives bitwise what any multi-device engine gives. */
+    @Test
+    void reproducibleEngineIsBitwiseTwoSubDevices() {
+        OpenClSupport.assume();
+        try (LossEngine one = LossEngine.create(EngineOptions.builder().backend(BackendKind.OPENCL).reproducible(true).build());
+             LossEngine two = LossEngine.onSubDevices(null, 2);
+             LossEngine plain = LossEngine.create(BackendKind.OPENCL)) {
+            check(one, two, plain);
+        }
+    }
+
+    @Test
+    void reproducibleEngineIsBitwiseThreeEnginesOnOneDevice() {
+        OpenClSupport.assume();
+        try (LossEngine one = LossEngine.create(EngineOptions.builder().backend(BackendKind.AUTO).reproducible(true).build());
+             LossEngine three = LossEngine.onDevices(null, null, null);
+             LossEngine plain = LossEngine.create(BackendKind.OPENCL)) {
+            check(one, three, plain);
+        }
+    }
+
+    @Test
+    void reproducibleJavaEngineIsBitwiseTwoBackends() {
+        try (LossEngine one = LossEngine.create(EngineOptions.builder().backend(BackendKind.JAVA).reproducible(true).build());
+             LossEngine two = LossEngine.onBackends(List.of(new io.losscl.reference.ReferenceBackend(), new io.losscl.reference.ReferenceBackend()));
+             LossEngine plain = LossEngine.create(BackendKind.JAVA)) {
+            check(one, two, plain);
+        }
+    }
+
+    /** Device tensors on a reproducible engine: uploaded to its device and reduced there, as a plain engine does. */
+    @Test
+    void reproducibleEngineTakesDeviceTensors() {
+        OpenClSupport.assume();
+        Case c = cases().get(0);
+        try (LossEngine exact = LossEngine.create(EngineOptions.builder().backend(BackendKind.OPENCL).reproducible(true).build());
+             LossEngine plain = LossEngine.create(BackendKind.OPENCL);
+             io.losscl.opencl.DeviceTensor x = exact.upload(c.inputs.get("input").toHost());
+             io.losscl.opencl.DeviceTensor t = exact.upload(c.inputs.get("target").toHost())) {
+            LossResult want = plain.compute(c.loss, c.inputs, "input");
+            LossResult got = exact.compute(c.loss, LossInputs.of("input", x, "target", t), "input");
+            assertArrayEquals(bits(want.output().toHost()), bits(got.output().toHost()), "output: the device's own reduction");
+            assertArrayEquals(bits(want.grad("input").toHost()), bits(got.grad("input").toHost()), "gradient");
+        }
+    }
+
     @Test
     void subDevicesAreRealSubDevices() {
         OpenClSupport.assume();
@@ -120,7 +166,9 @@ class MultiDeviceTest {
             assertClose(c + " output", single.output().toHost(), want.output().toHost());
             for (String g : c.grads) assertClose(c + " grad " + g, single.grad(g).toHost(), want.grad(g).toHost());
             for (double[] speeds : SPEEDS) {
-                multi.speeds(speeds);
+                double[] split = java.util.Arrays.copyOf(speeds, multi.speeds().length);
+                for (int d = speeds.length; d < split.length; d++) split[d] = 2;   /* a third device: a third share */
+                multi.speeds(split);
                 LossResult got = two.compute(c.loss, c.inputs, c.grads);
                 String where = c + " split by speeds " + java.util.Arrays.toString(speeds);
                 assertArrayEquals(bits(want.output().toHost()), bits(got.output().toHost()), where + ": output");

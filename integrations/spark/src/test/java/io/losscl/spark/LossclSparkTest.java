@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.losscl.DType;
+import io.losscl.EngineOptions;
 import io.losscl.HostTensor;
 import io.losscl.Loss;
 import io.losscl.LossEngine;
+import io.losscl.LossResult;
 import io.losscl.LossInputs;
 import io.losscl.LossPartial;
 import io.losscl.ReducibleLoss;
@@ -38,6 +41,8 @@ class LossclSparkTest {
     private static Dataset<Row> data;
     private static List<Row> rows;
     private static LossEngine engine;
+    /** One call over every row, reduced exactly (EngineOptions.reproducible). */
+    private static LossEngine reproducible;
 
     @BeforeAll
     static void start() {
@@ -67,12 +72,14 @@ class LossclSparkTest {
                 .add("pred", new VectorUDT()).add("probs", DataTypes.createArrayType(DataTypes.DoubleType));
         data = spark.createDataFrame(rows, schema);
         engine = LossEngine.create();
+        reproducible = LossEngine.create(EngineOptions.builder().reproducible(true).build());
     }
 
     @AfterAll
     static void stop() {
         if (spark != null) spark.stop();
         if (engine != null) engine.close();
+        if (reproducible != null) reproducible.close();
     }
 
     private static List<Float> toList(float[] a) {
@@ -110,6 +117,11 @@ class LossclSparkTest {
             double single = engine.compute(loss, inputs).scalar();
             double tolerance = 1e-5 + 1e-4 * Math.abs(single);
             assertEquals(single, whole.reduce(), tolerance, c[0] + " " + c[1] + ": merged partial vs the single call");
+            try (LossResult exact = reproducible.compute(loss, inputs)) {
+                double want = exact.output().dtype() == DType.FLOAT32 ? (float) whole.reduce() : whole.reduce();
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(exact.scalar()),
+                        c[0] + " " + c[1] + ": a reproducible engine's single call is the merged partial, rounded to its dtype");
+            }
             for (int parts : new int[] {1, 3, 17}) {
                 Row got = data.repartition(parts).agg(LossclSpark.loss(data, c[0], c[1], columns)).first();
                 assertEquals(Double.doubleToLongBits(whole.reduce()), Double.doubleToLongBits(got.getDouble(0)),
