@@ -118,7 +118,9 @@ final class BufferPool implements AutoCloseable {
             liveBuffers--;
             return;
         }
-        idle.computeIfAbsent(size, k -> new ArrayDeque<>()).push(new Slot(mem, host, commandClock.getAsLong()));
+        ArrayDeque<Slot> slots = idle.get(size);
+        if (slots == null) idle.put(size, slots = new ArrayDeque<>());
+        slots.push(new Slot(mem, host, commandClock.getAsLong()));
         idleBytes += size;
     }
 

@@ -36,7 +36,9 @@ public final class CallScope implements AutoCloseable {
     public DeviceBuffer input(String name) {
         Tensor t = inputs.get(name);
         if (t == null) return null;
-        return inputBuffers.computeIfAbsent(name, n -> upload(t));
+        DeviceBuffer b = inputBuffers.get(name);
+        if (b == null) inputBuffers.put(name, b = upload(t));
+        return b;
     }
 
     /** A host tensor (e.g. a {@code weight} option) copied to a temporary device buffer; {@code null} stays null. */
@@ -109,20 +111,24 @@ public final class CallScope implements AutoCloseable {
         // Where each result goes: the caller's array (computeInto), a new host tensor, or (null) a device tensor.
         HostTensor out = hostDestination(output, toHost, cl.outputInto());
         Map<String, HostTensor> gradHosts = new LinkedHashMap<>();
-        grads.forEach((k, v) -> gradHosts.put(k, hostDestination(v, toHost, cl.gradInto(k))));
+        for (Map.Entry<String, Result> g : grads.entrySet()) gradHosts.put(g.getKey(), hostDestination(g.getValue(), toHost, cl.gradInto(g.getKey())));
         List<DeviceBuffer> buffers = new ArrayList<>();
         List<HostTensor> into = new ArrayList<>();
         if (out != null) { buffers.add(output.buffer); into.add(out); }
-        grads.forEach((k, v) -> {
-            if (gradHosts.get(k) != null) { buffers.add(v.buffer); into.add(gradHosts.get(k)); }
-        });
+        for (Map.Entry<String, Result> g : grads.entrySet()) {
+            HostTensor host = gradHosts.get(g.getKey());
+            if (host != null) { buffers.add(g.getValue().buffer); into.add(host); }
+        }
         // One host wait for the flag and every host-bound result (OpenClContext.readResults).
         if (errorFlag != null || !buffers.isEmpty()) {
             int flagged = cl.readResults(errorFlag, buffers, into);
             if (flagged != NO_ERROR) throw onFlag.error(flagged);
         }
         Map<String, Tensor> g = new LinkedHashMap<>();
-        grads.forEach((k, v) -> g.put(k, gradHosts.get(k) != null ? gradHosts.get(k) : onDevice(v)));
+        for (Map.Entry<String, Result> r : grads.entrySet()) {
+            HostTensor host = gradHosts.get(r.getKey());
+            g.put(r.getKey(), host != null ? host : onDevice(r.getValue()));
+        }
         return Backend.result(out != null ? out : onDevice(output), g, backend);
     }
 

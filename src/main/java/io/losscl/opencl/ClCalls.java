@@ -26,6 +26,14 @@ final class ClCalls {
         if (status != 0) throw new CLException("injected fault in " + what, status);
     }
 
+    /** Whether the test hook is set: a call site that avoids lambdas builds its description only then or on failure. */
+    static boolean hooked() { return faults != null; }
+
+    /** The exception for the OpenCL call {@code what} having failed with {@code e} (call sites without lambdas). */
+    static DeviceException failure(String what, CLException e) {
+        return new DeviceException(what + " failed: " + CL.stringFor_errorCode(e.getStatus()), e);
+    }
+
     static <T> T call(String what, Supplier<T> call) { return call(() -> what, call); }
 
     static void run(String what, Runnable call) { run(() -> what, call); }
@@ -36,7 +44,7 @@ final class ClCalls {
             if (faults != null) faultPoint(what.get());
             return call.get();
         } catch (CLException e) {
-            throw new DeviceException(what.get() + " failed: " + CL.stringFor_errorCode(e.getStatus()), e);
+            throw failure(what.get(), e);
         }
     }
 

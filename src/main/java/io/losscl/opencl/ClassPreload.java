@@ -29,7 +29,8 @@ final class ClassPreload {
         try {
             long t0 = System.nanoTime();
             LossRegistry.all();
-            ProgramStore.preload();
+            ProgramStore.sha256().digest(new byte[1]);   // the SHA-256 provider's classes (~15 ms in a fresh JVM)
+            KernelSources.digest("common");               // in every program; and the first resource read from the jar
             ProgramCache.preload();
             for (Class<?> c : new Class<?>[] {CallScope.class, CallScope.Result.class, KernelCall.class, Reducer.class, Staging.class,
                     DeviceTensor.class, NonBlockingTransfer.class}) {

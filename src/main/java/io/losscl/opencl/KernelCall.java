@@ -2,6 +2,7 @@ package io.losscl.opencl;
 
 import static org.jocl.CL.clSetKernelArg;
 
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -65,8 +66,7 @@ public final class KernelCall {
     public KernelCall mem(cl_mem mem) {
         int i = index++;
         if (set.holds(i, MEM, mem, 0)) return this;
-        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")",
-                () -> clSetKernelArg(kernel, i, Sizeof.cl_mem, mem == null ? null : Pointer.to(mem)));
+        setArg(i, Sizeof.cl_mem, mem == null ? null : Pointer.to(mem));
         set.held(i, MEM, mem, 0);
         return this;
     }
@@ -77,19 +77,23 @@ public final class KernelCall {
             int i = index++;
             long bits = Double.doubleToRawLongBits(v);
             if (set.holds(i, EIGHT, null, bits)) return this;
-            ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_double, Pointer.to(new double[] {v})));
+            setArg(i, Sizeof.cl_double, Pointer.to(new double[] {v}));
             set.held(i, EIGHT, null, bits);
             return this;
         }
-        float f = (float) v;
-        return scalar4(Float.floatToRawIntBits(f), () -> Pointer.to(new float[] {f}));
+        int i = index++;
+        int bits = Float.floatToRawIntBits((float) v);
+        if (set.holds(i, FOUR, null, bits)) return this;
+        setArg(i, Sizeof.cl_float, Pointer.to(new float[] {(float) v}));
+        set.held(i, FOUR, null, bits);
+        return this;
     }
 
     /** A {@code ulong} argument. */
     public KernelCall ulong(long v) {
         int i = index++;
         if (set.holds(i, EIGHT, null, v)) return this;
-        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, Sizeof.cl_ulong, Pointer.to(new long[] {v})));
+        setArg(i, Sizeof.cl_ulong, Pointer.to(new long[] {v}));
         set.held(i, EIGHT, null, v);
         return this;
     }
@@ -98,15 +102,25 @@ public final class KernelCall {
     public KernelCall int64(long v) { return ulong(v); }
 
     /** An {@code int} argument. */
-    public KernelCall int32(int v) { return scalar4(v, () -> Pointer.to(new int[] {v})); }
-
-    private KernelCall scalar4(int bits, java.util.function.Supplier<Pointer> value) {
+    public KernelCall int32(int v) {
         int i = index++;
-        if (set.holds(i, FOUR, null, bits)) return this;
-        ClCalls.run(() -> "clSetKernelArg(" + name + ", " + i + ")", () -> clSetKernelArg(kernel, i, 4, value.get()));
-        set.held(i, FOUR, null, bits);
+        if (set.holds(i, FOUR, null, v)) return this;
+        setArg(i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+        set.held(i, FOUR, null, v);
         return this;
     }
+
+    /** {@code clSetKernelArg} through {@link ClCalls}, without a lambda: a fresh JVM links each lambda on its first call. */
+    private void setArg(int i, long size, Pointer value) {
+        try {
+            if (ClCalls.hooked()) ClCalls.faultPoint(argName(i));
+            clSetKernelArg(kernel, i, size, value);
+        } catch (CLException e) {
+            throw ClCalls.failure(argName(i), e);
+        }
+    }
+
+    private String argName(int i) { return "clSetKernelArg(" + name + ", " + i + ")"; }
 
     /**
      * The trailing parameters of a reducing kernel (common.cl's {@code SUM_ARGS}): the reduced output is

@@ -11,6 +11,7 @@ import io.losscl.UnsupportedFeatureException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -49,7 +50,8 @@ public final class OpenClContext implements AutoCloseable {
     private long completedThrough;
     /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
     private final int stageMax;
-    private final java.util.ArrayDeque<java.util.function.Supplier<String>> recentCommands = new java.util.ArrayDeque<>();
+    /** Each a {@code Supplier<String>} or an object whose {@code toString} names the command (built only when asked). */
+    private final java.util.ArrayDeque<Object> recentCommands = new java.util.ArrayDeque<>();
     private HostTensor outputInto;
     private Map<String, HostTensor> gradsInto = Map.of();
     private boolean closed;
@@ -243,7 +245,9 @@ public final class OpenClContext implements AutoCloseable {
 
     /** Starts setting the arguments of {@code kernel}. */
     public KernelCall call(cl_kernel kernel, String name) {
-        return new KernelCall(this, kernel, name, setArgs.computeIfAbsent(kernel, k -> new KernelCall.SetArgs()));
+        KernelCall.SetArgs held = setArgs.get(kernel);
+        if (held == null) setArgs.put(kernel, held = new KernelCall.SetArgs());
+        return new KernelCall(this, kernel, name, held);
     }
 
     /** What each kernel's arguments hold (KernelCall skips setting them again). */
@@ -440,13 +444,22 @@ public final class OpenClContext implements AutoCloseable {
     }
 
     /** Counts a command about to be enqueued and keeps its name among the latest few. */
-    private void enqueued(java.util.function.Supplier<String> what) {
+    private void enqueued(java.util.function.Supplier<String> what) { enqueued((Object) what); }
+
+    private void enqueued(Object what) {
         commands++;
         if (recentCommands.size() == 16) recentCommands.removeFirst();
         recentCommands.addLast(what); // named only when asked (recentCommands): no string per command
     }
 
-    private void enqueued(String what) { enqueued(() -> what); }
+    /** A launch in the command log: named {@code launch <kernel>} when asked. */
+    private static final class Launch {
+        private final String kernel;
+
+        Launch(String kernel) { this.kernel = kernel; }
+
+        @Override public String toString() { return "launch " + kernel; }
+    }
 
     /** Whether small pooled buffers are host-backed (BufferPool): uploads and reads of them are copies, not commands. */
     boolean hostBackedBuffers() { return pool.hostBacked(); }
@@ -456,7 +469,8 @@ public final class OpenClContext implements AutoCloseable {
 
     /** The latest commands enqueued (at most 16), oldest first: what a call issued. */
     public java.util.List<String> recentCommands() {
-        return recentCommands.stream().map(java.util.function.Supplier::get).collect(java.util.stream.Collectors.toUnmodifiableList());
+        return recentCommands.stream().map(c -> c instanceof java.util.function.Supplier ? String.valueOf(((java.util.function.Supplier<?>) c).get()) : c.toString())
+                .collect(java.util.stream.Collectors.toUnmodifiableList());
     }
 
     /**
@@ -479,14 +493,27 @@ public final class OpenClContext implements AutoCloseable {
     void launch(cl_kernel kernel, String name, long groups) {
         long local = config.workGroupSize();
         long global = groups * local;
-        enqueued(() -> "launch " + name);
-        ClCalls.run(() -> "clEnqueueNDRangeKernel(" + name + ", global " + global + ", local " + local + ")",
-                () -> clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null));
+        enqueued(new Launch(name));
+        try {
+            if (ClCalls.hooked()) ClCalls.faultPoint(launchName(name, global, local));
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null);
+        } catch (CLException e) {
+            throw ClCalls.failure(launchName(name, global, local), e);
+        }
+    }
+
+    private static String launchName(String kernel, long global, long local) {
+        return "clEnqueueNDRangeKernel(" + kernel + ", global " + global + ", local " + local + ")";
     }
 
     /** Waits for every enqueued command. */
     public void finish() {
-        ClCalls.run("clFinish", () -> clFinish(queue));
+        try {
+            if (ClCalls.hooked()) ClCalls.faultPoint("clFinish");
+            clFinish(queue);
+        } catch (CLException e) {
+            throw ClCalls.failure("clFinish", e);
+        }
         waited();
     }
 

@@ -63,15 +63,24 @@ final class ProgramCache implements AutoCloseable {
         KernelKey kernelKey = new KernelKey(stems, options, name);
         cl_kernel k = kernels.get(kernelKey);
         if (k != null) return k;
-        cl_program p = programs.computeIfAbsent(new ProgramKey(stems, options), key -> build(stems, options));
-        k = ClCalls.call("clCreateKernel(" + name + ") in " + stems, () -> clCreateKernel(p, name, null));
+        ProgramKey programKey = new ProgramKey(stems, options);
+        cl_program p = programs.get(programKey);
+        if (p == null) {
+            p = build(stems, options);
+            programs.put(programKey, p);
+        }
+        try {
+            if (ClCalls.hooked()) ClCalls.faultPoint("clCreateKernel(" + name + ") in " + stems);
+            k = clCreateKernel(p, name, null);
+        } catch (CLException e) {
+            throw ClCalls.failure("clCreateKernel(" + name + ") in " + stems, e);
+        }
         kernels.put(kernelKey, k);
         return k;
     }
 
     private cl_program build(List<String> stems, String options) {
-        String source = KernelSources.program(stems);
-        String key = store.enabled() ? store.key(stems, options, source) : null;
+        String key = store.enabled() ? store.key(stems, options) : null;
         byte[] binary = key == null ? null : store.load(key);
         if (binary != null) {
             cl_program p = fromBinary(binary, options);
@@ -82,7 +91,7 @@ final class ProgramCache implements AutoCloseable {
             LOG.warn("Program cache: the driver refused the stored binary of {}; compiling from source", stems);
             store.discard(key);
         }
-        cl_program p = fromSource(stems, options, source);
+        cl_program p = fromSource(stems, options, KernelSources.program(stems));
         sourceBuilds++;
         // Stored on this thread, right after the build: fetching a binary can take as long as the build (POCL
         // compiles every kernel of the program for it), but it happens once per program and machine, and OpenCL

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32;
 import org.jocl.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * everything the binary depends on: platform, device, device and driver versions, build options and the
  * program's source text; a changed kernel or driver is a different entry, never a stale one.
  *
- * <p>Safe against corruption: each file holds a magic line, the SHA-256 of the binary and the binary; one
+ * <p>Safe against corruption: each file holds a magic line, the binary's length and CRC-32, and the binary
+ * (the name's SHA-256 guards against collisions, the CRC against damage: a torn or bit-flipped file); one
  * that does not check out is deleted and the program built from source. Safe against concurrent writers:
  * an entry is written to a temporary file in the same directory and renamed over the name atomically, so a
  * reader sees a whole entry or none. A directory that cannot be created or written disables the store
@@ -36,8 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ProgramStore {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramStore.class);
-    private static final byte[] MAGIC = "losscl program binary v1\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int HASH = 32;
+    private static final byte[] MAGIC = "losscl program binary v2\n".getBytes(StandardCharsets.US_ASCII);
+    /** The check stored before the binary: its length and CRC-32 (native zlib code, fast even before the JIT). */
+    private static final int CHECK = 12;
     /** The store's size bound: beyond it the least recently written entries go (a POCL binary is ~0.3 MB). */
     static final long MAX_BYTES = 256L << 20;
 
@@ -69,10 +72,14 @@ final class ProgramStore {
     boolean enabled() { return enabled; }
 
     /**
-     * The entry name for the program made of the files {@code stems} (after common.cl, in order), whose text is
-     * {@code source}, built with {@code options}: the file list, the options and the whole text are all hashed.
+     * The entry name for the program made of the files {@code stems} (after common.cl, in order) built with
+     * {@code options}: the file list, the options and every file's text (through its fingerprint,
+     * {@link KernelSources#digest}) are all hashed; the program's text is a function of these.
      */
-    String key(List<String> stems, String options, String source) {
+    String key(List<String> stems, String options) { return key(stems, options, KernelSources::digest); }
+
+    /** {@link #key(List, String)} with the files' digests from {@code fileDigest} (tests: a changed file). */
+    String key(List<String> stems, String options, java.util.function.Function<String, byte[]> fileDigest) {
         MessageDigest md = sha256();
         md.update(deviceKey.getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0);
@@ -80,7 +87,8 @@ final class ProgramStore {
         md.update((byte) 0);
         md.update(options.getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0);
-        md.update(source.getBytes(StandardCharsets.UTF_8));
+        md.update(fileDigest.apply("common"));
+        for (String s : stems) md.update(fileDigest.apply(s));
         return HexFormat.of().formatHex(md.digest());
     }
 
@@ -97,10 +105,14 @@ final class ProgramStore {
             LOG.debug("Program cache: cannot read {} ({})", file, e.toString());
             return null;
         }
-        int head = MAGIC.length + HASH;
+        int head = MAGIC.length + CHECK;
         if (all.length > head && Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            byte[] binary = Arrays.copyOfRange(all, head, all.length);
-            if (Arrays.equals(sha256().digest(binary), Arrays.copyOfRange(all, MAGIC.length, head))) return binary;
+            ByteBuffer check = ByteBuffer.wrap(all, MAGIC.length, CHECK);
+            long length = check.getLong();
+            int crc = check.getInt();
+            if (length == all.length - head && crc == crc32(all, head, all.length - head)) {
+                return Arrays.copyOfRange(all, head, all.length);
+            }
         }
         LOG.warn("Program cache: {} is damaged; deleting it and compiling from source", file);
         discard(key);
@@ -123,8 +135,8 @@ final class ProgramStore {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, key, ".tmp");
-            ByteBuffer b = ByteBuffer.allocate(MAGIC.length + HASH + binary.length);
-            b.put(MAGIC).put(sha256().digest(binary)).put(binary);
+            ByteBuffer b = ByteBuffer.allocate(MAGIC.length + CHECK + binary.length);
+            b.put(MAGIC).putLong(binary.length).putInt(crc32(binary, 0, binary.length)).put(binary);
             Files.write(tmp, b.array());
             try {
                 Files.move(tmp, dir.resolve(key + ".bin"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -174,10 +186,13 @@ final class ProgramStore {
         }
     }
 
-    /** Loads the SHA-256 provider (a fresh JVM's first {@code MessageDigest} costs ~15 ms of class loading): {@link ClassPreload}. */
-    static void preload() { sha256().digest(new byte[1]); }
+    private static int crc32(byte[] b, int offset, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(b, offset, length);
+        return (int) crc.getValue();
+    }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -54,6 +54,7 @@ class FaultInjectionTest {
     static Stream<Arguments> faults() {
         return Stream.of(
                 Arguments.of("clEnqueueNDRangeKernel", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", null),
+                Arguments.of("clSetKernelArg", CL.CL_INVALID_ARG_VALUE, "CL_INVALID_ARG_VALUE", null),
                 Arguments.of("clEnqueueReadBuffer", CL.CL_DEVICE_NOT_AVAILABLE, "CL_DEVICE_NOT_AVAILABLE", LaunchConfig.Profile.GPU),
                 Arguments.of("clEnqueueWriteBuffer", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", LaunchConfig.Profile.GPU),
                 Arguments.of("clFinish", CL.CL_OUT_OF_RESOURCES, "CL_OUT_OF_RESOURCES", LaunchConfig.Profile.CPU),

@@ -60,13 +60,20 @@ class ProgramStoreTest {
     }
 
     @Test
-    void theKeyCoversTheFileListAndTheOptions() {
+    void theKeyCoversTheFileListTheOptionsAndEveryFilesText() {
         ProgramStore store = ProgramStore.open(null, null);
-        String key = store.key(List.of("cross_entropy", "cross_entropy_rows"), "-DA=1", "text");
-        assertFalse(key.equals(store.key(List.of("cross_entropy", "cross_entropy_rows_cpu"), "-DA=1", "text")), "another file list");
-        assertFalse(key.equals(store.key(List.of("cross_entropy_rows", "cross_entropy"), "-DA=1", "text")), "another file order");
-        assertFalse(key.equals(store.key(List.of("cross_entropy", "cross_entropy_rows"), "-DA=2", "text")), "other options");
-        assertEquals(key, store.key(List.of("cross_entropy", "cross_entropy_rows"), "-DA=1", "text"));
+        List<String> stems = List.of("cross_entropy", "cross_entropy_rows");
+        String key = store.key(stems, "-DA=1");
+        assertFalse(key.equals(store.key(List.of("cross_entropy", "cross_entropy_rows_cpu"), "-DA=1")), "another file list");
+        assertFalse(key.equals(store.key(List.of("cross_entropy_rows", "cross_entropy"), "-DA=1")), "another file order");
+        assertFalse(key.equals(store.key(stems, "-DA=2")), "other options");
+        assertEquals(key, store.key(stems, "-DA=1"));
+        for (String changed : List.of("common", "cross_entropy", "cross_entropy_rows")) {
+            byte[] edited = KernelSources.digest(changed).clone();
+            edited[15] ^= 1;
+            String other = store.key(stems, "-DA=1", s -> s.equals(changed) ? edited : KernelSources.digest(s));
+            assertFalse(key.equals(other), "a changed " + changed + ".cl");
+        }
     }
 
     @Test
