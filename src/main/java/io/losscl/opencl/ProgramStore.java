@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Compiled program binaries kept on disk across processes, so that a loss's first call in a new process
  * loads its program instead of compiling it (~100 ms per program on POCL). An entry's name is the SHA-256 of
  * everything the binary depends on: platform, device, device and driver versions, build options and the
- * program's source text; a changed kernel or driver is a different entry, never a stale one.
+ * program's source files (their names and text fingerprints, {@link KernelSources#digest}); a changed kernel or
+ * driver is a different entry, never a stale one.
  *
  * <p>Safe against corruption: each file holds a magic line, the binary's length and CRC-32, and the binary
  * (the name's SHA-256 guards against collisions, the CRC against damage: a torn or bit-flipped file); one
