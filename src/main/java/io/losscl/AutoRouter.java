@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * reference wins. That crossover depends on the device and the loss, so it is measured, once per engine, loss,
  * pass (forward or forward+backward) and power-of-two size class of the inputs' element count: the first call
  * of a class runs on both backends, alternating, until their Java is compiled (up to ~20 ms), then 15 timed times
- * each (again, at most twice, when the JIT compiled meanwhile; the lower quartiles count: on a busy machine, or
- * while the JIT compiles on another core, interference only ever adds time), and the class keeps the winner for
+ * each (again while the JIT compiled meanwhile, for up to 50 ms; each backend's best lower quartile counts: on a
+ * busy machine, or while the JIT compiles on another core, interference only ever adds time), and the class keeps the winner for
  * the engine's life, so the same input always takes the same backend (deterministic results). A class above one
  * the device won goes to the device without measuring, as does anything over {@link #MAX_ELEMENTS} elements.
  * Choices are logged at debug level. Callers hold the engine's lock.
@@ -34,6 +34,8 @@ final class AutoRouter {
      */
     private static final long WARM_NANOS = 20_000_000L;
     private static final int WARM_CALLS = 300;
+    /** How long the timed runs may be repeated while the JIT keeps compiling (see {@link #measure}). */
+    private static final long RETIME_NANOS = 50_000_000L;
     /** The reference must beat the device by this factor: the device is the default, and noise should not flip it. */
     private static final double MARGIN = 0.8;
 
@@ -102,9 +104,11 @@ final class AutoRouter {
             refSpent += t2 - t1;
         }
         long[] dev = new long[TRIALS], ref = new long[TRIALS];
-        // Timed again (at most twice more) when the JIT compiled meanwhile: on two cores its threads take the
+        long devTime = Long.MAX_VALUE, refTime = Long.MAX_VALUE, stop = System.nanoTime() + RETIME_NANOS;
+        // Timed again while the JIT compiled meanwhile (up to RETIME_NANOS): on two cores its threads take the
         // timed calls' core, and a reference still waiting for its compiled code measures several times slower.
-        for (int attempt = 0, compiled = jitMillis(); attempt < 3; attempt++) {
+        // Each backend keeps its best lower quartile: code only gets faster, interference only adds time.
+        for (int compiled = jitMillis(); ; ) {
             for (int k = 0; k < TRIALS; k++) {
                 long t0 = System.nanoTime();
                 onDevice.get();
@@ -114,13 +118,14 @@ final class AutoRouter {
                 dev[k] = t1 - t0;
                 ref[k] = t2 - t1;
             }
+            java.util.Arrays.sort(dev);
+            java.util.Arrays.sort(ref);
+            devTime = Math.min(devTime, dev[TRIALS / 4]);
+            refTime = Math.min(refTime, ref[TRIALS / 4]);
             int now = jitMillis();
-            if (now == compiled) break;
+            if (now == compiled || System.nanoTime() > stop) break;
             compiled = now;
         }
-        java.util.Arrays.sort(dev);
-        java.util.Arrays.sort(ref);
-        long devTime = dev[TRIALS / 4], refTime = ref[TRIALS / 4];
         boolean javaFaster = refTime < MARGIN * devTime;
         LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (lower quartiles) -> {}", family, sizeClass, device.name(), devTime / 1000,
                 reference.name(), refTime / 1000, javaFaster ? reference.name() : device.name());

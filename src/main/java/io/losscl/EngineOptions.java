@@ -39,6 +39,8 @@ public final class EngineOptions {
     private final List<WarmUp> warmUps;
     private final boolean autoCrossover;
     private final boolean reproducible;
+    private final List<String> devices;
+    private final boolean allGpus;
 
     private EngineOptions(Builder b) {
         this.backend = b.backend;
@@ -48,6 +50,8 @@ public final class EngineOptions {
         this.warmUps = List.copyOf(b.warmUps);
         this.autoCrossover = b.autoCrossover;
         this.reproducible = b.reproducible;
+        this.devices = List.copyOf(b.devices);
+        this.allGpus = b.allGpus;
     }
 
     /**
@@ -95,6 +99,12 @@ public final class EngineOptions {
     /** Whether reductions are exact and independent of the device count ({@link Builder#reproducible}). */
     public boolean reproducible() { return reproducible; }
 
+    /** The devices of a multi-device engine ({@link Builder#devices}); empty: one device ({@link #device()}). */
+    public List<String> devices() { return devices; }
+
+    /** Whether the engine takes every GPU ({@link Builder#allGpus}). */
+    public boolean allGpus() { return allGpus; }
+
     /** Builds {@link EngineOptions}. */
     public static final class Builder {
         private BackendKind backend;
@@ -104,6 +114,8 @@ public final class EngineOptions {
         private final List<WarmUp> warmUps = new ArrayList<>();
         private boolean autoCrossover = true;
         private boolean reproducible;
+        private final List<String> devices = new ArrayList<>();
+        private boolean allGpus;
 
         private Builder() {
             device = LossEngine.setting("losscl.device", "LOSSCL_DEVICE", null);
@@ -175,6 +187,29 @@ public final class EngineOptions {
          */
         public Builder reproducible(boolean on) {
             this.reproducible = on;
+            return this;
+        }
+
+        /**
+         * An engine over several OpenCL devices, each an index or name substring as for {@link #device}: every
+         * call's rows are split across them by measured speed, computed concurrently and merged exactly, as
+         * {@link LossEngine#onDevices} (reductions as with {@link #reproducible}). Each device gets this
+         * builder's launch settings and program cache. With {@code AUTO}, a device failure falls back to the
+         * Java reference (logged); there is no crossover to it for small calls.
+         */
+        public Builder devices(String... selectors) {
+            devices.clear();
+            for (String s : selectors) devices.add(java.util.Objects.requireNonNull(s, "device selector"));
+            return this;
+        }
+
+        /**
+         * An engine over every OpenCL GPU of the machine, as {@link #devices} with each one's index. No GPU:
+         * {@code OPENCL} fails with {@link BackendUnavailableException}; {@code AUTO} computes on the Java
+         * reference with a logged warning.
+         */
+        public Builder allGpus() {
+            this.allGpus = true;
             return this;
         }
 

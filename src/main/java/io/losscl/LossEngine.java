@@ -103,6 +103,19 @@ public final class LossEngine implements AutoCloseable {
         if (options.backend() == BackendKind.JAVA) return new LossEngine(exactIf(options, new ReferenceBackend()));
         LaunchConfig.Overrides settings = options.launch().orElse(LaunchProperties.read());
         LossEngine engine;
+        if (options.allGpus() || !options.devices().isEmpty()) {
+            try {
+                Backend devices = OpenClBackend.openAll(options.allGpus() ? OpenClBackend.gpuSelectors() : options.devices(), settings,
+                        options.programCache(), MultiDeviceBackend::new);
+                engine = options.backend() == BackendKind.AUTO ? new LossEngine(devices, exactIf(options, new ReferenceBackend()), null)
+                        : new LossEngine(devices);
+            } catch (BackendUnavailableException e) {
+                if (options.backend() != BackendKind.AUTO) throw e;
+                LOG.warn("No usable OpenCL devices ({}); computing losses on the Java reference backend instead", e.getMessage());
+                return new LossEngine(exactIf(options, new ReferenceBackend()));
+            }
+            return warmedUp(engine, options);
+        }
         switch (options.backend()) {
             case OPENCL:
                 OpenClBackend only = OpenClBackend.open(options.device(), settings, options.programCache());
@@ -125,6 +138,11 @@ public final class LossEngine implements AutoCloseable {
             default:
                 throw new AssertionError(options.backend());
         }
+        return warmedUp(engine, options);
+    }
+
+    /** {@code engine} after the warm-up calls of {@code options}; closed if one fails. */
+    private static LossEngine warmedUp(LossEngine engine, EngineOptions options) {
         try {
             for (EngineOptions.WarmUp w : options.warmUps()) {
                 Set<String> grads = new LinkedHashSet<>(Arrays.asList(w.grads));
@@ -201,14 +219,7 @@ public final class LossEngine implements AutoCloseable {
      * @throws BackendUnavailableException when a device is missing
      */
     public static LossEngine onDevices(String... selectors) {
-        List<Backend> opened = new ArrayList<>();
-        try {
-            for (String s : selectors) opened.add(OpenClBackend.open(s, LaunchProperties.read()));
-        } catch (RuntimeException e) {
-            opened.forEach(Backend::close);
-            throw e;
-        }
-        return new LossEngine(new MultiDeviceBackend(opened));
+        return new LossEngine(OpenClBackend.openAll(Arrays.asList(selectors), LaunchProperties.read(), null, MultiDeviceBackend::new));
     }
 
     /**

@@ -3,6 +3,8 @@ package io.losscl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.losscl.cli.Tolerance;
@@ -128,6 +130,37 @@ class MultiDeviceTest {
             LossResult got = exact.compute(c.loss, LossInputs.of("input", x, "target", t), "input");
             assertArrayEquals(bits(want.output().toHost()), bits(got.output().toHost()), "output: the device's own reduction");
             assertArrayEquals(bits(want.grad("input").toHost()), bits(got.grad("input").toHost()), "gradient");
+        }
+    }
+
+    /** EngineOptions.devices: LossEngine.create over a device list is the multi-device engine onDevices makes. */
+    @Test
+    void createWithADeviceListIsBitwiseOneDevice() {
+        OpenClSupport.assume();
+        try (LossEngine one = LossEngine.onDevices((String) null);
+             LossEngine two = LossEngine.create(EngineOptions.builder().backend(BackendKind.AUTO).devices("0", "0").build());
+             LossEngine plain = LossEngine.create(BackendKind.OPENCL)) {
+            assertTrue(two.backendName().startsWith("devices[opencl:"), two.backendName());
+            check(one, two, plain);
+        }
+    }
+
+    /** EngineOptions.allGpus: every GPU the platforms list; without one, OPENCL fails and AUTO runs the reference. */
+    @Test
+    void allGpusTakesEveryGpuOrSaysThereIsNone() {
+        OpenClSupport.assume();
+        List<String> gpus = OpenClBackend.gpuSelectors();
+        if (gpus.isEmpty()) {
+            BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                    () -> LossEngine.create(EngineOptions.builder().backend(BackendKind.OPENCL).allGpus().build()));
+            assertTrue(e.getMessage().contains("no OpenCL GPU"), e.getMessage());
+            try (LossEngine auto = LossEngine.create(EngineOptions.builder().backend(BackendKind.AUTO).allGpus().build())) {
+                assertEquals("java", auto.backendName());
+            }
+        } else {
+            try (LossEngine all = LossEngine.create(EngineOptions.builder().backend(BackendKind.OPENCL).allGpus().build())) {
+                assertEquals(gpus.size(), ((MultiDeviceBackend) all.backend()).speeds().length, all.backendName());
+            }
         }
     }
 

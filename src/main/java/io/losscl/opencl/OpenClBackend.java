@@ -69,6 +69,34 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
+     * Opens a backend on each device named in {@code selectors} (as {@link #open(String, LaunchConfig.Overrides,
+     * java.nio.file.Path)}) and gives them to {@code combine}; a device that fails to open closes those opened before.
+     *
+     * @throws BackendUnavailableException when {@code selectors} is empty or a device is missing
+     */
+    public static <B> B openAll(java.util.List<String> selectors, LaunchConfig.Overrides launch, java.nio.file.Path programCacheDir,
+                                java.util.function.Function<java.util.List<OpenClBackend>, B> combine) {
+        if (selectors.isEmpty()) {
+            throw new BackendUnavailableException("no OpenCL GPU found; devices: " + DeviceCatalog.scan().devices(), null);
+        }
+        java.util.List<OpenClBackend> opened = new java.util.ArrayList<>();
+        try {
+            for (String s : selectors) opened.add(open(s, launch, programCacheDir));
+            return combine.apply(opened);
+        } catch (RuntimeException e) {
+            opened.forEach(OpenClBackend::close);
+            throw e;
+        }
+    }
+
+    /** The index selectors of every GPU the OpenCL platforms list (empty when there is none). */
+    public static java.util.List<String> gpuSelectors() {
+        java.util.List<String> gpus = new java.util.ArrayList<>();
+        for (DeviceInfo d : DeviceCatalog.scan().devices()) if (d.type() == DeviceInfo.Type.GPU) gpus.add(Integer.toString(d.index()));
+        return gpus;
+    }
+
+    /**
      * Splits the device chosen by {@code selector} into {@code parts} sub-devices of equal compute units
      * ({@code clCreateSubDevices} with {@code CL_DEVICE_PARTITION_EQUALLY}) and opens a backend on each: for
      * running parts of one call concurrently on one device, and for testing several devices on one machine.
