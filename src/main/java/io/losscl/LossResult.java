@@ -22,8 +22,8 @@ public final class LossResult implements AutoCloseable {
     private final Tensor output;
     private final Map<String, Tensor> grads;
     private final String backend;
-    /** Tensors held here that belong to the caller (closing the result leaves them open). */
-    private final Set<Tensor> callers = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tensors held here that belong to the caller (closing the result leaves them open); null while none. */
+    private Set<Tensor> callers;
 
     LossResult(Tensor output, Map<String, ? extends Tensor> grads, String backend) {
         this.output = output;
@@ -34,7 +34,7 @@ public final class LossResult implements AutoCloseable {
     /** This result with its backend named {@code backend} (AUTO's fallback says where the call ran). */
     LossResult withBackend(String backend) {
         LossResult r = new LossResult(output, grads, backend);
-        r.callers.addAll(callers);
+        if (callers != null) r.callers().addAll(callers);
         return r;
     }
 
@@ -80,7 +80,7 @@ public final class LossResult implements AutoCloseable {
     }
 
     private void closeOwned(Tensor t) {
-        if (t instanceof AutoCloseable && !callers.contains(t)) {
+        if (t instanceof AutoCloseable && (callers == null || !callers.contains(t))) {
             try {
                 ((AutoCloseable) t).close();
             } catch (RuntimeException e) {
@@ -93,7 +93,7 @@ public final class LossResult implements AutoCloseable {
 
     /** Marks {@code t} as the caller's: {@link #close()} leaves it open. */
     LossResult notOwning(Tensor t) {
-        callers.add(t);
+        callers().add(t);
         return this;
     }
 
@@ -114,5 +114,10 @@ public final class LossResult implements AutoCloseable {
         t.copyTo(dst);
         closeOwned(t);
         return dst;
+    }
+
+    private Set<Tensor> callers() {
+        if (callers == null) callers = Collections.newSetFromMap(new IdentityHashMap<>());
+        return callers;
     }
 }

@@ -57,9 +57,11 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
         boolean checkRange = !loss.logits() && !(inputs.get("input") instanceof HostTensor) && n > 0;
         // CPUs with fp64: cpu_math16's double polynomials, faster there than the float builtins (see cpuDoubleMathPreferred).
         boolean cpuMath = cl.cpuDoubleMathPreferred(dtype);
-        String options = (cpuMath ? cl.optionsPreferringDouble(dtype) : cl.options(dtype)) + " -DLOGITS=" + (loss.logits() ? 1 : 0)
-                + " -DWEIGHT_MODE=" + wMode + " -DPW_MODE=" + pMode
-                + " -DCHECK_RANGE=" + (checkRange ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_INPUT=" + (gIn ? 1 : 0) + " -DGRAD_TARGET=" + (gTg ? 1 : 0);
+        int flags = wMode | pMode << 3 | ClassRowsKernel.bit(loss.logits(), 6) | ClassRowsKernel.bit(checkRange, 7) | ClassRowsKernel.bit(reduce, 8)
+                | ClassRowsKernel.bit(gIn, 9) | ClassRowsKernel.bit(gTg, 10);
+        String options = cl.options(cpuMath ? cl.optionsPreferringDouble(dtype) : cl.options(dtype), flags,
+                k -> " -DLOGITS=" + (k >> 6 & 1) + " -DWEIGHT_MODE=" + (k & 7) + " -DPW_MODE=" + (k >> 3 & 7) + " -DCHECK_RANGE=" + (k >> 7 & 1)
+                        + " -DREDUCE=" + (k >> 8 & 1) + " -DGRAD_INPUT=" + (k >> 9 & 1) + " -DGRAD_TARGET=" + (k >> 10 & 1));
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
         long groups = cl.config().groupsFor(n);
         List<String> stems = cpuMath ? CPU_STEMS : STEMS;
@@ -86,7 +88,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
                     .sumArgs(scale)
                     .launch(groups);
             // The error flag is read with the results; a flagged call discards them.
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut, index -> outOfRange(loss, inputs.get("input").toHost(), index));
+            return scope.finish(cl.backendName(), out, gradOut, index -> outOfRange(loss, inputs.get("input").toHost(), index));
         }
     }
 

@@ -5,7 +5,9 @@ import static org.jocl.CL.*;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jocl.Pointer;
@@ -34,7 +36,10 @@ final class BufferPool implements AutoCloseable {
     private final long maxIdleBytes;
     private final boolean hostBacked;
     private final LongSupplier commandClock;
-    private final Map<Long, ArrayDeque<Slot>> idle = new HashMap<>();
+    /** Idle buffers by size: powers of two (every size class up to the device's largest buffer) by exponent, others by size. */
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Slot>[] idlePowers = new ArrayDeque[64];
+    private final Map<Long, ArrayDeque<Slot>> idleOthers = new HashMap<>();
     /** Host-backed buffers given back beyond the idle limit, released once the queue has run ({@link #queueDone}). */
     private final java.util.List<Slot> retired = new java.util.ArrayList<>();
     private long idleBytes;
@@ -79,8 +84,8 @@ final class BufferPool implements AutoCloseable {
     synchronized DeviceBuffer borrow(long bytes, long maxAllocBytes) {
         if (closed) throw new IllegalStateException("buffer pool closed");
         long size = sizeClass(bytes) <= maxAllocBytes ? sizeClass(bytes) : (bytes + 4095) & ~4095L;
-        ArrayDeque<Slot> q = idle.get(size);
-        Slot slot = q == null ? null : q.poll();
+        ArrayDeque<Slot> q = idle(size);
+        Slot slot = q.poll();
         if (slot != null) {
             idleBytes -= size;
         } else {
@@ -118,10 +123,18 @@ final class BufferPool implements AutoCloseable {
             liveBuffers--;
             return;
         }
-        ArrayDeque<Slot> slots = idle.get(size);
-        if (slots == null) idle.put(size, slots = new ArrayDeque<>());
-        slots.push(new Slot(mem, host, commandClock.getAsLong()));
+        idle(size).push(new Slot(mem, host, commandClock.getAsLong()));
         idleBytes += size;
+    }
+
+    /** The idle buffers of {@code size} bytes (indexed without boxing the size: this runs twice per buffer per call). */
+    private ArrayDeque<Slot> idle(long size) {
+        if (Long.bitCount(size) == 1) {
+            int k = Long.numberOfTrailingZeros(size);
+            if (idlePowers[k] == null) idlePowers[k] = new ArrayDeque<>();
+            return idlePowers[k];
+        }
+        return idleOthers.computeIfAbsent(size, s -> new ArrayDeque<>());
     }
 
     /** Whether buffers up to {@link #HOST_BACKED_MAX} are host-backed. */
@@ -180,13 +193,16 @@ final class BufferPool implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         queueDone(); // the context finished its queue before closing the pool
-        for (ArrayDeque<Slot> q : idle.values()) {
+        List<ArrayDeque<Slot>> all = new ArrayList<>(idleOthers.values());
+        for (ArrayDeque<Slot> q : idlePowers) if (q != null) all.add(q);
+        for (ArrayDeque<Slot> q : all) {
             for (Slot s : q) {
                 clReleaseMemObject(s.mem);
                 liveBuffers--;
             }
+            q.clear();
         }
-        idle.clear();
+        idleOthers.clear();
         idleBytes = 0;
     }
 }

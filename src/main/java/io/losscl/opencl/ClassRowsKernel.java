@@ -163,9 +163,11 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         boolean stash = cpuRows && gradX && !wide && mode == Mode.CE_INDEX;
         // Small batches: class_rows sums the weighted mean's denominator in each work-group (one launch per call).
         boolean totalInGroup = weightedMean && slices == 1 && n <= WEIGHT_TOTAL_IN_GROUP_ROWS;
-        String options = cl.options(dtype) + " -DWEIGHT_TOTAL_IN_GROUP=" + (totalInGroup ? 1 : 0) + " -DMODE=" + mode.ordinal() + " -DROW_PER_GROUP=" + (wide ? 1 : 0)
-                + " -DINNER1=" + (rows.inner() == 1 ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_X=" + (gradX ? 1 : 0) + " -DGRAD_T=" + (gradT ? 1 : 0)
-                + (inPlace ? " -DIN_PLACE=1" : "") + (stash ? " -DSTASH_N=1024" : "");
+        int flags = mode.ordinal() | bit(totalInGroup, 3) | bit(wide, 4) | bit(rows.inner() == 1, 5) | bit(reduce, 6) | bit(gradX, 7)
+                | bit(gradT, 8) | bit(inPlace, 9) | bit(stash, 10);
+        String options = cl.options(cl.options(dtype), flags, k -> " -DMODE=" + (k & 7) + " -DWEIGHT_TOTAL_IN_GROUP=" + (k >> 3 & 1)
+                + " -DROW_PER_GROUP=" + (k >> 4 & 1) + " -DINNER1=" + (k >> 5 & 1) + " -DREDUCE=" + (k >> 6 & 1) + " -DGRAD_X=" + (k >> 7 & 1)
+                + " -DGRAD_T=" + (k >> 8 & 1) + ((k >> 9 & 1) != 0 ? " -DIN_PLACE=1" : "") + ((k >> 10 & 1) != 0 ? " -DSTASH_N=1024" : ""));
         Tensor target = inputs.get("target");
         // Values of device-resident tensors are checked by the kernel (host ones were checked by validate).
         boolean checkOnDevice = indexTargets ? target != null && !(target instanceof HostTensor) : entropy && !(x instanceof HostTensor);
@@ -232,7 +234,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             }
             // The error flag is read with the results; a flagged call discards them.
             final String xn = xName;
-            LossResult r = scope.finish("opencl:" + cl.device().name(), out, gradOut, bad -> {
+            LossResult r = scope.finish(cl.backendName(), out, gradOut, bad -> {
                 if (entropy) {
                     // The host check on the downloaded values names the offending value and where it is.
                     loss.validate(LossInputs.of(xn, x.toHost()));
@@ -246,4 +248,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             return Backend.result(r.output(), g, r.backend());
         }
     }
+
+    /** {@code 1 << shift} where {@code on}: a build flag's bit in a kernel's options key. */
+    static int bit(boolean on, int shift) { return on ? 1 << shift : 0; }
 }

@@ -48,10 +48,10 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         DType work = broadcastGrad && cl.device().hasFp64() ? DType.FLOAT64 : dtype;
         boolean rowPerItem = rowPerItem(cl.config(), rows, d, reduce);
         long groups = RowKernels.groups(cl, rows, d, rowPerItem);
-        String options = RowKernels.options(cl, work, rowPerItem, reduce)
-                + " -DTARGET_INT=" + (target.dtype() == DType.INT64 ? 1 : 0)
-                + " -DTARGET_BCAST=" + (target.numel() == 1 && rows != 1 ? 1 : 0)
-                + " -DGRAD1=" + (g1 ? 1 : 0) + " -DGRAD2=" + (g2 ? 1 : 0);
+        int flags = RowKernels.rowKey(rowPerItem, reduce) | ClassRowsKernel.bit(target.dtype() == DType.INT64, 2)
+                | ClassRowsKernel.bit(target.numel() == 1 && rows != 1, 3) | ClassRowsKernel.bit(g1, 4) | ClassRowsKernel.bit(g2, 5);
+        String options = cl.options(cl.options(work), flags, k -> RowKernels.rowFlags(k) + " -DTARGET_INT=" + (k >> 2 & 1)
+                + " -DTARGET_BCAST=" + (k >> 3 & 1) + " -DGRAD1=" + (k >> 4 & 1) + " -DGRAD2=" + (k >> 5 & 1));
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;
         // a floating target of another dtype is read as the work dtype (its values are +-1 or ignored)
         DType targetWork = target.dtype() == DType.INT64 ? DType.INT64 : work;
@@ -83,7 +83,7 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
             if (g1) sumBack(cl, scope, gFull1, shape, work, gradOut.get("input1"));
             if (g2) sumBack(cl, scope, gFull2, shape, work, gradOut.get("input2"));
             if (outWork != out.buffer()) Broadcasting.expandInto(cl, scope, outWork, outShape, work, outShape, dtype, out.buffer());
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            return scope.finish(cl.backendName(), out, gradOut);
         }
     }
 

@@ -80,7 +80,8 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         // over up to T steps whose magnitude grows with t, so float rounding piles up ~sqrt(T) ulps of |alpha|
         // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
         // time step), so slow fp64 on a GPU costs it little.
-        String options = cl.optionsPreferringDouble(dtype) + " -DCTC_GRAD=" + (wantGrad ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
+        String options = cl.options(cl.optionsPreferringDouble(dtype), ClassRowsKernel.bit(wantGrad, 0) | ClassRowsKernel.bit(reduce, 1),
+                k -> " -DCTC_GRAD=" + (k & 1) + " -DREDUCE=" + (k >> 1 & 1));
         List<String> stems = !serial ? GPU_STEMS : cl.prefersDouble(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;
         Shape outShape = reduce || !b.batched ? Shape.scalar() : Shape.of(n);
@@ -110,7 +111,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
                 // no sequence: the sum of nothing (0), or the mean's 0 / 0 (NaN)
                 Reducer.finish(cl, stems, options, partials, 0, 1, Reducer.Mode.SCALED_SUM, scale, out.buffer());
             }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            return scope.finish(cl.backendName(), out, gradOut);
         }
     }
 }

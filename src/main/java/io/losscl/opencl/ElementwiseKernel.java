@@ -43,7 +43,8 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
         boolean reduce = loss.reduction() != Reduction.NONE;
         int gradMask = 0;
         for (int k = 0; k < arity; k++) if (grads.contains(names.get(k))) gradMask |= 1 << k;
-        String options = cl.options(dtype) + " -DREDUCE=" + (reduce ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
+        String options = cl.options(cl.options(dtype), (reduce ? 1 : 0) | gradMask << 1,
+                k -> " -DREDUCE=" + (k & 1) + " -DGRAD_MASK=" + (k >> 1));
         double[] p = java.util.Arrays.copyOf(loss.parameters(), 4);
         double gradScale = loss.reductionScale(inputs, shape, n);
         long groups = cl.config().groupsFor(n);
@@ -81,7 +82,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
                 CallScope.Result r = gradOut.get(names.get(k));
                 if (r != null && g[k] != r.buffer()) Broadcasting.sumToShape(cl, scope, g[k], shape, operandShape[k], dtype, r.buffer());
             }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            return scope.finish(cl.backendName(), out, gradOut);
         }
     }
 }

@@ -197,7 +197,7 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
                 if (n == 0) cl.write(out.buffer(), HostTensor.fromDoubles(dtype, Shape.scalar(), new double[] {0 * outScale}));
                 else Reducer.finish(cl, STEMS, options, rowLoss, n, 1, Reducer.Mode.SCALED_SUM, outScale, out.buffer());
             }
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+            return scope.finish(cl.backendName(), out, gradOut);
         }
     }
 

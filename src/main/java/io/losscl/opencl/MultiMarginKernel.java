@@ -26,8 +26,10 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");
         boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
-        String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DP=" + loss.p()
-                + " -DHAS_WEIGHT=" + (loss.weight() != null ? 1 : 0) + " -DGRAD=" + (grad ? 1 : 0);
+        int flags = RowKernels.rowKey(perItem, reduce) | ClassRowsKernel.bit(loss.p() == 2, 2) | ClassRowsKernel.bit(loss.weight() != null, 3)
+                | ClassRowsKernel.bit(grad, 4);
+        String options = cl.options(cl.options(dtype), flags, k -> RowKernels.rowFlags(k) + " -DP=" + (1 + (k >> 2 & 1))
+                + " -DHAS_WEIGHT=" + (k >> 3 & 1) + " -DGRAD=" + (k >> 4 & 1));
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, inputs)) {
             CallScope.Result out = scope.result(dtype, outShape);
@@ -44,7 +46,7 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
                     .launch(groups);
             // The error flag (the first bad row) is read with the results; a flagged call discards them.
             io.losscl.Tensor target = inputs.get("target");
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut, row -> io.losscl.loss.ClassTargets.targetOutOfRange(
+            return scope.finish(cl.backendName(), out, gradOut, row -> io.losscl.loss.ClassTargets.targetOutOfRange(
                     loss.name(), target.shape(), row, target.toHost().getLong(row), c));
         }
     }

@@ -26,7 +26,8 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");
         boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
-        String options = RowKernels.options(cl, dtype, perItem, reduce) + " -DGRAD=" + (grad ? 1 : 0);
+        String options = cl.options(cl.options(dtype), RowKernels.rowKey(perItem, reduce) | ClassRowsKernel.bit(grad, 2),
+                k -> RowKernels.rowFlags(k) + " -DGRAD=" + (k >> 2 & 1));
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, inputs)) {
             CallScope.Result out = scope.result(dtype, outShape);
@@ -44,7 +45,7 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
                     .launch(groups);
             // The error flag (the first bad entry) is read with the results; a flagged call discards them.
             io.losscl.Tensor target = inputs.get("target");
-            return scope.finish("opencl:" + cl.device().name(), out, gradOut, at -> new io.losscl.InvalidArgumentException(loss.name()
+            return scope.finish(cl.backendName(), out, gradOut, at -> new io.losscl.InvalidArgumentException(loss.name()
                     + ": target " + target.toHost().getLong(at) + " at index " + io.losscl.loss.Checks.index(target.shape(), at)
                     + " is out of range [-1, " + c + ")"));
         }

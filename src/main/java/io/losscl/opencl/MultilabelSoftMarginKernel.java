@@ -54,7 +54,8 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
         boolean gIn = grads.contains("input"), gTg = grads.contains("target") && target.dtype().isFloating();
         int gradMask = (gIn ? 1 : 0) | (gTg ? 2 : 0);
         boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
-        String options = RowKernels.options(cl, kd, perItem, reduce) + " -DWEIGHT_MODE=" + weightMode + " -DGRAD_MASK=" + gradMask;
+        String options = cl.options(cl.options(kd), RowKernels.rowKey(perItem, reduce) | weightMode << 2 | gradMask << 5,
+                k -> RowKernels.rowFlags(k) + " -DWEIGHT_MODE=" + (k >> 2 & 7) + " -DGRAD_MASK=" + (k >> 5));
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, direct ? inputs : LossInputs.of("input", x, "target", y))) {
             CallScope.Result out = scope.result(kd, outShape);
@@ -72,9 +73,9 @@ public final class MultilabelSoftMarginKernel implements KernelLoss<MultilabelSo
             if (direct) {
                 if (gx != null) gradOut.put("input", gx);
                 if (gy != null) gradOut.put("target", gy);
-                return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+                return scope.finish(cl.backendName(), out, gradOut);
             }
-            LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
+            LossResult r = scope.finish(cl.backendName(), out, Map.of());
             Map<String, Tensor> g = new LinkedHashMap<>();
             if (gx != null) g.put("input", RowKernels.sumTo(cl.read(gx.buffer(), kd, layout), full, cd, input.shape(), dtype));
             if (gy != null) g.put("target", RowKernels.sumTo(cl.read(gy.buffer(), kd, layout), full, cd, target.shape(), dtype));

@@ -139,7 +139,7 @@ public final class OpenClBackend implements Backend {
         return out;
     }
 
-    @Override public String name() { return "opencl:" + cl.device().name(); }
+    @Override public String name() { return cl.backendName(); }
 
     /**
      * An OpenCL backend on the caller's context, device and in-order queue ({@link io.losscl.LossEngine#onOpenCl}).
@@ -241,18 +241,19 @@ public final class OpenClBackend implements Backend {
         checkSizes(loss, inputs, grads);
         synchronized (cl) {
             cl.ensureOpen("engine is closed");
-            String where = loss.name() + " on " + cl.device().name() + ": ";
             try {
                 return call.get();
             } catch (CLException e) {
-                throw new DeviceException(where + e.getMessage(), e);
+                throw new DeviceException(where(loss) + e.getMessage(), e);
             } catch (DeviceException e) {
-                throw e.getMessage().startsWith(loss.name() + " ") ? e : new DeviceException(where + e.getMessage(), e);
+                throw e.getMessage().startsWith(loss.name() + " ") ? e : new DeviceException(where(loss) + e.getMessage(), e);
             } catch (OpenClContext.BufferLimitException e) {
                 throw new UnsupportedFeatureException(loss.name() + ": " + e.getMessage());
             }
         }
     }
+
+    private String where(Loss loss) { return loss.name() + " on " + cl.device().name() + ": "; }
 
     /** Each input, and each gradient asked for, must fit one device buffer ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}). */
     private void checkSizes(Loss loss, LossInputs inputs, Set<String> grads) {

@@ -50,6 +50,8 @@ public final class OpenClContext implements AutoCloseable {
     private long completedThrough;
     /** Uploads up to this many bytes are staged ({@link #stagingLimit}). */
     private final int stageMax;
+    private final String backendName;
+
     /** Each a {@code Supplier<String>} or an object whose {@code toString} names the command (built only when asked). */
     private final java.util.ArrayDeque<Object> recentCommands = new java.util.ArrayDeque<>();
     private HostTensor outputInto;
@@ -61,6 +63,7 @@ public final class OpenClContext implements AutoCloseable {
 
     OpenClContext(DeviceInfo device, LaunchConfig config, java.nio.file.Path programCacheDir) {
         this.device = device;
+        this.backendName = "opencl:" + device.name();
         this.config = config;
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform);
@@ -117,6 +120,7 @@ public final class OpenClContext implements AutoCloseable {
         ClCalls.run("clGetDeviceInfo(CL_DEVICE_PLATFORM)",
                 () -> clGetDeviceInfo(deviceId, CL_DEVICE_PLATFORM, Sizeof.cl_platform_id, Pointer.to(platform), null));
         this.device = new DeviceInfo(-1, platform, deviceId);
+        this.backendName = "opencl:" + this.device.name();
         this.config = LaunchConfig.resolve(device, launch);
         ClCalls.run("clRetainContext", () -> clRetainContext(context));
         ClCalls.run("clRetainCommandQueue", () -> clRetainCommandQueue(queue));
@@ -187,6 +191,30 @@ public final class OpenClContext implements AutoCloseable {
     /** Whether a kernel built with {@link #optionsPreferringDouble} computes {@code dtype} in double. */
     public boolean prefersDouble(DType dtype) { return device.hasFp64() || dtype == DType.FLOAT64; }
 
+    /**
+     * {@code base} (this context's {@link #options(DType)} or {@link #optionsPreferringDouble}) followed by a
+     * kernel's own {@code -D} flags, {@code flags.apply(key)}, where {@code key} (a small non-negative int)
+     * encodes them: built once per caller ({@code flags}'s class: keys of different kernels mean different
+     * flags), base and key, so a call's kernel lookup builds no string. {@code flags} must be a non-capturing
+     * lambda of {@code key} alone (one that captures would be an object per call).
+     */
+    public String options(String base, int key, java.util.function.IntFunction<String> flags) {
+        // Keys are the caller's own encoding: tables are per caller (the lambda's class, one per call site) and base.
+        Map<String, String[]> byBase = flagOptions.get(flags.getClass());
+        if (byBase == null) flagOptions.put(flags.getClass(), byBase = new java.util.HashMap<>());
+        String[] table = byBase.get(base);
+        if (table == null || table.length <= key) {
+            table = java.util.Arrays.copyOf(table == null ? new String[0] : table, Math.max(key + 1, 64));
+            byBase.put(base, table);
+        }
+        String s = table[key];
+        if (s == null) table[key] = s = base + flags.apply(key);
+        return s;
+    }
+
+    /** {@link #options(String, int, java.util.function.IntFunction)}'s strings by caller, base and key. */
+    private final Map<Class<?>, Map<String, String[]>> flagOptions = new java.util.HashMap<>();
+
     /** {@link #options(DType, boolean)} by dtype and arithmetic, built once (a call's kernel lookup builds no strings of its own). */
     private final String[] optionsBuilt = new String[DType.values().length * 2];
 
@@ -242,6 +270,9 @@ public final class OpenClContext implements AutoCloseable {
 
     /** Programs compiled from source and loaded from the program cache by this context: {@code {source, cached}}. */
     public int[] programBuilds() { return new int[] {programs.sourceBuilds(), programs.binaryLoads()}; }
+
+    /** {@code opencl:<device name>}, what results name as their backend (built once). */
+    public String backendName() { return backendName; }
 
     /** Starts setting the arguments of {@code kernel}. */
     public KernelCall call(cl_kernel kernel, String name) {

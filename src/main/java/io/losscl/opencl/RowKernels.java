@@ -51,10 +51,11 @@ final class RowKernels {
     /** The kernel's program: common.cl + rows.cl + the loss's file. */
     static List<String> stems(String stem) { return List.of("rows", stem); }
 
-    /** Build options: dtype, row mode and whether rows are reduced. */
-    static String options(OpenClContext cl, DType dtype, boolean perItem, boolean reduce) {
-        return cl.options(dtype) + " -DROW_PER_ITEM=" + (perItem ? 1 : 0) + " -DREDUCE=" + (reduce ? 1 : 0);
-    }
+    /** The row mode's and reduction's bits of a row kernel's options key (bits 0 and 1; see {@link #rowFlags}). */
+    static int rowKey(boolean perItem, boolean reduce) { return (perItem ? 1 : 0) | (reduce ? 2 : 0); }
+
+    /** The -D flags of {@link #rowKey}'s bits of {@code key}: row mode and whether rows are reduced. */
+    static String rowFlags(int key) { return " -DROW_PER_ITEM=" + (key & 1) + " -DREDUCE=" + (key >> 1 & 1); }
 
     /** Work-groups to launch for {@code rows} rows of {@code width}. */
     static long groups(OpenClContext cl, long rows, long width, boolean perItem) {

@@ -49,9 +49,10 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         int pmode = loss.distance() == TripletLoss.Distance.COSINE ? 2
                 : p == 1 ? 1 : p == 2 ? 2 : p == 0 ? 0 : (Double.isInfinite(p) && p > 0) ? 4 : 3;
         boolean perItem = RowKernels.perItem(cl, rows, d, reduce);
-        String options = RowKernels.options(cl, kd, perItem, reduce)
-                + " -DCOSINE=" + (loss.distance() == TripletLoss.Distance.COSINE ? 1 : 0) + " -DPMODE=" + pmode
-                + " -DSWAP=" + (loss.swap() ? 1 : 0) + " -DGRAD_MASK=" + gradMask;
+        int flags = RowKernels.rowKey(perItem, reduce) | pmode << 2 | ClassRowsKernel.bit(loss.distance() == TripletLoss.Distance.COSINE, 5)
+                | ClassRowsKernel.bit(loss.swap(), 6) | gradMask << 7;
+        String options = cl.options(cl.options(kd), flags, k -> RowKernels.rowFlags(k) + " -DCOSINE=" + (k >> 5 & 1) + " -DPMODE=" + (k >> 2 & 7)
+                + " -DSWAP=" + (k >> 6 & 1) + " -DGRAD_MASK=" + (k >> 7));
         long groups = RowKernels.groups(cl, rows, d, perItem);
         try (CallScope scope = new CallScope(cl, run)) {
             CallScope.Result out = scope.result(kd, outShape);
@@ -70,9 +71,9 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
             Map<String, CallScope.Result> gradOut = new LinkedHashMap<>();
             if (direct) {
                 for (int k = 0; k < 3; k++) if (g[k] != null) gradOut.put(NAMES[k], g[k]);
-                return scope.finish("opencl:" + cl.device().name(), out, gradOut);
+                return scope.finish(cl.backendName(), out, gradOut);
             }
-            LossResult r = scope.finish("opencl:" + cl.device().name(), out, Map.of());
+            LossResult r = scope.finish(cl.backendName(), out, Map.of());
             Map<String, Tensor> hg = new LinkedHashMap<>();
             for (int k = 0; k < 3; k++) {
                 if (g[k] != null) hg.put(NAMES[k], RowKernels.sumTo(cl.read(g[k].buffer(), kd, full), inputs.get(NAMES[k]).shape(), dtype));

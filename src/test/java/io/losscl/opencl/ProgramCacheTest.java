@@ -1,5 +1,6 @@
 package io.losscl.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,24 @@ class ProgramCacheTest {
             }
         }
     }
+
+    /** Kernels' option keys are their own: the same key from two callers gives each its own flags, built once. */
+    @Test
+    void optionKeysOfDifferentKernelsDoNotCollide() {
+        OpenClSupport.assume();
+        try (OpenClBackend backend = OpenClBackend.open(null, io.losscl.opencl.LaunchConfig.overrides())) {
+            OpenClContext cl = backend.context();
+            String base = cl.options(DType.FLOAT32);
+            String a = optionsA(cl, base, 3), b = cl.options(base, 3, k -> " -DB=" + k);
+            assertEquals(base + " -DA=3", a);
+            assertEquals(base + " -DB=3", b);
+            assertSame(a, optionsA(cl, base, 3), "built once per call site");
+            assertEquals(base + " -DA=200", optionsA(cl, base, 200), "a key beyond the table grows it");
+            assertSame(a, optionsA(cl, base, 3));
+        }
+    }
+
+    private static String optionsA(OpenClContext cl, String base, int key) { return cl.options(base, key, k -> " -DA=" + k); }
 
     /** Only POCL's lost temporary file is built again; a real build error is reported at once. */
     @Test
