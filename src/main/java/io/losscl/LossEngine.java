@@ -4,7 +4,6 @@ import io.losscl.opencl.LaunchConfig;
 import io.losscl.opencl.DeviceTensor;
 import io.losscl.opencl.OpenClBackend;
 import io.losscl.reference.ReferenceBackend;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -105,7 +104,7 @@ public final class LossEngine implements AutoCloseable {
         LossEngine engine;
         if (options.allGpus() || !options.devices().isEmpty()) {
             try {
-                Backend devices = OpenClBackend.openAll(options.allGpus() ? OpenClBackend.gpuSelectors() : options.devices(), settings,
+                Backend devices = OpenClBackend.openAll(options.allGpus() ? OpenClBackend.requireGpus() : options.devices(), settings,
                         options.programCache(), MultiDeviceBackend::new);
                 engine = options.backend() == BackendKind.AUTO ? new LossEngine(devices, exactIf(options, new ReferenceBackend()), null)
                         : new LossEngine(devices);

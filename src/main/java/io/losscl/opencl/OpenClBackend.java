@@ -76,9 +76,7 @@ public final class OpenClBackend implements Backend {
      */
     public static <B> B openAll(java.util.List<String> selectors, LaunchConfig.Overrides launch, java.nio.file.Path programCacheDir,
                                 java.util.function.Function<java.util.List<OpenClBackend>, B> combine) {
-        if (selectors.isEmpty()) {
-            throw new BackendUnavailableException("no OpenCL GPU found; devices: " + DeviceCatalog.scan().devices(), null);
-        }
+        if (selectors.isEmpty()) throw new BackendUnavailableException("no OpenCL device named", null);
         java.util.List<OpenClBackend> opened = new java.util.ArrayList<>();
         try {
             for (String s : selectors) opened.add(open(s, launch, programCacheDir));
@@ -93,6 +91,13 @@ public final class OpenClBackend implements Backend {
     public static java.util.List<String> gpuSelectors() {
         java.util.List<String> gpus = new java.util.ArrayList<>();
         for (DeviceInfo d : DeviceCatalog.scan().devices()) if (d.type() == DeviceInfo.Type.GPU) gpus.add(Integer.toString(d.index()));
+        return gpus;
+    }
+
+    /** {@link #gpuSelectors()}, none being an error. */
+    public static java.util.List<String> requireGpus() {
+        java.util.List<String> gpus = gpuSelectors();
+        if (gpus.isEmpty()) throw new BackendUnavailableException("no OpenCL GPU found; devices: " + DeviceCatalog.scan().devices(), null);
         return gpus;
     }
 
