@@ -57,8 +57,8 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
         boolean checkRange = !loss.logits() && !(inputs.get("input") instanceof HostTensor) && n > 0;
         // CPUs with fp64: cpu_math16's double polynomials, faster there than the float builtins (see cpuDoubleMathPreferred).
         boolean cpuMath = cl.cpuDoubleMathPreferred(dtype);
-        int flags = wMode | pMode << 3 | ClassRowsKernel.bit(loss.logits(), 6) | ClassRowsKernel.bit(checkRange, 7) | ClassRowsKernel.bit(reduce, 8)
-                | ClassRowsKernel.bit(gIn, 9) | ClassRowsKernel.bit(gTg, 10);
+        int flags = wMode | pMode << 3 | OpenClContext.flagBit(loss.logits(), 6) | OpenClContext.flagBit(checkRange, 7) | OpenClContext.flagBit(reduce, 8)
+                | OpenClContext.flagBit(gIn, 9) | OpenClContext.flagBit(gTg, 10);
         String options = cl.options(cpuMath ? cl.optionsPreferringDouble(dtype) : cl.options(dtype), flags,
                 k -> " -DLOGITS=" + (k >> 6 & 1) + " -DWEIGHT_MODE=" + (k & 7) + " -DPW_MODE=" + (k >> 3 & 7) + " -DCHECK_RANGE=" + (k >> 7 & 1)
                         + " -DREDUCE=" + (k >> 8 & 1) + " -DGRAD_INPUT=" + (k >> 9 & 1) + " -DGRAD_TARGET=" + (k >> 10 & 1));

@@ -163,8 +163,8 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
         boolean stash = cpuRows && gradX && !wide && mode == Mode.CE_INDEX;
         // Small batches: class_rows sums the weighted mean's denominator in each work-group (one launch per call).
         boolean totalInGroup = weightedMean && slices == 1 && n <= WEIGHT_TOTAL_IN_GROUP_ROWS;
-        int flags = mode.ordinal() | bit(totalInGroup, 3) | bit(wide, 4) | bit(rows.inner() == 1, 5) | bit(reduce, 6) | bit(gradX, 7)
-                | bit(gradT, 8) | bit(inPlace, 9) | bit(stash, 10);
+        int flags = mode.ordinal() | OpenClContext.flagBit(totalInGroup, 3) | OpenClContext.flagBit(wide, 4) | OpenClContext.flagBit(rows.inner() == 1, 5) | OpenClContext.flagBit(reduce, 6) | OpenClContext.flagBit(gradX, 7)
+                | OpenClContext.flagBit(gradT, 8) | OpenClContext.flagBit(inPlace, 9) | OpenClContext.flagBit(stash, 10);
         String options = cl.options(cl.options(dtype), flags, k -> " -DMODE=" + (k & 7) + " -DWEIGHT_TOTAL_IN_GROUP=" + (k >> 3 & 1)
                 + " -DROW_PER_GROUP=" + (k >> 4 & 1) + " -DINNER1=" + (k >> 5 & 1) + " -DREDUCE=" + (k >> 6 & 1) + " -DGRAD_X=" + (k >> 7 & 1)
                 + " -DGRAD_T=" + (k >> 8 & 1) + ((k >> 9 & 1) != 0 ? " -DIN_PLACE=1" : "") + ((k >> 10 & 1) != 0 ? " -DSTASH_N=1024" : ""));
@@ -248,7 +248,4 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             return Backend.result(r.output(), g, r.backend());
         }
     }
-
-    /** {@code 1 << shift} where {@code on}: a build flag's bit in a kernel's options key. */
-    static int bit(boolean on, int shift) { return on ? 1 << shift : 0; }
 }

@@ -48,8 +48,8 @@ public final class CosineEmbeddingKernel implements KernelLoss<CosineEmbeddingLo
         DType work = broadcastGrad && cl.device().hasFp64() ? DType.FLOAT64 : dtype;
         boolean rowPerItem = rowPerItem(cl.config(), rows, d, reduce);
         long groups = RowKernels.groups(cl, rows, d, rowPerItem);
-        int flags = RowKernels.rowKey(rowPerItem, reduce) | ClassRowsKernel.bit(target.dtype() == DType.INT64, 2)
-                | ClassRowsKernel.bit(target.numel() == 1 && rows != 1, 3) | ClassRowsKernel.bit(g1, 4) | ClassRowsKernel.bit(g2, 5);
+        int flags = RowKernels.rowKey(rowPerItem, reduce) | OpenClContext.flagBit(target.dtype() == DType.INT64, 2)
+                | OpenClContext.flagBit(target.numel() == 1 && rows != 1, 3) | OpenClContext.flagBit(g1, 4) | OpenClContext.flagBit(g2, 5);
         String options = cl.options(cl.options(work), flags, k -> RowKernels.rowFlags(k) + " -DTARGET_INT=" + (k >> 2 & 1)
                 + " -DTARGET_BCAST=" + (k >> 3 & 1) + " -DGRAD1=" + (k >> 4 & 1) + " -DGRAD2=" + (k >> 5 & 1));
         double scale = loss.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;

@@ -80,7 +80,7 @@ public final class CtcLossKernel implements KernelLoss<CtcLoss> {
         // over up to T steps whose magnitude grows with t, so float rounding piles up ~sqrt(T) ulps of |alpha|
         // (relative errors of 1e-3 in the gradient at T = 1000). The recursion is latency-bound (a barrier per
         // time step), so slow fp64 on a GPU costs it little.
-        String options = cl.options(cl.optionsPreferringDouble(dtype), ClassRowsKernel.bit(wantGrad, 0) | ClassRowsKernel.bit(reduce, 1),
+        String options = cl.options(cl.optionsPreferringDouble(dtype), OpenClContext.flagBit(wantGrad, 0) | OpenClContext.flagBit(reduce, 1),
                 k -> " -DCTC_GRAD=" + (k & 1) + " -DREDUCE=" + (k >> 1 & 1));
         List<String> stems = !serial ? GPU_STEMS : cl.prefersDouble(dtype) ? CPU_DOUBLE_STEMS : CPU_STEMS;
         int mode = red == Reduction.NONE ? 0 : red == Reduction.SUM ? 1 : 2;

@@ -26,8 +26,8 @@ public final class MultiMarginKernel implements KernelLoss<MultiMarginLoss> {
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");
         boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
-        int flags = RowKernels.rowKey(perItem, reduce) | ClassRowsKernel.bit(loss.p() == 2, 2) | ClassRowsKernel.bit(loss.weight() != null, 3)
-                | ClassRowsKernel.bit(grad, 4);
+        int flags = RowKernels.rowKey(perItem, reduce) | OpenClContext.flagBit(loss.p() == 2, 2) | OpenClContext.flagBit(loss.weight() != null, 3)
+                | OpenClContext.flagBit(grad, 4);
         String options = cl.options(cl.options(dtype), flags, k -> RowKernels.rowFlags(k) + " -DP=" + (1 + (k >> 2 & 1))
                 + " -DHAS_WEIGHT=" + (k >> 3 & 1) + " -DGRAD=" + (k >> 4 & 1));
         long groups = RowKernels.groups(cl, rows, c, perItem);

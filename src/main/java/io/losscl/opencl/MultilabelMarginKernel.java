@@ -26,7 +26,7 @@ public final class MultilabelMarginKernel implements KernelLoss<MultilabelMargin
         boolean reduce = loss.reduction() != Reduction.NONE;
         boolean grad = grads.contains("input");
         boolean perItem = RowKernels.perItem(cl, rows, c, reduce);
-        String options = cl.options(cl.options(dtype), RowKernels.rowKey(perItem, reduce) | ClassRowsKernel.bit(grad, 2),
+        String options = cl.options(cl.options(dtype), RowKernels.rowKey(perItem, reduce) | OpenClContext.flagBit(grad, 2),
                 k -> RowKernels.rowFlags(k) + " -DGRAD=" + (k >> 2 & 1));
         long groups = RowKernels.groups(cl, rows, c, perItem);
         try (CallScope scope = new CallScope(cl, inputs)) {

@@ -212,6 +212,9 @@ public final class OpenClContext implements AutoCloseable {
         return s;
     }
 
+    /** {@code 1 << shift} where {@code on}: a build flag's bit in a kernel's options key ({@link #options(String, int, java.util.function.IntFunction)}). */
+    public static int flagBit(boolean on, int shift) { return on ? 1 << shift : 0; }
+
     /** {@link #options(String, int, java.util.function.IntFunction)}'s strings by caller, base and key. */
     private final Map<Class<?>, Map<String, String[]>> flagOptions = new java.util.HashMap<>();
 

@@ -49,8 +49,8 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
         int pmode = loss.distance() == TripletLoss.Distance.COSINE ? 2
                 : p == 1 ? 1 : p == 2 ? 2 : p == 0 ? 0 : (Double.isInfinite(p) && p > 0) ? 4 : 3;
         boolean perItem = RowKernels.perItem(cl, rows, d, reduce);
-        int flags = RowKernels.rowKey(perItem, reduce) | pmode << 2 | ClassRowsKernel.bit(loss.distance() == TripletLoss.Distance.COSINE, 5)
-                | ClassRowsKernel.bit(loss.swap(), 6) | gradMask << 7;
+        int flags = RowKernels.rowKey(perItem, reduce) | pmode << 2 | OpenClContext.flagBit(loss.distance() == TripletLoss.Distance.COSINE, 5)
+                | OpenClContext.flagBit(loss.swap(), 6) | gradMask << 7;
         String options = cl.options(cl.options(kd), flags, k -> RowKernels.rowFlags(k) + " -DCOSINE=" + (k >> 5 & 1) + " -DPMODE=" + (k >> 2 & 7)
                 + " -DSWAP=" + (k >> 6 & 1) + " -DGRAD_MASK=" + (k >> 7));
         long groups = RowKernels.groups(cl, rows, d, perItem);
