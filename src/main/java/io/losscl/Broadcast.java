@@ -10,6 +10,7 @@ public final class Broadcast {
 
     /** The broadcast shape of {@code a} and {@code b}, or {@code null} when they do not broadcast. */
     public static Shape shapes(Shape a, Shape b) {
+        if (a.equals(b)) return a; // the common case, without an array
         int r = Math.max(a.rank(), b.rank());
         long[] d = new long[r];
         for (int i = 1; i <= r; i++) {

@@ -99,18 +99,13 @@ public abstract class AbstractElementwiseLoss implements ElementwiseLoss {
             }
         }
         checkShapes(inputs);
-        Shape out = null;
-        String outNames = null;
-        for (String name : names) {
+        Shape out = operandShape(names.get(0), inputs);
+        for (int i = 1; i < names.size(); i++) {
+            String name = names.get(i);
             Shape s = operandShape(name, inputs);
-            if (out == null) {
-                out = s;
-                outNames = name;
-                continue;
-            }
-            Checks.broadcastTogether(name(), outNames, out, name, s);
+            if (s.equals(out)) continue;
+            Checks.broadcastTogether(name(), String.join(" and ", names.subList(0, i)), out, name, s);
             out = io.losscl.Broadcast.shapes(out, s);
-            outNames = outNames + " and " + name;
         }
         checkValues(inputs);
         return reduction == Reduction.NONE ? out : Shape.scalar();

@@ -73,7 +73,7 @@ public final class BinaryCrossEntropyKernel<L extends BinaryCrossEntropyFamily> 
             if (gIn) gradOut.put("input", scope.result(dtype, shape));
             if (gTg) gradOut.put("target", scope.result(dtype, shape));
             DeviceBuffer bad = checkRange ? scope.errorFlag() : null;
-            cl.call(cl.kernel(stems, options, "binary_cross_entropy"), "binary_cross_entropy(" + loss.name() + ")")
+            cl.call(cl.kernel(stems, options, "binary_cross_entropy"), "binary_cross_entropy", loss.name())
                     .mem(scope.input("input"))
                     .mem(scope.input("target"))
                     .mem(scope.upload(w)).mem(wMode == 4 ? scope.upload(map(w, shape)) : null).ulong(w == null ? 1 : w.numel())

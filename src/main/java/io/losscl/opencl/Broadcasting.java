@@ -45,7 +45,9 @@ public final class Broadcasting {
         long n = full.numel();
         if (n == 0) return;
         if (sourceDtype == DType.FLOAT64) cl.options(sourceDtype); // an UnsupportedFeatureException without cl_khr_fp64
-        String options = cl.options(resultDtype) + sourceOption(sourceDtype, resultDtype);
+        // Key: the source's dtype beside the result's, so the option string is built once per pair.
+        String options = cl.options(cl.options(resultDtype), sourceDtype.ordinal() * DTYPES.length + resultDtype.ordinal(),
+                k -> sourceOption(DTYPES[k / DTYPES.length], DTYPES[k % DTYPES.length]));
         cl.call(cl.kernel(STEMS, options, "broadcast_expand"), "broadcast_expand")
                 .mem(source).mem(map(scope, small, full)).ulong(n).mem(dst)
                 .launch(cl.config().groupsFor(n));
@@ -75,6 +77,8 @@ public final class Broadcasting {
         long[] m = Broadcast.kernelMap(small, full);
         return scope.upload(HostTensor.of(m, m.length));
     }
+
+    private static final DType[] DTYPES = DType.values();
 
     private static String sourceOption(DType source, DType result) {
         if (source == result) return "";

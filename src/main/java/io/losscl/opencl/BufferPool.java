@@ -48,16 +48,18 @@ final class BufferPool implements AutoCloseable {
     private long peakBorrowedBytes;
     private boolean closed;
 
-    /** A pooled memory object, its host memory (host-backed buffers only) and the command count when last given back. */
-    private static final class Slot {
+    /**
+     * A pooled memory object, its host memory (host-backed buffers only) and the command count when last given
+     * back; one per memory object, lent with each {@link DeviceBuffer} over it and idle again when that closes.
+     */
+    static final class Slot {
         final cl_mem mem;
         final ByteBuffer host;
-        final long releasedAt;
+        long releasedAt;
 
-        Slot(cl_mem mem, ByteBuffer host, long releasedAt) {
+        Slot(cl_mem mem, ByteBuffer host) {
             this.mem = mem;
             this.host = host;
-            this.releasedAt = releasedAt;
         }
     }
 
@@ -90,19 +92,19 @@ final class BufferPool implements AutoCloseable {
             idleBytes -= size;
         } else {
             slot = hostBacked && size <= HOST_BACKED_MAX ? hostBackedSlot(size) : new Slot(
-                    ClCalls.call("clCreateBuffer(" + size + " bytes)", () -> clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null)), null, 0);
+                    ClCalls.call("clCreateBuffer(" + size + " bytes)", () -> clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null)), null);
             liveBuffers++;
         }
         borrowedBytes += size;
         peakBorrowedBytes = Math.max(peakBorrowedBytes, borrowedBytes);
-        return new DeviceBuffer(this, slot.mem, size, slot.host, slot.releasedAt);
+        return new DeviceBuffer(this, slot, size);
     }
 
     private Slot hostBackedSlot(long size) {
         ByteBuffer host = pageAligned(size);
         cl_mem mem = ClCalls.call("clCreateBuffer(CL_MEM_USE_HOST_PTR, " + size + " bytes)",
                 () -> clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, size, Pointer.to(host), null));
-        return new Slot(mem, host, 0);
+        return new Slot(mem, host);
     }
 
     /** A direct buffer of {@code bytes} starting on a page (runtimes read a host pointer in place only if it is aligned). */
@@ -111,19 +113,20 @@ final class BufferPool implements AutoCloseable {
                 .slice().order(ByteOrder.nativeOrder());
     }
 
-    synchronized void giveBack(cl_mem mem, long size, ByteBuffer host) {
+    synchronized void giveBack(Slot slot, long size) {
         borrowedBytes -= size;
-        if (!closed && host != null && idleBytes + size > maxIdleBytes) {
+        if (!closed && slot.host != null && idleBytes + size > maxIdleBytes) {
             // A command of the call may still read its host memory, which a release would let the JVM free.
-            retired.add(new Slot(mem, host, 0));
+            retired.add(slot);
             return;
         }
         if (closed || idleBytes + size > maxIdleBytes) {
-            clReleaseMemObject(mem);
+            clReleaseMemObject(slot.mem);
             liveBuffers--;
             return;
         }
-        idle(size).push(new Slot(mem, host, commandClock.getAsLong()));
+        slot.releasedAt = commandClock.getAsLong();
+        idle(size).push(slot);
         idleBytes += size;
     }
 

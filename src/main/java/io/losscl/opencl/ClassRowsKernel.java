@@ -192,18 +192,18 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
             DeviceBuffer denom = null;
             if (weightedMean && !totalInGroup) {
                 denom = scope.temp(cl.accBytes());
-                cl.call(cl.kernel(stems, options, "class_weight_total"), "class_weight_total(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_weight_total"), "class_weight_total", loss.name())
                         .mem(scope.input("target")).mem(w).ulong(n).ulong(c).int64(ignoreIndex).mem(denom)
                         .launch(1);
             }
             if (n > 0 && slices > 1) {
                 DeviceBuffer part = scope.temp(n * slices * 4 * cl.accBytes());
-                cl.call(cl.kernel(stems, options, "class_slices_lse"), "class_slices_lse(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_lse"), "class_slices_lse", loss.name())
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices).real(eps)
                         .mem(part)
                         .launch(groups);
-                cl.call(cl.kernel(stems, options, "class_slices_rows"), "class_slices_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_slices_rows"), "class_slices_rows", loss.name())
                         .mem(scope.input(xName)).mem(scope.input("target")).mem(w)
                         .ulong(n).ulong(c).ulong(rows.inner()).ulong(slices)
                         .int64(ignoreIndex).real(eps).real(wAll)
@@ -214,7 +214,7 @@ public final class ClassRowsKernel<L extends Loss> implements KernelLoss<L>, InP
                         .sumArgs(outScale)
                         .launch(groups);
             } else if (n > 0) {
-                cl.call(cl.kernel(stems, options, "class_rows"), "class_rows(" + loss.name() + ")")
+                cl.call(cl.kernel(stems, options, "class_rows"), "class_rows", loss.name())
                         .mem(scope.input(xName))
                         .mem(indexTargets ? scope.input("target") : null)
                         .mem(mode == Mode.CE_PROB ? scope.input("target") : null)

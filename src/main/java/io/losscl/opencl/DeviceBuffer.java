@@ -12,6 +12,7 @@ import org.jocl.cl_mem;
  */
 public final class DeviceBuffer implements AutoCloseable {
     private final BufferPool pool;
+    private final BufferPool.Slot slot;
     private final cl_mem mem;
     private final long capacity;
     private final boolean releaseOnClose;
@@ -19,13 +20,15 @@ public final class DeviceBuffer implements AutoCloseable {
     private final long releasedAt;
     private boolean closed;
 
-    /** A pooled buffer: {@code host} its memory where host-backed (else null), {@code releasedAt} see {@link #releasedAt}. */
-    DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, ByteBuffer host, long releasedAt) {
-        this(pool, mem, capacity, false, host, releasedAt);
+    /** A pooled buffer over {@code slot}'s memory object ({@link #host} and {@link #releasedAt} are the slot's). */
+    DeviceBuffer(BufferPool pool, BufferPool.Slot slot, long capacity) {
+        this(pool, slot, slot.mem, capacity, false, slot.host, slot.releasedAt);
     }
 
-    private DeviceBuffer(BufferPool pool, cl_mem mem, long capacity, boolean releaseOnClose, ByteBuffer host, long releasedAt) {
+    private DeviceBuffer(BufferPool pool, BufferPool.Slot slot, cl_mem mem, long capacity, boolean releaseOnClose, ByteBuffer host,
+                         long releasedAt) {
         this.pool = pool;
+        this.slot = slot;
         this.mem = mem;
         this.capacity = capacity;
         this.releaseOnClose = releaseOnClose;
@@ -34,10 +37,10 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     /** A buffer that releases {@code mem} when closed. */
-    static DeviceBuffer owning(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, true, null, 0); }
+    static DeviceBuffer owning(cl_mem mem, long bytes) { return new DeviceBuffer(null, null, mem, bytes, true, null, 0); }
 
     /** A view of the caller's {@code mem}: closing it never releases the caller's object. */
-    static DeviceBuffer view(cl_mem mem, long bytes) { return new DeviceBuffer(null, mem, bytes, false, null, 0); }
+    static DeviceBuffer view(cl_mem mem, long bytes) { return new DeviceBuffer(null, null, mem, bytes, false, null, 0); }
 
     /**
      * The host memory the device reads in place ({@link BufferPool}'s host-backed buffers), or {@code null}:
@@ -67,7 +70,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            if (pool != null) pool.giveBack(mem, capacity, host);
+            if (pool != null) pool.giveBack(slot, capacity);
             else if (releaseOnClose) clReleaseMemObject(mem);
         }
     }

@@ -68,7 +68,7 @@ public final class ElementwiseKernel<L extends ElementwiseLoss> implements Kerne
                 // a broadcast input's gradient is first computed per element of the full shape
                 g[k] = operandShape[k].numel() == n ? r.buffer() : scope.temp(n * dtype.bytes());
             }
-            cl.call(cl.kernel(stems, options, "elementwise_loss"), "elementwise_loss(" + loss.name() + ")")
+            cl.call(cl.kernel(stems, options, "elementwise_loss"), "elementwise_loss", loss.name())
                     .mem(in[0]).mem(in[1]).mem(in[2])
                     .ulong(n)
                     .real(p[0]).real(p[1]).real(p[2]).real(p[3])

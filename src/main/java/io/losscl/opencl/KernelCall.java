@@ -16,13 +16,15 @@ public final class KernelCall {
     private final OpenClContext cl;
     private final cl_kernel kernel;
     private final String name;
+    private final String detail;
     private final SetArgs set;
     private int index;
 
-    KernelCall(OpenClContext cl, cl_kernel kernel, String name, SetArgs set) {
+    KernelCall(OpenClContext cl, cl_kernel kernel, String name, String detail, SetArgs set) {
         this.cl = cl;
         this.kernel = kernel;
         this.name = name;
+        this.detail = detail;
         this.set = set;
     }
 
@@ -120,7 +122,7 @@ public final class KernelCall {
         }
     }
 
-    private String argName(int i) { return "clSetKernelArg(" + name + ", " + i + ")"; }
+    private String argName(int i) { return "clSetKernelArg(" + OpenClContext.kernelLabel(name, detail) + ", " + i + ")"; }
 
     /**
      * The trailing parameters of a reducing kernel (common.cl's {@code SUM_ARGS}): the reduced output is
@@ -130,5 +132,5 @@ public final class KernelCall {
     public KernelCall sumArgs(double scale) { return real(scale).mem(cl.doneCounter()); }
 
     /** Enqueues {@code groups} work-groups of the device profile's size. */
-    public void launch(long groups) { cl.launch(kernel, name, Math.max(1, groups)); }
+    public void launch(long groups) { cl.launch(kernel, name, detail, Math.max(1, groups)); }
 }

@@ -68,11 +68,22 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
      * of logits, in 8-wide vectors.
      */
     static Tile tile(OpenClContext cl) {
-        int wgs = cl.config().workGroupSize();
-        int threadsN = 1 << ((Integer.numberOfTrailingZeros(wgs) + 1) / 2);
-        int threadsM = wgs / threadsN;
-        int wm = 4, wn = 4, tk = 16, wnv = 2;
-        return new Tile(!cl.config().cpu(), threadsM * wm, threadsN * wn, tk, wm, wn, wnv);
+        return tile(Integer.numberOfTrailingZeros(cl.config().workGroupSize()), !cl.config().cpu());
+    }
+
+    /** {@link #tile} by log2 of the work-group size and profile, built once (a call allocates none). */
+    private static final Tile[] TILES = new Tile[2 * 32];
+
+    private static Tile tile(int log2Wgs, boolean local) {
+        int slot = log2Wgs * 2 + (local ? 1 : 0);
+        Tile t = TILES[slot];
+        if (t == null) {
+            int threadsN = 1 << ((log2Wgs + 1) / 2);
+            int threadsM = (1 << log2Wgs) / threadsN;
+            int wm = 4, wn = 4, tk = 16, wnv = 2;
+            TILES[slot] = t = new Tile(local, threadsM * wm, threadsN * wn, tk, wm, wn, wnv);
+        }
+        return t;
     }
 
     /**
@@ -109,12 +120,23 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
         return Math.max(1, Math.min(n, Math.max(rows, tile.tm)));
     }
 
-    /** The build options of one call: common.cl's, the GEMM tile, and the row pass's switches. */
-    static String options(OpenClContext cl, DType dtype, Tile t, LinearCrossEntropyLoss loss, boolean grad) {
-        return cl.options(dtype) + " -DGEMM_F64=" + (gemmF64(cl) ? 1 : 0) + " -DGEMM_LOCAL=" + (t.local ? 1 : 0)
-                + " -DGEMM_WNV=" + t.wnv + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk + " -DGEMM_WM=" + t.wm
-                + " -DGEMM_WN=" + t.wn + " -DSOFTCAP=" + (loss.softcap() != null ? 1 : 0) + " -DZLOSS=" + (loss.zLoss() > 0 ? 1 : 0)
-                + " -DGRAD=" + (grad ? 1 : 0) + " -DREDUCE=" + (loss.reduction() != Reduction.NONE ? 1 : 0);
+    /**
+     * The build options of one call: common.cl's, the GEMM tile, and the row pass's switches, built once per
+     * context and key (bits 0-3 the loss's switches, 4 GEMM_F64, 5 the local-memory tile, 6-10 log2 of the
+     * work-group size, from which {@link #tile} follows).
+     */
+    static String options(OpenClContext cl, DType dtype, LinearCrossEntropyLoss loss, boolean grad) {
+        int key = OpenClContext.flagBit(grad, 0) | OpenClContext.flagBit(loss.reduction() != Reduction.NONE, 1)
+                | OpenClContext.flagBit(loss.softcap() != null, 2) | OpenClContext.flagBit(loss.zLoss() > 0, 3)
+                | OpenClContext.flagBit(gemmF64(cl), 4) | OpenClContext.flagBit(!cl.config().cpu(), 5)
+                | Integer.numberOfTrailingZeros(cl.config().workGroupSize()) << 6;
+        return cl.options(cl.options(dtype), key, k -> {
+            Tile t = tile(k >> 6, (k >> 5 & 1) == 1);
+            return " -DGEMM_F64=" + (k >> 4 & 1) + " -DGEMM_LOCAL=" + (t.local ? 1 : 0)
+                    + " -DGEMM_WNV=" + t.wnv + " -DGEMM_TM=" + t.tm + " -DGEMM_TN=" + t.tn + " -DGEMM_TK=" + t.tk
+                    + " -DGEMM_WM=" + t.wm + " -DGEMM_WN=" + t.wn + " -DSOFTCAP=" + (k >> 2 & 1) + " -DZLOSS=" + (k >> 3 & 1)
+                    + " -DGRAD=" + (k & 1) + " -DREDUCE=" + (k >> 1 & 1);
+        });
     }
 
     @Override
@@ -148,7 +170,7 @@ public final class LinearCrossEntropyKernel implements KernelLoss<LinearCrossEnt
         int zBytes = f64 || gemmF64(cl) ? 8 : 4;
         int gaccBytes = f64 ? 8 : 4;
         boolean gemmTypeIsDtype = f64 || dtype == DType.FLOAT32; // else dW, db accumulate in float, then lce_store
-        String options = options(cl, dtype, tile, loss, grad);
+        String options = options(cl, dtype, loss, grad);
         long chunk = chunkRows(cl, n, v, zBytes, tile);
 
         try (CallScope scope = new CallScope(cl, inputs)) {

@@ -266,21 +266,24 @@ public final class OpenClBackend implements Backend {
         DType result = loss.resultDtype(inputs);
         for (Map.Entry<String, Tensor> e : inputs.asMap().entrySet()) {
             Tensor t = e.getValue();
-            checkSize(loss, "input '" + e.getKey() + "'", t.dtype(), t.shape(), limit);
-            if (grads.contains(e.getKey())) checkSize(loss, "the gradient of '" + e.getKey() + "'", result, t.shape(), limit);
+            checkSize(loss, "input", e.getKey(), t.dtype(), t.shape(), limit);
+            if (grads.contains(e.getKey())) checkSize(loss, "the gradient of", e.getKey(), result, t.shape(), limit);
         }
     }
 
-    private void checkSize(Loss loss, String what, DType dtype, io.losscl.Shape shape, long limit) {
+    /** Fails where {@code what} {@code 'name'} (named only then: a call builds no string) would not fit one buffer. */
+    private void checkSize(Loss loss, String what, String name, DType dtype, io.losscl.Shape shape, long limit) {
         double bytes = (double) shape.numel() * dtype.bytes();
         if (bytes > limit) {
-            throw new UnsupportedFeatureException(String.format("%s: %s (%s %s, %.0f bytes) is larger than the largest buffer %s allocates"
-                    + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE = %d bytes)", loss.name(), what, dtype, shape, bytes, cl.device().name(), limit));
+            throw new UnsupportedFeatureException(String.format("%s: %s '%s' (%s %s, %.0f bytes) is larger than the largest buffer %s allocates"
+                    + " (CL_DEVICE_MAX_MEM_ALLOC_SIZE = %d bytes)", loss.name(), what, name, dtype, shape, bytes, cl.device().name(), limit));
         }
     }
 
     private void checkOwner(Loss loss, LossInputs inputs) {
-        inputs.asMap().forEach((name, t) -> {
+        for (Map.Entry<String, Tensor> e : inputs.asMap().entrySet()) {
+            String name = e.getKey();
+            Tensor t = e.getValue();
             if (t instanceof DeviceTensor && ((DeviceTensor) t).isClosed()) {
                 throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t + ", which is closed");
             }
@@ -288,7 +291,7 @@ public final class OpenClBackend implements Backend {
                 throw new InvalidArgumentException(loss.name() + ": input '" + name + "' is " + t
                         + ", a device tensor of another engine; this engine runs on " + cl.device().name());
             }
-        });
+        }
     }
 
     @Override

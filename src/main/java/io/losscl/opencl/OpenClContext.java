@@ -278,11 +278,20 @@ public final class OpenClContext implements AutoCloseable {
     public String backendName() { return backendName; }
 
     /** Starts setting the arguments of {@code kernel}. */
-    public KernelCall call(cl_kernel kernel, String name) {
+    public KernelCall call(cl_kernel kernel, String name) { return call(kernel, name, null); }
+
+    /**
+     * As {@link #call(cl_kernel, String)}, for a kernel that serves several losses: errors and the command
+     * log name it {@code name(detail)} (joined only when shown: a call builds no string).
+     */
+    public KernelCall call(cl_kernel kernel, String name, String detail) {
         KernelCall.SetArgs held = setArgs.get(kernel);
         if (held == null) setArgs.put(kernel, held = new KernelCall.SetArgs());
-        return new KernelCall(this, kernel, name, held);
+        return new KernelCall(this, kernel, name, detail, held);
     }
+
+    /** A kernel's name in messages: {@code name}, or {@code name(detail)}. */
+    static String kernelLabel(String name, String detail) { return detail == null ? name : name + "(" + detail + ")"; }
 
     /** What each kernel's arguments hold (KernelCall skips setting them again). */
     private final Map<cl_kernel, KernelCall.SetArgs> setArgs = new java.util.HashMap<>();
@@ -489,10 +498,14 @@ public final class OpenClContext implements AutoCloseable {
     /** A launch in the command log: named {@code launch <kernel>} when asked. */
     private static final class Launch {
         private final String kernel;
+        private final String detail;
 
-        Launch(String kernel) { this.kernel = kernel; }
+        Launch(String kernel, String detail) {
+            this.kernel = kernel;
+            this.detail = detail;
+        }
 
-        @Override public String toString() { return "launch " + kernel; }
+        @Override public String toString() { return "launch " + kernelLabel(kernel, detail); }
     }
 
     /** Whether small pooled buffers are host-backed (BufferPool): uploads and reads of them are copies, not commands. */
@@ -524,17 +537,22 @@ public final class OpenClContext implements AutoCloseable {
     HostTensor gradInto(String name) { return gradsInto.get(name); }
 
     /** Enqueues a 1-D launch of {@code groups} work-groups of the profile's size. */
-    void launch(cl_kernel kernel, String name, long groups) {
+    void launch(cl_kernel kernel, String name, String detail, long groups) {
         long local = config.workGroupSize();
         long global = groups * local;
-        enqueued(new Launch(name));
+        enqueued(new Launch(name, detail));
         try {
-            if (ClCalls.hooked()) ClCalls.faultPoint(launchName(name, global, local));
-            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, new long[] {local}, 0, null, null);
+            if (ClCalls.hooked()) ClCalls.faultPoint(launchName(kernelLabel(name, detail), global, local));
+            globalSize[0] = global;
+            localSize[0] = local;
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, globalSize, localSize, 0, null, null);
         } catch (CLException e) {
-            throw ClCalls.failure(launchName(name, global, local), e);
+            throw ClCalls.failure(launchName(kernelLabel(name, detail), global, local), e);
         }
     }
+
+    /** A launch's sizes, reused (JOCL reads them during the call; calls on a context are serial). */
+    private final long[] globalSize = new long[1], localSize = new long[1];
 
     private static String launchName(String kernel, long global, long local) {
         return "clEnqueueNDRangeKernel(" + kernel + ", global " + global + ", local " + local + ")";

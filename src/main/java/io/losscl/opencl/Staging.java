@@ -18,6 +18,7 @@ final class Staging {
      * {@code t}; {@code t}'s storage is an array or a direct buffer of its dtype (HostTensor's two kinds).
      */
     static void copy(HostTensor t, ByteBuffer stage, int offset, boolean toStage) {
+        if (copySmall(t, stage, offset, toStage)) return;
         ByteBuffer at = stage.duplicate().order(ByteOrder.nativeOrder());
         at.position(offset);
         int n = Math.toIntExact(t.numel());
@@ -49,5 +50,30 @@ final class Staging {
         } else {
             throw new IllegalArgumentException("unsupported storage " + a.getClass());
         }
+    }
+
+    /** Below this many elements a copy is a loop of absolute accesses: no buffer views, which a small call would allocate. */
+    private static final int SMALL = 256;
+
+    /** {@link #copy} of a small float or int64 array into or out of a native-order {@code stage}; false if not such a case. */
+    private static boolean copySmall(HostTensor t, ByteBuffer stage, int offset, boolean toStage) {
+        long n = t.numel();
+        if (n > SMALL || stage.order() != ByteOrder.nativeOrder()) return false;
+        Object a = Backend.storage(t);
+        if (a instanceof float[]) {
+            float[] v = (float[]) a;
+            for (int i = 0; i < n; i++) {
+                if (toStage) stage.putFloat(offset + 4 * i, v[i]); else v[i] = stage.getFloat(offset + 4 * i);
+            }
+            return true;
+        }
+        if (a instanceof long[]) {
+            long[] v = (long[]) a;
+            for (int i = 0; i < n; i++) {
+                if (toStage) stage.putLong(offset + 8 * i, v[i]); else v[i] = stage.getLong(offset + 8 * i);
+            }
+            return true;
+        }
+        return false;
     }
 }

@@ -59,7 +59,7 @@ public final class TripletKernel<L extends TripletLoss> implements KernelLoss<L>
             DeviceBuffer partials = reduce ? scope.temp(Reducer.partialsBytes(cl, groups, 1)) : null;
             CallScope.Result[] g = new CallScope.Result[3];
             for (int k = 0; k < 3; k++) if ((gradMask & (1 << k)) != 0) g[k] = scope.result(kd, full);
-            cl.call(cl.kernel(STEMS, options, "triplet_loss"), "triplet_loss(" + loss.name() + ")")
+            cl.call(cl.kernel(STEMS, options, "triplet_loss"), "triplet_loss", loss.name())
                     .mem(scope.input("anchor")).mem(scope.input("positive")).mem(scope.input("negative"))
                     .ulong(rows).ulong(d).real(loss.margin()).real(Double.isInfinite(p) ? 0 : p).real(loss.eps())
                     .real(RowKernels.gradScale(loss.reduction(), rows))
