@@ -83,16 +83,20 @@ final class ProgramCache implements AutoCloseable {
         String key = store.enabled() ? store.key(stems, options) : null;
         byte[] binary = key == null ? null : store.load(key);
         if (binary != null) {
+            long t0 = System.nanoTime();
             cl_program p = fromBinary(binary, options);
             if (p != null) {
                 binaryLoads++;
+                if (LOG.isDebugEnabled()) LOG.debug("Program {} built from its stored binary in {} ms", stems, (System.nanoTime() - t0) / 1_000_000);
                 return p;
             }
             LOG.warn("Program cache: the driver refused the stored binary of {}; compiling from source", stems);
             store.discard(key);
         }
+        long t0 = System.nanoTime();
         cl_program p = fromSource(stems, options, KernelSources.program(stems));
         sourceBuilds++;
+        if (LOG.isDebugEnabled()) LOG.debug("Program {} compiled from source in {} ms", stems, (System.nanoTime() - t0) / 1_000_000);
         // Stored on this thread, right after the build: fetching a binary can take as long as the build (POCL
         // compiles every kernel of the program for it), but it happens once per program and machine, and OpenCL
         // calls from a second thread crashed POCL 3.1 (pocl_release_dlhandle_cache) and Oclgrind.
