@@ -41,8 +41,13 @@ final class AutoRouter {
 
     private final Backend device;
     private final Backend reference;
-    /** "loss|pass" -> size class -> true when the reference was faster. */
-    private final Map<String, Map<Integer, Boolean>> choices = new HashMap<>();
+    /**
+     * Loss name -> pass (0 forward, 1 forward+backward) -> size class -> {@link #UNMEASURED}, {@link #DEVICE} or
+     * {@link #REFERENCE}: looked up by the loss's name alone, so a routed call builds no key.
+     */
+    private final Map<String, byte[][]> choices = new HashMap<>();
+    private static final byte UNMEASURED = 0, DEVICE = 1, REFERENCE = 2;
+    private static final String[] PASSES = {"fwd", "fwd+bwd"};
 
     AutoRouter(Backend device, Backend reference) {
         this.device = device;
@@ -59,21 +64,26 @@ final class AutoRouter {
         for (Tensor t : inputs.asMap().values()) elements += t.shape().numel();
         if (elements > MAX_ELEMENTS) return call.apply(device);
         int sizeClass = 63 - Long.numberOfLeadingZeros(Math.max(1, elements));
-        String family = loss.name() + "|" + (grads.isEmpty() ? "fwd" : "fwd+bwd");
-        Map<Integer, Boolean> classes = choices.computeIfAbsent(family, k -> new HashMap<>());
-        Boolean javaFaster = classes.get(sizeClass);
-        if (javaFaster == null) {
-            javaFaster = deviceWonBelow(classes, sizeClass) ? Boolean.FALSE : measure(family, sizeClass, () -> call.apply(device),
-                    () -> call.apply(reference));
-            classes.put(sizeClass, javaFaster);
+        int pass = grads.isEmpty() ? 0 : 1;
+        byte[] classes = choices.computeIfAbsent(loss.name(), k -> new byte[2][64])[pass];
+        if (classes[sizeClass] == UNMEASURED) {
+            classes[sizeClass] = deviceWonBelow(classes, sizeClass) || !measure(loss.name() + "|" + PASSES[pass], sizeClass,
+                    () -> call.apply(device), () -> call.apply(reference)) ? DEVICE : REFERENCE;
         }
-        return call.apply(javaFaster ? reference : device);
+        return call.apply(classes[sizeClass] == REFERENCE ? reference : device);
     }
 
     /** The choices made so far, "loss|pass|2^k" -> backend name (for tests and the bench). */
     Map<String, String> choices() {
         Map<String, String> out = new java.util.TreeMap<>();
-        choices.forEach((f, m) -> m.forEach((k, j) -> out.put(f + "|2^" + k, j ? reference.name() : device.name())));
+        choices.forEach((loss, passes) -> {
+            for (int pass = 0; pass < 2; pass++) {
+                for (int k = 0; k < 64; k++) {
+                    if (passes[pass][k] == UNMEASURED) continue;
+                    out.put(loss + "|" + PASSES[pass] + "|2^" + k, passes[pass][k] == REFERENCE ? reference.name() : device.name());
+                }
+            }
+        });
         return out;
     }
 
@@ -87,8 +97,8 @@ final class AutoRouter {
         }
     }
 
-    private static boolean deviceWonBelow(Map<Integer, Boolean> classes, int sizeClass) {
-        for (Map.Entry<Integer, Boolean> e : classes.entrySet()) if (e.getKey() < sizeClass && !e.getValue()) return true;
+    private static boolean deviceWonBelow(byte[] classes, int sizeClass) {
+        for (int k = 0; k < sizeClass; k++) if (classes[k] == DEVICE) return true;
         return false;
     }
 

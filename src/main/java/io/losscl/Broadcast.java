@@ -56,6 +56,28 @@ public final class Broadcast {
         return idx;
     }
 
+    /**
+     * Which element of {@code small} each flat element of {@code out} reads: {@link IndexMap#at}. Where the shapes
+     * are equal that is the element itself, without the division per dimension {@link #index} makes.
+     */
+    public static IndexMap map(Shape small, Shape out) {
+        return new IndexMap(out, small.equals(out) ? null : strides(small, out));
+    }
+
+    /** {@link #map}'s result. */
+    public static final class IndexMap {
+        private final Shape out;
+        private final long[] strides; // null: the identity
+
+        private IndexMap(Shape out, long[] strides) {
+            this.out = out;
+            this.strides = strides;
+        }
+
+        /** The flat index into the small shape read by flat element {@code flat} of the broadcast shape. */
+        public int at(long flat) { return (int) (strides == null ? flat : index(flat, out, strides)); }
+    }
+
     /** The map buffer for {@code bcast_index} in common.cl: {@code [rank, dims..., strides...]}. */
     public static long[] kernelMap(Shape small, Shape out) {
         int r = out.rank();

@@ -303,8 +303,8 @@ public final class LossEngine implements AutoCloseable {
         Set<String> grads = new LinkedHashSet<>(gradsInto.keySet());
         Shape outShape = check(loss, inputs, grads);
         DType dtype = loss.resultDtype(inputs);
-        if (outputInto != null) checkDestination(loss, "the output", outputInto, dtype, outShape);
-        gradsInto.forEach((name, dst) -> checkDestination(loss, "the gradient of '" + name + "'", dst, dtype, inputs.get(name).shape()));
+        if (outputInto != null) checkDestination(loss, null, outputInto, dtype, outShape);
+        for (Map.Entry<String, HostTensor> e : gradsInto.entrySet()) checkDestination(loss, e.getKey(), e.getValue(), dtype, inputs.get(e.getKey()).shape());
         return computeInto(LossRegistry.entryFor(loss), loss, inputs, outputInto, gradsInto);
     }
 
@@ -313,7 +313,10 @@ public final class LossEngine implements AutoCloseable {
         return computeInto(loss, inputs, null, gradsInto);
     }
 
-    private static void checkDestination(Loss loss, String what, HostTensor dst, DType dtype, Shape shape) {
+    /** Checks the destination of the output ({@code gradOf} null) or of the gradient of input {@code gradOf}. */
+    private static void checkDestination(Loss loss, String gradOf, HostTensor dst, DType dtype, Shape shape) {
+        if (dst != null && dst.dtype() == dtype && dst.shape().equals(shape)) return;
+        String what = gradOf == null ? "the output" : "the gradient of '" + gradOf + "'"; // named only on failure
         if (dst == null) throw new InvalidArgumentException(loss.name() + ": no destination given for " + what);
         if (dst.dtype() != dtype || !dst.shape().equals(shape)) {
             throw new InvalidArgumentException(loss.name() + ": " + what + " is a " + dtype + " tensor of shape " + shape

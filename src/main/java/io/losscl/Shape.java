@@ -19,8 +19,10 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
-    /** The scalar shape {@code []}. */
-    public static Shape scalar() { return new Shape(new long[0]); }
+    /** The scalar shape {@code []} (one instance: shapes are immutable). */
+    public static Shape scalar() { return SCALAR; }
+
+    private static final Shape SCALAR = new Shape(new long[0]);
 
     /** Number of dimensions. */
     public int rank() { return dims.length; }

@@ -32,8 +32,8 @@ abstract class BinaryCrossEntropyFamilyReference<L extends BinaryCrossEntropyFam
         int n = shape.numelInt();
         HostTensor w = loss.weight();
         HostTensor pw = loss.posWeight();
-        long[] wStrides = w == null ? null : Broadcast.strides(w.shape(), shape);
-        long[] pStrides = pw == null ? null : Broadcast.strides(pw.shape(), shape);
+        Broadcast.IndexMap wAt = w == null ? null : Broadcast.map(w.shape(), shape);
+        Broadcast.IndexMap pAt = pw == null ? null : Broadcast.map(pw.shape(), shape);
         double[] perElement = new double[n];
         double[] gx = grads.contains("input") ? new double[n] : null;
         double[] gy = grads.contains("target") ? new double[n] : null;
@@ -41,8 +41,8 @@ abstract class BinaryCrossEntropyFamilyReference<L extends BinaryCrossEntropyFam
         for (int i = 0; i < n; i++) {
             double x = input.getDouble(i);
             double y = target.getDouble(i);
-            double wi = w == null ? 1 : w.getDouble((int) Broadcast.index(i, shape, wStrides));
-            double p = pw == null ? 1 : pw.getDouble((int) Broadcast.index(i, shape, pStrides));
+            double wi = w == null ? 1 : w.getDouble(wAt.at(i));
+            double p = pw == null ? 1 : pw.getDouble(pAt.at(i));
             perElement[i] = wi * value(x, y, p, pw != null);
             if (gx != null) gx[i] = wi * dInput(x, y, p, pw != null) * scale;
             if (gy != null) gy[i] = wi * dTarget(x, y, p, pw != null) * scale;

@@ -29,11 +29,11 @@ public final class CosineEmbeddingLossReference implements ReferenceLoss<CosineE
         Shape full = loss.fullShape(inputs);
         int rows = batched ? (int) full.dim(0) : 1;
         int d = (int) full.dim(-1), d1 = (int) x1.shape().dim(-1), d2 = (int) x2.shape().dim(-1);
-        long[] s1 = Broadcast.strides(x1.shape(), full), s2 = Broadcast.strides(x2.shape(), full);
+        Broadcast.IndexMap s1 = Broadcast.map(x1.shape(), full), s2 = Broadcast.map(x2.shape(), full);
         int[] i1 = new int[rows * d], i2 = new int[rows * d];
         for (int k = 0; k < rows * d; k++) {
-            i1[k] = (int) Broadcast.index(k, full, s1);
-            i2[k] = (int) Broadcast.index(k, full, s2);
+            i1[k] = s1.at(k);
+            i2[k] = s2.at(k);
         }
         double[] perRow = new double[rows];
         double[] g1 = grads.contains("input1") ? new double[x1.shape().numelInt()] : null;
@@ -61,6 +61,7 @@ public final class CosineEmbeddingLossReference implements ReferenceLoss<CosineE
                 perRow[r] = 0;
                 dcos = 0;
             }
+            if (g1 == null && g2 == null) continue; // the loss alone
             double a = dcos / denom;                           // d/ds
             double b = -dcos * s / (denom * denom) / (2 * denom); // d/d(q1 q2), through the sqrt
             for (int j = 0; j < d; j++) {

@@ -31,17 +31,17 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
         List<String> names = loss.inputNames();
         int arity = names.size();
         HostTensor[] in = new HostTensor[arity];
-        long[][] strides = new long[arity][];
+        Broadcast.IndexMap[] map = new Broadcast.IndexMap[arity];
         Shape shape = loss.elementShape(inputs);
         for (int k = 0; k < arity; k++) {
             in[k] = (HostTensor) inputs.get(names.get(k));
-            strides[k] = Broadcast.strides(loss.operandShape(names.get(k), inputs), shape);
+            map[k] = Broadcast.map(loss.operandShape(names.get(k), inputs), shape);
         }
         // An int64 input is promoted to the result's floating dtype first, as PyTorch does.
         DType promoted = DType.resultOf(inputs);
         boolean[] rounds = new boolean[arity];
         for (int k = 0; k < arity; k++) rounds[k] = !in[k].dtype().isFloating();
-        int n = WorkingMemory.requireDoubles(loss.name(), shape.numel(), "the per-element losses of the broadcast shape " + shape);
+        int n = WorkingMemory.requireDoubles(loss.name(), shape, "the per-element losses of the broadcast shape");
         double[] x = new double[arity];
         double[] perElement = new double[n];
         double[][] g = new double[arity][];
@@ -50,7 +50,7 @@ public abstract class ElementwiseReference<L extends ElementwiseLoss> implements
         int[] at = new int[arity];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < arity; k++) {
-                at[k] = (int) Broadcast.index(i, shape, strides[k]);
+                at[k] = map[k].at(i);
                 x[k] = in[k].getDouble(at[k]);
                 if (rounds[k]) x[k] = promoted.round(x[k]);
             }

@@ -34,15 +34,15 @@ public final class KlDivLossReference implements ReferenceLoss<KlDivLoss> {
     public ReferenceResult compute(KlDivLoss loss, LossInputs inputs, Set<String> grads) {
         HostTensor in = (HostTensor) inputs.get("input"), tg = (HostTensor) inputs.get("target");
         Shape out = Broadcast.shapes(in.shape(), tg.shape());
-        long[] sIn = Broadcast.strides(in.shape(), out), sT = Broadcast.strides(tg.shape(), out);
-        int n = WorkingMemory.requireDoubles(loss.name(), out.numel(), "the per-element losses of the broadcast shape " + out);
+        Broadcast.IndexMap sIn = Broadcast.map(in.shape(), out), sT = Broadcast.map(tg.shape(), out);
+        int n = WorkingMemory.requireDoubles(loss.name(), out, "the per-element losses of the broadcast shape");
         boolean lt = loss.logTarget();
         double[] l = new double[n];
         double scale = loss.reductionScale(in.shape(), n);
         double[] gIn = grads.contains("input") ? new double[in.shape().numelInt()] : null;
         double[] gT = grads.contains("target") ? new double[tg.shape().numelInt()] : null;
         for (int i = 0; i < n; i++) {
-            int a = (int) Broadcast.index(i, out, sIn), b = (int) Broadcast.index(i, out, sT);
+            int a = sIn.at(i), b = sT.at(i);
             double x = in.getDouble(a), t = tg.getDouble(b);
             l[i] = value(x, t, lt);
             if (gIn != null) gIn[a] += dInput(x, t, lt) * scale;

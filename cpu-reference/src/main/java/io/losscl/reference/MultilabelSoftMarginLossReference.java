@@ -29,18 +29,18 @@ public final class MultilabelSoftMarginLossReference implements ReferenceLoss<Mu
         long cFull = full.dim(cd);
         long inner = full.product(cd + 1, full.rank());
         Shape outFull = full.without(cd);
-        WorkingMemory.requireDoubles(loss.name(), full.numel(), "the broadcast shape " + full); // every element is visited by int index
+        WorkingMemory.requireDoubles(loss.name(), full, "the broadcast shape"); // every element is visited by int index
         int outN = outFull.numelInt();
-        long[] si = Broadcast.strides(input.shape(), full), st = Broadcast.strides(target.shape(), full);
-        long[] sw = weight == null ? null : Broadcast.strides(weight.shape(), full);
+        Broadcast.IndexMap si = Broadcast.map(input.shape(), full), st = Broadcast.map(target.shape(), full);
+        Broadcast.IndexMap sw = weight == null ? null : Broadcast.map(weight.shape(), full);
         double[] rows = new double[outN];
         double[] gx = new double[input.shape().numelInt()], gy = new double[target.shape().numelInt()];
         double scale = Reductions.gradScale(loss.reduction(), outN) / c;
         int total = full.numelInt();
         for (int e = 0; e < total; e++) {
-            int ix = (int) Broadcast.index(e, full, si), it = (int) Broadcast.index(e, full, st);
+            int ix = si.at(e), it = st.at(e);
             double x = input.getDouble(ix), y = target.getDouble(it);
-            double w = weight == null ? 1 : weight.getDouble((int) Broadcast.index(e, full, sw));
+            double w = weight == null ? 1 : weight.getDouble(sw.at(e));
             long outer = e / (cFull * inner), in = e % inner;
             int o = (int) (outer * inner + in);
             rows[o] += -w * (y * logSigmoid(x) + (1 - y) * logSigmoid(-x));

@@ -29,13 +29,18 @@ final class WorkingMemory {
                 loss, bytes / 1e9, what, room(rt) / 1e9, rt.maxMemory() / 1e9));
     }
 
-    /** {@link #require} for one {@code double[count]}, which also must fit one Java array; returns the length. */
-    static int requireDoubles(String loss, long count, String what) {
+    /**
+     * {@link #require} for one {@code double} per element of {@code shape}, which also must fit one Java array;
+     * returns the length. {@code what} names the array, as "{@code what} {@code shape}" (built only for an error).
+     */
+    static int requireDoubles(String loss, io.losscl.Shape shape, String what) {
+        long count = shape.numel();
         if (count > Integer.MAX_VALUE - 8) {
-            throw new UnsupportedFeatureException(loss + ": the Java reference holds " + what + " in one array, and " + count
+            throw new UnsupportedFeatureException(loss + ": the Java reference holds " + what + " " + shape + " in one array, and " + count
                     + " elements are more than a Java array holds; use the OpenCL backend");
         }
-        require(loss, count * 8.0, what);
+        Runtime rt = Runtime.getRuntime();
+        if (count * 8.0 > room(rt)) require(loss, count * 8.0, what + " " + shape);
         return (int) count;
     }
 
