@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * reference wins. That crossover depends on the device and the loss, so it is measured, once per engine, loss,
  * pass (forward or forward+backward) and power-of-two size class of the inputs' element count: the first call
  * of a class runs on both backends, alternating, until their Java is compiled (up to ~20 ms), then 15 timed times
- * each (again while the JIT compiled meanwhile, for up to 50 ms; each backend's best lower quartile counts: on a
- * busy machine, or while the JIT compiles on another core, interference only ever adds time), and the class keeps the winner for
+ * each (again while the JIT compiled meanwhile or either got faster, for up to 250 ms; each backend's best lower
+ * quartile counts: on a busy machine, or while the JIT compiles on another core, interference only ever adds
+ * time), and the class keeps the winner for
  * the engine's life, so the same input always takes the same backend (deterministic results). A class above one
  * the device won goes to the device without measuring, as does anything over {@link #MAX_ELEMENTS} elements.
  * Choices are logged at debug level. Callers hold the engine's lock.
@@ -27,15 +28,18 @@ final class AutoRouter {
     /** Timed runs per backend when a size class is measured; their lower quartiles are compared. */
     private static final int TRIALS = 15;
     /**
-     * Untimed runs first, alternating, until one backend has spent this long or {@link #WARM_CALLS} runs: the JVM
-     * compiles each path's Java only after it has run a while (the reference's loops interpreted are several
-     * times slower than compiled), and a choice made on cold code sent small calls to the device that the warm
-     * reference does faster.
+     * Untimed runs first, alternating, until one backend has spent this long (its first run, which compiles
+     * programs and loads classes, not counted) or {@link #WARM_CALLS} runs: the JVM compiles each path's Java
+     * only after it has run a while (interpreted or in its first, profiling tier the reference is 4-10x slower
+     * than compiled: cross_entropy 32x10 forward+backward 42 us against 8), and a choice made on cold code sent
+     * small calls to the device that the warm reference does faster.
      */
-    private static final long WARM_NANOS = 20_000_000L;
-    private static final int WARM_CALLS = 300;
-    /** How long the timed runs may be repeated while the JIT keeps compiling (see {@link #measure}). */
-    private static final long RETIME_NANOS = 50_000_000L;
+    private static final long WARM_NANOS = 100_000_000L;
+    private static final int WARM_CALLS = 2000;
+    /** How long the timed runs may be repeated while the times settle (see {@link #measure}). */
+    private static final long RETIME_NANOS = 250_000_000L;
+    /** Rounds of timed runs in a row without a compilation or a faster time that end the measurement. */
+    private static final int QUIET_ROUNDS = 3;
     /** The reference must beat the device by this factor: the device is the default, and noise should not flip it. */
     private static final double MARGIN = 0.8;
 
@@ -102,23 +106,32 @@ final class AutoRouter {
         return false;
     }
 
+    private static boolean fasterBy5Percent(long before, long now) { return before != Long.MAX_VALUE && now < before * 0.95; }
+
     private boolean measure(String family, int sizeClass, Supplier<?> onDevice, Supplier<?> onReference) {
         long devSpent = 0, refSpent = 0;
-        for (int k = 0; k < 2 || (k < WARM_CALLS && devSpent < WARM_NANOS && refSpent < WARM_NANOS); k++) {
+        int warmCalls = 0;
+        for (; warmCalls < 2 || (warmCalls < WARM_CALLS && devSpent < WARM_NANOS && refSpent < WARM_NANOS); warmCalls++) {
             long t0 = System.nanoTime();
             onDevice.get(); // the first: programs compiled, buffers pooled
             long t1 = System.nanoTime();
             onReference.get(); // the first: classes loaded
             long t2 = System.nanoTime();
+            if (warmCalls == 0) continue; // one-time costs: not what the budget is for
             devSpent += t1 - t0;
             refSpent += t2 - t1;
         }
         long[] dev = new long[TRIALS], ref = new long[TRIALS];
         long devTime = Long.MAX_VALUE, refTime = Long.MAX_VALUE, stop = System.nanoTime() + RETIME_NANOS;
-        // Timed again while the JIT compiled meanwhile (up to RETIME_NANOS): on two cores its threads take the
-        // timed calls' core, and a reference still waiting for its compiled code measures several times slower.
-        // Each backend keeps its best lower quartile: code only gets faster, interference only adds time.
-        for (int compiled = jitMillis(); ; ) {
+        // Timed again while the times settle (up to RETIME_NANOS): while the JIT compiled meanwhile (on two cores
+        // its threads take the timed calls' core) or either backend got faster (a reference still waiting for
+        // its compiled code measures several times slower: ~300 ms to settle for triplet_margin_loss 64x128),
+        // until QUIET_ROUNDS rounds in a row did neither. Each backend keeps its best lower quartile: code only
+        // gets faster, interference only adds time.
+        int quiet = 0, rounds = 0;
+        long started = System.nanoTime();
+        for (int compiled = jitMillis(); ; rounds++) {
+            long devBefore = devTime, refBefore = refTime;
             for (int k = 0; k < TRIALS; k++) {
                 long t0 = System.nanoTime();
                 onDevice.get();
@@ -133,12 +146,17 @@ final class AutoRouter {
             devTime = Math.min(devTime, dev[TRIALS / 4]);
             refTime = Math.min(refTime, ref[TRIALS / 4]);
             int now = jitMillis();
-            if (now == compiled || System.nanoTime() > stop) break;
+            boolean settling = now != compiled || fasterBy5Percent(devBefore, devTime) || fasterBy5Percent(refBefore, refTime);
+            quiet = settling ? 0 : quiet + 1;
+            if (quiet == QUIET_ROUNDS || System.nanoTime() > stop) break;
             compiled = now;
         }
         boolean javaFaster = refTime < MARGIN * devTime;
-        LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (lower quartiles) -> {}", family, sizeClass, device.name(), devTime / 1000,
-                reference.name(), refTime / 1000, javaFaster ? reference.name() : device.name());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("AUTO: {} with ~2^{} input elements: {} {} us, {} {} us (lower quartiles; {} warm-up calls, {} timed rounds in {} ms) -> {}",
+                    family, sizeClass, device.name(), devTime / 1000, reference.name(), refTime / 1000, warmCalls, rounds + 1,
+                    (System.nanoTime() - started) / 1_000_000, javaFaster ? reference.name() : device.name());
+        }
         return javaFaster;
     }
 }

@@ -32,10 +32,11 @@ public final class CrossEntropyReference implements ReferenceLoss<CrossEntropyLo
         double[] perRow = new double[n];
         double[] rowWeight = new double[n]; // the mean's denominator: w[t] (index targets), 1 (probabilities)
         double[][] gIn = new double[n][], gT = new double[n][], nllRows = new double[n][], ignoredRows = new double[n][];
+        boolean gradIn = grads.contains("input"), gradT = grads.contains("target"); // a forward computes neither
         for (int r = 0; r < n; r++) {
             int base = (int) rows.base(r);
             double[] logp = logSoftmax(input, base, c, stride);
-            double[] gi = new double[c], gt = new double[c], nll = new double[c];
+            double[] gi = gradIn ? new double[c] : null, gt = gradT ? new double[c] : null, nll = gradIn ? new double[c] : null;
             if (probs) {
                 double[] q = new double[c];
                 double wq = 0, l = 0;
@@ -45,8 +46,8 @@ public final class CrossEntropyReference implements ReferenceLoss<CrossEntropyLo
                     l -= w[k] * q[k] * logp[k];
                 }
                 for (int k = 0; k < c; k++) {
-                    gi[k] = Math.exp(logp[k]) * wq - w[k] * q[k];
-                    gt[k] = -(1 - eps) * w[k] * logp[k];
+                    if (gradIn) gi[k] = Math.exp(logp[k]) * wq - w[k] * q[k];
+                    if (gradT) gt[k] = -(1 - eps) * w[k] * logp[k];
                 }
                 perRow[r] = l;
                 rowWeight[r] = 1;
@@ -54,7 +55,7 @@ public final class CrossEntropyReference implements ReferenceLoss<CrossEntropyLo
                 long t = target.getLong(r);
                 if (t == loss.ignoreIndex()) {
                     // log_softmax's backward of a zero upstream gradient: 0 * p, NaN where the row is NaN.
-                    for (int k = 0; k < c; k++) gi[k] = 0 * Math.exp(logp[k]);
+                    for (int k = 0; gradIn && k < c; k++) gi[k] = 0 * Math.exp(logp[k]);
                     ignoredRows[r] = gi;
                     continue;
                 }
@@ -62,7 +63,7 @@ public final class CrossEntropyReference implements ReferenceLoss<CrossEntropyLo
                 double smooth = 0;
                 for (int k = 0; k < c; k++) smooth -= w[k] * logp[k];
                 perRow[r] = (1 - eps) * w[ti] * -logp[ti] + (eps > 0 ? eps / c * smooth : 0);
-                for (int k = 0; k < c; k++) {
+                for (int k = 0; gradIn && k < c; k++) {
                     double p = Math.exp(logp[k]);
                     // The two parts are scaled separately: with a weighted mean over zero total weight the NLL
                     // part is 0 * inf = NaN, as in PyTorch.
